@@ -1,0 +1,217 @@
+package io.github.zerocred.proxy;
+
+import io.github.zerocred.proxy.tls.Pem;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Everything one proxy run needs, validated and immutable. Build it with {@link #builder()}, start
+ * it with {@link ZerocredProxy#start(ProxyConfig)}.
+ *
+ * @param runId names this run in the audit log and in container labels
+ * @param listen where to listen; port 0 picks a free one
+ * @param credentials the real credentials and the hosts they are injected for
+ * @param allowHosts further hosts the container may reach, tunnelled without interception
+ * @param routes hosts whose traffic goes to a fixed address, still verified against the host name
+ * @param upstreamTrust trust anchors added to the system's for upstream connections
+ * @param auditLog where the JSON Lines audit log goes, if anywhere
+ * @param listener receives events; called off the network threads
+ * @param limits bounds against hostile clients
+ * @param caValidity how long the per-run CA and its leaves are valid
+ */
+public record ProxyConfig(
+    String runId,
+    InetSocketAddress listen,
+    List<Credential> credentials,
+    Set<String> allowHosts,
+    Map<String, InetSocketAddress> routes,
+    List<X509Certificate> upstreamTrust,
+    Optional<Path> auditLog,
+    ProxyListener listener,
+    ProxyLimits limits,
+    Duration caValidity) {
+
+  public ProxyConfig {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(listen, "listen");
+    credentials = List.copyOf(credentials);
+    allowHosts = Set.copyOf(allowHosts);
+    routes = Map.copyOf(routes);
+    upstreamTrust = List.copyOf(upstreamTrust);
+    Objects.requireNonNull(auditLog, "auditLog");
+    Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(caValidity, "caValidity");
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Every host the proxy terminates TLS for: the hosts that carry a credential. */
+  public Set<String> interceptedHosts() {
+    Set<String> hosts = new LinkedHashSet<>();
+    for (Credential c : credentials) {
+      c.injections().forEach(i -> hosts.add(i.host()));
+    }
+    return hosts;
+  }
+
+  /** Builds a {@link ProxyConfig}; {@link #build()} checks it as a whole. */
+  public static final class Builder {
+    private String runId = UUID.randomUUID().toString();
+    private InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private final List<Credential> credentials = new ArrayList<>();
+    private final Set<String> allowHosts = new LinkedHashSet<>();
+    private final Map<String, InetSocketAddress> routes = new LinkedHashMap<>();
+    private final List<X509Certificate> upstreamTrust = new ArrayList<>();
+    private Path auditLog;
+    private ProxyListener listener = ProxyListener.NONE;
+    private ProxyLimits limits = ProxyLimits.DEFAULTS;
+    private Duration caValidity = Duration.ofHours(24);
+
+    private Builder() {}
+
+    public Builder runId(String runId) {
+      this.runId = Objects.requireNonNull(runId, "runId");
+      return this;
+    }
+
+    public Builder listen(InetSocketAddress listen) {
+      this.listen = Objects.requireNonNull(listen, "listen");
+      return this;
+    }
+
+    /**
+     * Where to listen, as {@code IP:PORT} ({@code [v6]:PORT} for IPv6). Only addresses, no names:
+     * the proxy must bind exactly where the container is told to look.
+     */
+    public Builder listen(String ipAndPort) {
+      return listen(Addresses.parseSocketAddress(ipAndPort, "--listen"));
+    }
+
+    public Builder credential(Credential credential) {
+      credentials.add(Objects.requireNonNull(credential, "credential"));
+      return this;
+    }
+
+    public Builder credentials(List<Credential> list) {
+      list.forEach(this::credential);
+      return this;
+    }
+
+    /** A host the container may reach through an uninspected tunnel. */
+    public Builder allowHost(String host) {
+      try {
+        allowHosts.add(HostNames.normalise(host));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigurationException("--allow-host " + e.getMessage(), e);
+      }
+      return this;
+    }
+
+    /** Sends traffic for {@code host} to {@code address}, verifying TLS against {@code host}. */
+    public Builder route(String host, InetSocketAddress address) {
+      try {
+        routes.put(HostNames.normalise(host), Objects.requireNonNull(address, "address"));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigurationException("--route " + e.getMessage(), e);
+      }
+      return this;
+    }
+
+    /** A route in the command-line form {@code HOST=IP:PORT}. */
+    public Builder route(String spec) {
+      int eq = spec == null ? -1 : spec.indexOf('=');
+      if (eq <= 0) {
+        throw new InvalidConfigurationException(
+            "--route must look like HOST=IP:PORT, e.g. api.anthropic.com=10.0.0.5:443");
+      }
+      return route(
+          spec.substring(0, eq), Addresses.parseSocketAddress(spec.substring(eq + 1), "--route"));
+    }
+
+    /** Adds the certificates in a PEM file as trust anchors for upstream connections. */
+    public Builder upstreamCa(Path pemFile) {
+      upstreamTrust.addAll(Pem.readCertificates(pemFile, "--upstream-ca"));
+      return this;
+    }
+
+    public Builder upstreamTrust(X509Certificate certificate) {
+      upstreamTrust.add(Objects.requireNonNull(certificate, "certificate"));
+      return this;
+    }
+
+    public Builder auditLog(Path file) {
+      this.auditLog = file;
+      return this;
+    }
+
+    public Builder listener(ProxyListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    public Builder limits(ProxyLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    public Builder caValidity(Duration validity) {
+      if (validity.compareTo(Duration.ofMinutes(5)) < 0
+          || validity.compareTo(Duration.ofDays(90)) > 0) {
+        throw new InvalidConfigurationException(
+            "the CA validity must be between 5 minutes and 90 days");
+      }
+      this.caValidity = validity;
+      return this;
+    }
+
+    /**
+     * Checks the configuration as a whole.
+     *
+     * @throws InvalidConfigurationException saying what to fix
+     */
+    public ProxyConfig build() {
+      if (credentials.isEmpty()) {
+        throw new InvalidConfigurationException(
+            "No credential configured: set "
+                + Credentials.OAUTH_VARIABLE
+                + " or "
+                + Credentials.API_KEY_VARIABLE);
+      }
+      Set<String> injected = new LinkedHashSet<>();
+      for (Credential c : credentials) {
+        for (Credential.Injection i : c.injections()) {
+          if (!injected.add(i.host())) {
+            throw new InvalidConfigurationException(
+                "Two credentials are configured for " + i.host() + "; keep one");
+          }
+        }
+      }
+      return new ProxyConfig(
+          runId,
+          listen,
+          credentials,
+          allowHosts,
+          routes,
+          upstreamTrust,
+          Optional.ofNullable(auditLog),
+          listener,
+          limits,
+          caValidity);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.github.zerocred.proxy.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.github.zerocred.proxy.AuditRecord;
+import io.github.zerocred.proxy.ProxyEvent;
+import io.github.zerocred.proxy.ProxyListener;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The JSON Lines audit log and the event dispatch, on one thread of their own: network threads only
+ * enqueue, so a slow disk or a slow listener never stalls traffic. Records arrive here already free
+ * of secrets; this class adds nothing but the encoding.
+ */
+public final class AuditLog implements AutoCloseable {
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .build();
+  private static final Object STOP = new Object();
+
+  private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final Optional<Path> file;
+  private final ProxyListener listener;
+  private final Thread thread;
+  private BufferedWriter writer; // confined to the audit thread
+
+  /**
+   * @param file appended to (created if missing), or empty for events only
+   * @param listener receives every event, on the audit thread
+   */
+  public AuditLog(Optional<Path> file, ProxyListener listener, String runId) throws IOException {
+    this.file = file;
+    this.listener = listener;
+    if (file.isPresent()) {
+      Path parent = file.get().toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      writer =
+          Files.newBufferedWriter(
+              file.get(),
+              StandardCharsets.UTF_8,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND,
+              StandardOpenOption.WRITE);
+    }
+    thread = new Thread(this::drain, "zerocred-audit-" + runId);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Records one request or refusal; returns at once. */
+  public void record(AuditRecord record) {
+    queue.add(record);
+  }
+
+  /** Delivers an event that is not an audit record. */
+  public void event(ProxyEvent event) {
+    queue.add(event);
+  }
+
+  public Optional<Path> file() {
+    return file;
+  }
+
+  /** The encoding used for each line, exposed so readers of the log parse it the same way. */
+  public static ObjectMapper json() {
+    return JSON;
+  }
+
+  /** Writes out everything queued so far, then stops the thread. */
+  @Override
+  public void close() {
+    queue.add(STOP);
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void drain() {
+    List<Object> batch = new ArrayList<>();
+    boolean running = true;
+    while (running) {
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        break;
+      }
+      queue.drainTo(batch);
+      for (Object item : batch) {
+        if (item == STOP) {
+          running = false;
+        } else if (item instanceof AuditRecord r) {
+          write(r);
+          deliver(new ProxyEvent.Audited(r));
+        } else if (item instanceof ProxyEvent e) {
+          deliver(e);
+        }
+      }
+      batch.clear();
+      flush();
+    }
+    closeWriter();
+  }
+
+  private void write(AuditRecord r) {
+    if (writer == null) {
+      return;
+    }
+    try {
+      writer.write(JSON.writeValueAsString(r));
+      writer.write('\n');
+    } catch (IOException e) {
+      deliver(
+          new ProxyEvent.Warning("cannot write the audit log " + file.orElseThrow() + ": " + e));
+    }
+  }
+
+  private void flush() {
+    if (writer != null) {
+      try {
+        writer.flush();
+      } catch (IOException e) {
+        deliver(new ProxyEvent.Warning("cannot write the audit log: " + e));
+      }
+    }
+  }
+
+  private void closeWriter() {
+    if (writer != null) {
+      try {
+        writer.close();
+      } catch (IOException e) {
+        deliver(new ProxyEvent.Warning("cannot close the audit log: " + e));
+      }
+    }
+  }
+
+  private void deliver(ProxyEvent e) {
+    try {
+      listener.onEvent(e);
+    } catch (RuntimeException ex) {
+      // A broken listener must not stop the audit log.
+    }
+  }
+}

@@ -1,0 +1,653 @@
+package io.github.zerocred.proxy.internal;
+
+import io.github.zerocred.proxy.AuditRecord;
+import io.github.zerocred.proxy.HostNames;
+import io.github.zerocred.proxy.policy.ConnectDecision;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The frontend of an intercepted tunnel, after TLS: checks each request against the tunnel's
+ * authority, swaps whatever credential it carries for the real one, and streams the exchange with
+ * an upstream connection from the pool. One request at a time; a pipelined request waits its turn
+ * in {@link #inbound}. Upstream channels live on this channel's event loop: no locking.
+ */
+final class InterceptHandler extends ChannelInboundHandlerAdapter {
+  private final ProxyRuntime rt;
+  private final ConnectDecision.Allowed target;
+  private final String poolKey;
+  private final ArrayDeque<Object> inbound = new ArrayDeque<>();
+  private ChannelHandlerContext ctx;
+  private Exchange exchange;
+  private boolean closing;
+
+  InterceptHandler(ProxyRuntime rt, ConnectDecision.Allowed target) {
+    this.rt = rt;
+    this.target = target;
+    this.poolKey = target.host() + target.route().map(a -> "@" + a).orElse("");
+  }
+
+  /** One request and its response. */
+  private final class Exchange {
+    final Instant start = Instant.now();
+    final String method;
+    final String path;
+    final boolean clientKeepAlive;
+    final boolean http10;
+    Channel upstream;
+    UpstreamHandler upstreamHandler;
+    SecretRedactor redactor;
+    boolean requestComplete;
+    boolean responseStarted;
+    boolean responseComplete;
+    boolean interim;
+    boolean rechunk;
+    boolean closeAfter;
+    int status;
+    long bytesIn;
+    long bytesOut;
+
+    Exchange(HttpRequest request, String path) {
+      this.method = request.method().name();
+      this.path = path;
+      this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+      this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    }
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    inbound.add(msg);
+    drain();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    maybeRead();
+  }
+
+  /** Processes queued client messages as far as the current exchange allows. */
+  private void drain() {
+    while (!inbound.isEmpty() && !closing) {
+      Object msg = inbound.peek();
+      if (exchange == null) {
+        inbound.poll();
+        if (msg instanceof HttpRequest request) {
+          startExchange(request);
+        }
+        // A stray body part after a refused request: drop it.
+        ReferenceCountUtil.release(msg);
+        continue;
+      }
+      if (exchange.upstream == null || exchange.requestComplete) {
+        return; // waiting for the upstream, or for the response to the previous request
+      }
+      inbound.poll();
+      if (msg instanceof HttpContent content) {
+        forwardBody(content);
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+  }
+
+  private void maybeRead() {
+    if (closing || !ctx.channel().isActive() || !inbound.isEmpty()) {
+      return;
+    }
+    if (exchange == null
+        || (exchange.upstream != null
+            && !exchange.requestComplete
+            && exchange.upstream.isWritable())) {
+      ctx.read();
+    }
+  }
+
+  private void startExchange(HttpRequest request) {
+    if (request.decoderResult().isFailure()) {
+      boolean tooLong = request.decoderResult().cause() instanceof TooLongFrameException;
+      refuse(request, tooLong ? 431 : 400, "malformed_request", "malformed request");
+      return;
+    }
+    String problem = smugglingProblem(request);
+    if (problem != null) {
+      refuse(request, 400, "bad_framing", problem);
+      return;
+    }
+    if (HttpMethod.CONNECT.equals(request.method())) {
+      refuse(request, 400, "nested_connect", "CONNECT inside a tunnel is not allowed");
+      return;
+    }
+    String mismatch = authorityMismatch(request);
+    if (mismatch != null) {
+      refuse(request, 421, "authority_mismatch", mismatch);
+      return;
+    }
+    String originForm = originForm(request.uri());
+    Exchange ex = new Exchange(request, pathOf(originForm));
+    exchange = ex;
+    boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+    HttpHeaders headers =
+        HttpHeadersPolicy.upstreamRequest(
+            request.headers(), target.host(), target.injection().orElseThrow(), chunked);
+    HttpRequest upstreamRequest =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), originForm, headers);
+    Channel pooled = rt.pool.poll(ctx.channel().eventLoop(), poolKey);
+    if (pooled != null) {
+      attach(ex, pooled, upstreamRequest);
+      return;
+    }
+    Future<Channel> connecting =
+        UpstreamConnector.connect(rt, ctx.channel().eventLoop(), target, true);
+    connecting.addListener(
+        f -> {
+          if (exchange != ex || closing) {
+            if (f.isSuccess()) {
+              ((Channel) f.getNow()).close();
+            }
+            return;
+          }
+          if (f.isSuccess()) {
+            attach(ex, (Channel) f.getNow(), upstreamRequest);
+          } else {
+            UpstreamException e =
+                f.cause() instanceof UpstreamException u
+                    ? u
+                    : new UpstreamException(502, "upstream_failed", "upstream failed", f.cause());
+            failBeforeResponse(e.status(), e.reason(), e.getMessage());
+          }
+        });
+  }
+
+  private void attach(Exchange ex, Channel upstream, HttpRequest upstreamRequest) {
+    ex.upstream = upstream;
+    ex.redactor = new SecretRedactor(rt.redactions);
+    ex.upstreamHandler = new UpstreamHandler(this);
+    upstream.pipeline().addLast("exchange", ex.upstreamHandler);
+    upstream
+        .writeAndFlush(upstreamRequest)
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                upstreamFailed(ex);
+              }
+            });
+    upstream.read();
+    drain();
+    maybeRead();
+  }
+
+  private void forwardBody(HttpContent content) {
+    Exchange ex = exchange;
+    ex.bytesIn += content.content().readableBytes();
+    boolean last = content instanceof LastHttpContent;
+    if (last) {
+      ex.requestComplete = true;
+    }
+    ex.upstream
+        .writeAndFlush(content)
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                upstreamFailed(ex);
+              } else {
+                maybeRead();
+              }
+            });
+  }
+
+  /** Called by the upstream side when it becomes writable again. */
+  void upstreamWritable() {
+    maybeRead();
+  }
+
+  /** A response part from upstream, on this channel's event loop. */
+  void onUpstreamMessage(UpstreamHandler from, HttpObject msg) {
+    Exchange ex = exchange;
+    if (ex == null || ex.upstreamHandler != from || closing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    Channel client = ctx.channel();
+    if (msg instanceof HttpResponse response) {
+      if (response.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(msg);
+        upstreamFailed(ex);
+        return;
+      }
+      writeResponseHead(ex, response);
+    }
+    if (msg instanceof HttpContent content) {
+      if (ex.interim) {
+        // End of a 1xx: nothing to forward but the encoder's state change.
+        content.release();
+        if (content instanceof LastHttpContent) {
+          ex.interim = false;
+          client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        ex.upstream.read();
+        return;
+      }
+      ex.bytesOut += content.content().readableBytes();
+      var body = ex.redactor.process(content.content().retain(), client.alloc());
+      boolean last = content instanceof LastHttpContent;
+      HttpHeaders trailers = last ? ((LastHttpContent) content).trailingHeaders().copy() : null;
+      content.release();
+      if (!last) {
+        client
+            .writeAndFlush(new DefaultHttpContent(body))
+            .addListener(f -> afterClientWrite(ex, f.isSuccess()));
+        return;
+      }
+      ex.responseComplete = true;
+      var tail = ex.redactor.finish(client.alloc());
+      body = client.alloc().compositeBuffer().addComponents(true, body, tail);
+      LastHttpContent end = new DefaultLastHttpContent(body);
+      HttpHeadersPolicy.redactInPlace(trailers, ex.redactor);
+      end.trailingHeaders().set(trailers);
+      client
+          .writeAndFlush(end)
+          .addListener(
+              f -> {
+                if (f.isSuccess()) {
+                  completeExchange(ex);
+                } else {
+                  closeAll();
+                }
+              });
+    } else if (!(msg instanceof HttpResponse)) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void writeResponseHead(Exchange ex, HttpResponse response) {
+    int code = response.status().code();
+    if (code >= 100 && code < 200) {
+      ex.interim = true;
+      if (code == 101) {
+        // Upgrade was stripped from the request; a 101 anyway is a broken upstream.
+        upstreamFailed(ex);
+        return;
+      }
+      ctx.channel()
+          .write(
+              new DefaultHttpResponse(
+                  HttpVersion.HTTP_1_1,
+                  response.status(),
+                  HttpHeadersPolicy.clientResponse(response.headers(), ex.redactor)));
+      return;
+    }
+    ex.status = code;
+    ex.responseStarted = true;
+    HttpHeaders headers = HttpHeadersPolicy.clientResponse(response.headers(), ex.redactor);
+    boolean hasBody =
+        !"HEAD".equals(ex.method) && code != 204 && code != 304 && !(code >= 100 && code < 200);
+    boolean framed =
+        headers.contains(HttpHeaderNames.CONTENT_LENGTH)
+            || HttpUtil.isTransferEncodingChunked(response);
+    if (HttpUtil.isTransferEncodingChunked(response)) {
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    ex.closeAfter = !ex.clientKeepAlive;
+    if (hasBody && !framed) {
+      if (ex.http10) {
+        ex.closeAfter = true; // HTTP/1.0 has no chunking: the close ends the body
+      } else {
+        ex.rechunk = true;
+        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      }
+    }
+    if (ex.closeAfter) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (ex.http10) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    HttpResponse head =
+        new DefaultHttpResponse(
+            ex.http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, response.status(), headers);
+    ctx.channel().writeAndFlush(head).addListener(f -> afterClientWrite(ex, f.isSuccess()));
+  }
+
+  private void afterClientWrite(Exchange ex, boolean ok) {
+    if (!ok) {
+      closeAll();
+      return;
+    }
+    // Read the next part from upstream only once the client has taken this one: backpressure.
+    if (exchange == ex && ex.upstream != null && ctx.channel().isWritable()) {
+      ex.upstream.read();
+    }
+  }
+
+  /** The client can take more: resume reading from upstream. */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Exchange ex = exchange;
+    if (ex != null && ex.upstream != null && ctx.channel().isWritable()) {
+      ex.upstream.read();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  private void completeExchange(Exchange ex) {
+    if (exchange != ex) {
+      return;
+    }
+    rt.audit(
+        ex.start,
+        ex.method,
+        target.host(),
+        target.port(),
+        ex.path,
+        AuditRecord.ALLOWED,
+        "credential_injected",
+        true,
+        ex.status,
+        ex.bytesIn,
+        ex.bytesOut);
+    exchange = null;
+    Channel up = ex.upstream;
+    up.pipeline().remove(ex.upstreamHandler);
+    if (ex.requestComplete && ex.upstreamHandler.reusable() && up.isActive()) {
+      rt.pool.offer(poolKey, up);
+    } else {
+      up.close();
+    }
+    if (ex.closeAfter) {
+      closing = true;
+      Responses.closeOnFlush(ctx.channel());
+      return;
+    }
+    drain();
+    maybeRead();
+  }
+
+  /** The upstream broke mid-exchange. */
+  void upstreamFailed(UpstreamHandler from) {
+    Exchange ex = exchange;
+    if (ex != null && ex.upstreamHandler == from) {
+      upstreamFailed(ex);
+    }
+  }
+
+  private void upstreamFailed(Exchange ex) {
+    if (exchange != ex || ex.responseComplete) {
+      return;
+    }
+    if (ex.upstream != null) {
+      ex.upstream.close();
+    }
+    if (!ex.responseStarted) {
+      failBeforeResponse(502, "upstream_failed", "the upstream closed the connection");
+      return;
+    }
+    rt.audit(
+        ex.start,
+        ex.method,
+        target.host(),
+        target.port(),
+        ex.path,
+        AuditRecord.ALLOWED,
+        "upstream_failed",
+        true,
+        ex.status,
+        ex.bytesIn,
+        ex.bytesOut);
+    exchange = null;
+    closeAll();
+  }
+
+  /** Nothing of the response was sent yet: answer the client ourselves, then close. */
+  private void failBeforeResponse(int status, String reason, String message) {
+    Exchange ex = exchange;
+    rt.audit(
+        ex.start,
+        ex.method,
+        target.host(),
+        target.port(),
+        ex.path,
+        AuditRecord.ALLOWED,
+        reason,
+        false,
+        status,
+        ex.bytesIn,
+        0);
+    if (ex.upstream != null) {
+      ex.upstream.close();
+    }
+    if (ex.redactor != null) {
+      ex.redactor.discard();
+    }
+    exchange = null;
+    closing = true;
+    releaseInbound();
+    FullHttpResponse r = Responses.plain(status, message);
+    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.channel().writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void refuse(HttpRequest request, int status, String reason, String message) {
+    rt.audit(
+        Instant.now(),
+        request.method().name(),
+        target.host(),
+        target.port(),
+        pathOf(originForm(request.uri())),
+        AuditRecord.DENIED,
+        reason,
+        false,
+        status,
+        0,
+        0);
+    closing = true;
+    releaseInbound();
+    FullHttpResponse r = Responses.plain(status, message);
+    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.channel().writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void closeAll() {
+    closing = true;
+    Exchange ex = exchange;
+    exchange = null;
+    if (ex != null) {
+      if (ex.upstream != null) {
+        ex.upstream.close();
+      }
+      if (ex.redactor != null) {
+        ex.redactor.discard();
+      }
+    }
+    releaseInbound();
+    ctx.close();
+  }
+
+  private void releaseInbound() {
+    Object m;
+    while ((m = inbound.poll()) != null) {
+      ReferenceCountUtil.release(m);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Exchange ex = exchange;
+    if (ex != null) {
+      rt.audit(
+          ex.start,
+          ex.method,
+          target.host(),
+          target.port(),
+          ex.path,
+          AuditRecord.ALLOWED,
+          "client_closed",
+          ex.upstream != null,
+          ex.status,
+          ex.bytesIn,
+          ex.bytesOut);
+    }
+    closeAll();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseInbound();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      ctx.close();
+      return;
+    }
+    if (evt instanceof SslHandshakeCompletionEvent hs && !hs.isSuccess()) {
+      // The client does not trust this run's CA, or spoke something other than TLS.
+      rt.audit(
+          Instant.now(),
+          "CONNECT",
+          target.host(),
+          target.port(),
+          null,
+          AuditRecord.DENIED,
+          "client_tls_failed",
+          false,
+          0,
+          0,
+          0);
+      ctx.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    closeAll();
+  }
+
+  /** Why this request's framing is unsafe to forward, or null when it is fine. */
+  private static String smugglingProblem(HttpRequest request) {
+    HttpHeaders h = request.headers();
+    List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    if (!te.isEmpty()) {
+      if (te.size() != 1 || !te.get(0).trim().equalsIgnoreCase("chunked")) {
+        return "unsupported Transfer-Encoding";
+      }
+      if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+        return "Transfer-Encoding in an HTTP/1.0 request";
+      }
+      if (h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+        return "both Content-Length and Transfer-Encoding";
+      }
+    }
+    if (h.getAll(HttpHeaderNames.CONTENT_LENGTH).size() > 1) {
+      return "more than one Content-Length";
+    }
+    return null;
+  }
+
+  /** Why the request names another authority than the tunnel's, or null when it names the same. */
+  private String authorityMismatch(HttpRequest request) {
+    List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+    if (hosts.size() > 1) {
+      return "more than one Host header";
+    }
+    if (hosts.isEmpty() && !request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+      return "missing Host header";
+    }
+    if (!hosts.isEmpty() && !sameAuthority(hosts.get(0))) {
+      return "Host does not match the tunnel's host " + target.host();
+    }
+    String uri = request.uri();
+    String lower = uri.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("http://") || lower.startsWith("https://")) {
+      URI parsed;
+      try {
+        parsed = URI.create(uri);
+      } catch (IllegalArgumentException e) {
+        return "malformed absolute URI";
+      }
+      if (!"https".equalsIgnoreCase(parsed.getScheme())
+          || parsed.getRawAuthority() == null
+          || parsed.getRawUserInfo() != null
+          || !sameAuthority(parsed.getRawAuthority())) {
+        return "the request's authority does not match the tunnel's host " + target.host();
+      }
+    } else if (!uri.startsWith("/") && !uri.equals("*")) {
+      return "request target must be a path";
+    }
+    return null;
+  }
+
+  private boolean sameAuthority(String authority) {
+    String a = authority.trim();
+    String host = a;
+    int colon = a.lastIndexOf(':');
+    if (colon > 0 && a.indexOf(']') < colon) {
+      host = a.substring(0, colon);
+      if (!a.substring(colon + 1).equals(String.valueOf(target.port()))) {
+        return false;
+      }
+    }
+    try {
+      return HostNames.normalise(host).equals(target.host());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static String originForm(String uri) {
+    String lower = uri.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("http://") || lower.startsWith("https://")) {
+      int slash = uri.indexOf('/', uri.indexOf("//") + 2);
+      return slash < 0 ? "/" : uri.substring(slash);
+    }
+    return uri;
+  }
+
+  /** The path without the query: queries may carry tokens and never reach the audit log. */
+  private static String pathOf(String originForm) {
+    int q = originForm.indexOf('?');
+    int f = originForm.indexOf('#');
+    int end = q >= 0 ? q : f >= 0 ? f : originForm.length();
+    return originForm.substring(0, end);
+  }
+}

@@ -1,0 +1,47 @@
+package io.github.zerocred.proxy.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/** The proxy's own short answers: a status, a one-line plain-text reason, and usually a close. */
+final class Responses {
+  private Responses() {}
+
+  static FullHttpResponse plain(int status, String message) {
+    ByteBuf body = Unpooled.copiedBuffer("zerocred: " + message + "\n", StandardCharsets.UTF_8);
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+        .set("x-zerocred", "refused");
+    return r;
+  }
+
+  /** Sends the answer and closes the connection once it is written. */
+  static ChannelFuture sendAndClose(Channel channel, int status, String message) {
+    FullHttpResponse r = plain(status, message);
+    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    if (status == 407) {
+      r.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"zerocred\"");
+    }
+    return channel.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** Closes once everything queued so far is written. */
+  static void closeOnFlush(Channel ch) {
+    if (ch != null && ch.isActive()) {
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

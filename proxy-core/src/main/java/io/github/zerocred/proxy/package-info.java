@@ -1,0 +1,2 @@
+/** The ephemeral credential-injecting HTTPS proxy. */
+package io.github.zerocred.proxy;
