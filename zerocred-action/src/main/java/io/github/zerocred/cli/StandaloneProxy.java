@@ -54,7 +54,14 @@ final class StandaloneProxy implements AutoCloseable {
   }
 
   private synchronized void startIn(ProxyConfig config, Path requestedReadyFile) {
-    proxy = ZerocredProxy.start(config);
+    try {
+      proxy = ZerocredProxy.start(config);
+    } catch (ZerocredException e) {
+      throw e;
+    } catch (Exception e) {
+      // A BindException gets past proxy-core unwrapped: Netty rethrows it without declaring it.
+      throw new ZerocredException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+    }
     Path ca = workDir.resolve(CA_FILE_NAME);
     try {
       PrivateFiles.writePublic(ca, proxy.caCertificatePem());
