@@ -41,9 +41,8 @@ final class AuditLines implements ProxyListener {
     line.append(' ').append(r.decision());
     if (r.reason() != null) {
       line.append(" (").append(r.reason()).append(')');
-    }
-    if (r.credentialInjected()) {
-      line.append(", credential injected");
+    } else if (r.credentialInjected()) {
+      line.append(" (credential injected)");
     }
     return line.append(", ")
         .append(r.status())
