@@ -14,6 +14,9 @@ interface StopSignal {
    * Catches SIGTERM and SIGINT from now on. Without this the JVM would end on them with status 143
    * or 130; caught, the command stops the proxy itself, removes its files and exits 0. Installed
    * before anything starts, so a signal during startup is not lost.
+   *
+   * <p>{@code sun.misc.Signal} (module jdk.unsupported) is the only way the JDK offers to handle a
+   * signal without exiting; javac warns about it and the warning cannot be suppressed.
    */
   static StopSignal onTermOrInt() {
     CountDownLatch stop = new CountDownLatch(1);
