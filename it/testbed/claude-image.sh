@@ -112,7 +112,7 @@ BASE_TAG="$BASE_REPO:$SUITE-$DEB_ARCH-$ROOTFS_KEY"
 INPUTS_HASH=$({
   printf 'version=%s\n%s\n' "$VERSION" "$ROOTFS_SPEC"
   printf -- '--- script\n'
-  cat "$SCRIPT_FILE"
+  cat "$SCRIPT_FILE" "$SCRIPT_DIR/claude-cli.sh"
   printf -- '--- dockerfile\n'
   cat "$DOCKERFILE"
 } | sha256)
@@ -302,49 +302,10 @@ fi
 # ---------------------------------------------------------------------------------------------
 # 2. The Claude Code native binary, from npm.
 #
-# The wrapper package's postinstall copies (or hard-links) the binary of the matching platform
-# package over bin/claude.exe. Take it straight from the platform package so that an npm set to
-# ignore install scripts still works.
+# claude-cli.sh installs it into the cache once (the host-side tests use the same binary).
 
-command -v npm >/dev/null 2>&1 || die "npm is not installed (needed to fetch $NPM_PACKAGE@$VERSION)"
-NPM_DIR="$CACHE_DIR/npm/claude-code-$VERSION-linux-$NODE_ARCH"
-PLATFORM_PACKAGE="$NPM_PACKAGE-linux-$NODE_ARCH"
-
-find_binary() {
-  local dir=$1 candidate
-  for candidate in \
-    "$dir/node_modules/$PLATFORM_PACKAGE/claude" \
-    "$dir/node_modules/$NPM_PACKAGE/bin/claude.exe"; do
-    # The native binary is hundreds of MB; the wrapper's placeholder stub is tiny.
-    if [ -f "$candidate" ] && [ "$(stat -c %s "$candidate")" -gt 10000000 ] &&
-      [ "$(head -c 4 "$candidate" | od -An -c | tr -d ' ')" = '177ELF' ]; then
-      printf '%s\n' "$candidate"
-      return 0
-    fi
-  done
-  return 1
-}
-
-installed_version() {
-  node -p 'require(process.argv[1]).version' "$1/node_modules/$NPM_PACKAGE/package.json" 2>/dev/null
-}
-
-if BINARY=$(find_binary "$NPM_DIR") && [ "$(installed_version "$NPM_DIR")" = "$VERSION" ]; then
-  log "using cached npm install of $NPM_PACKAGE@$VERSION"
-else
-  log "npm install $NPM_PACKAGE@$VERSION"
-  NPM_TMP=$(mktemp -d "$CACHE_DIR/tmp/npm.XXXXXX")
-  WORK_DIRS+=("$NPM_TMP")
-  npm install --prefix "$NPM_TMP" --no-save --no-audit --no-fund --loglevel=error \
-    "$NPM_PACKAGE@$VERSION" </dev/null >&2 || die "npm install $NPM_PACKAGE@$VERSION failed"
-  [ "$(installed_version "$NPM_TMP")" = "$VERSION" ] ||
-    die "npm installed $NPM_PACKAGE $(installed_version "$NPM_TMP"), not $VERSION"
-  find_binary "$NPM_TMP" >/dev/null ||
-    die "npm installed $NPM_PACKAGE@$VERSION but no native linux-$NODE_ARCH binary (is $PLATFORM_PACKAGE published for this version?)"
-  remove_tree "$NPM_DIR"
-  mv "$NPM_TMP" "$NPM_DIR"
-  BINARY=$(find_binary "$NPM_DIR")
-fi
+BINARY=$(CLAUDE_CODE_VERSION=$VERSION ZEROCRED_CACHE_DIR=$CACHE_DIR bash "$SCRIPT_DIR/claude-cli.sh") ||
+  die "could not install the Claude Code CLI $VERSION from npm"
 log "Claude Code binary: ${BINARY#"$CACHE_DIR"/} ($(du -h "$BINARY" | cut -f1))"
 
 # ---------------------------------------------------------------------------------------------
