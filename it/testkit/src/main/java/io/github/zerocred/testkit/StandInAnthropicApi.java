@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +20,38 @@ import java.util.function.Predicate;
  * A stand-in for the Anthropic Messages API, faithful enough that the real Claude Code CLI runs a
  * scripted conversation against it.
  *
- * <p>What the CLI (2.1.x, print mode) was measured to send and need:
+ * <p>The main conversation is the requests that offer tools; each takes the next scripted {@link
+ * Reply}. Other Messages requests (side requests such as titles) get a short generic text. Every
+ * request is recorded, including refused ones.
+ *
+ * <p>What Claude Code 2.1.330 in print mode was measured to send and need, talking to this class
+ * directly ({@code ANTHROPIC_BASE_URL=https://localhost:PORT}, {@code NODE_EXTRA_CA_CERTS}):
  *
  * <ul>
- *   <li>TODO: filled in from experiments.
+ *   <li>Only {@code POST /v1/messages?beta=true}: with a base URL that is not {@value #API_HOST} it
+ *       skips {@code GET /api/claude_code/settings} and {@code /policy_limits} (which it does call
+ *       through a proxy to the real host; answer 404 there, an empty 200 costs ~5 s of retries). A
+ *       short conversation made no side requests, nor {@code count_tokens} calls.
+ *   <li>Every turn streams ({@code "stream": true}), ~49 KB of JSON: 12 tools (Agent, Bash, Edit,
+ *       ListAgents, Read, ReportFindings, ScheduleWakeup, Skill, ToolSearch, Workflow,
+ *       DeferredToolPlaceholder, Write), {@code max_tokens} 128000, adaptive thinking, {@code
+ *       metadata.user_id} (a JSON string with a device id), and messages with role {@code system}
+ *       among the user turns. Default model: {@code claude-sonnet-5-5} with an OAuth token, {@code
+ *       claude-opus-5-5} with an API key; the CLI prices the usage by that name.
+ *   <li>OAuth: {@code Authorization: Bearer} and an {@code anthropic-beta} list containing {@code
+ *       oauth-2025-04-20}. API key: {@code x-api-key}, no {@code Authorization}, no OAuth beta.
+ *       Also {@code anthropic-version: 2023-06-01}, {@code x-app: cli}, {@code User-Agent:
+ *       claude-cli/2.1.330 (external, sdk-cli)}, {@code X-Claude-Code-Session-Id}, {@code
+ *       X-Stainless-*} and {@code Accept-Encoding: gzip, deflate, br, zstd} (plain answers work).
+ *   <li>Turns reuse one kept-alive TLS connection; SNI is sent even for {@code localhost}.
+ *   <li>The {@code tool_result} of {@code Read} is a plain string in {@code cat -n} form: {@code
+ *       "1\tfirst line\n2\t"}.
+ *   <li>A 401 is retried once, then the run exits 1 with {@code is_error: true}, {@code
+ *       api_error_status: 401} and {@code result} "Failed to authenticate. API Error: 401
+ *       &lt;message&gt;" — but {@code subtype} still says {@code "success"}.
+ *   <li>A 529 is retried 10 times with backoff (about 3 minutes) before the same kind of error
+ *       result; {@code CLAUDE_CODE_MAX_RETRIES=0} makes it fail after one request (~2 s).
+ *   <li>Print mode waits 3 s for data on stdin unless stdin is closed or at end of input.
  * </ul>
  */
 public final class StandInAnthropicApi implements AutoCloseable {
@@ -445,9 +472,5 @@ public final class StandInAnthropicApi implements AutoCloseable {
     public StandInAnthropicApi start() {
       return new StandInAnthropicApi(this);
     }
-  }
-
-  static byte[] utf8(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
   }
 }
