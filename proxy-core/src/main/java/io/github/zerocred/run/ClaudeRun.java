@@ -2,17 +2,14 @@ package io.github.zerocred.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
-import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.proxy.ProxyConfig;
@@ -36,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -381,19 +377,7 @@ public final class ClaudeRun {
   }
 
   private Partial follow(DockerClient docker, StreamJsonCollector collector, Instant start) {
-    LineSplitter out = new LineSplitter(MAX_LINE_BYTES, collector::stdoutLine);
-    LineSplitter err = new LineSplitter(64 * 1024, collector::stderrLine);
-    ResultCallback.Adapter<Frame> logs =
-        new ResultCallback.Adapter<>() {
-          @Override
-          public void onNext(Frame frame) {
-            if (frame.getStreamType() == StreamType.STDERR) {
-              err.accept(frame.getPayload());
-            } else {
-              out.accept(frame.getPayload());
-            }
-          }
-        };
+    LogFollower logs = new LogFollower(collector, MAX_LINE_BYTES);
     docker
         .logContainerCmd(containerId)
         .withStdOut(true)
@@ -403,20 +387,21 @@ public final class ClaudeRun {
 
     Instant deadline = start.plus(config.timeout());
     Instant nextBeat = Instant.now().plus(config.progressInterval());
-    boolean finished = false;
     boolean timedOut = false;
     try {
-      while (!finished) {
+      while (true) {
         Instant now = Instant.now();
         if (!now.isBefore(deadline)) {
           timedOut = true;
           break;
         }
         Instant wake = nextBeat.isBefore(deadline) ? nextBeat : deadline;
-        finished =
-            logs.awaitCompletion(
-                Math.max(1, Duration.between(now, wake).toMillis()), TimeUnit.MILLISECONDS);
-        if (!finished && !Instant.now().isBefore(nextBeat)) {
+        if (logs.await(Math.max(1, Duration.between(now, wake).toMillis()))) {
+          // The stream ends when the container exits, or when it broke off: make sure which.
+          timedOut = !awaitExit(docker, deadline);
+          break;
+        }
+        if (!Instant.now().isBefore(nextBeat)) {
           listener.onEvent(
               new RunEvent.Elapsed(
                   runId, Duration.between(start, Instant.now()), collector.turns()));
@@ -429,7 +414,7 @@ public final class ClaudeRun {
         } catch (RuntimeException e) {
           // It may have exited just now; the inspection below tells.
         }
-        logs.awaitCompletion(LOG_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+        logs.await(LOG_DRAIN.toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -437,12 +422,43 @@ public final class ClaudeRun {
     } finally {
       closeQuietly(logs);
     }
-    out.flush();
-    err.flush();
+    logs.flush();
 
+    StreamJsonCollector complete = collector;
+    if (logs.error() != null && !timedOut) {
+      // The live stream broke off: read the whole log again for the result (progress was live).
+      complete = new StreamJsonCollector(runId, RunListener.NONE);
+      LogFollower again = new LogFollower(complete, MAX_LINE_BYTES);
+      try {
+        docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).exec(again);
+        again.await(LOG_DRAIN.toMillis() * 6);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        closeQuietly(again);
+      }
+      again.flush();
+    }
     InspectContainerResponse.ContainerState state =
         docker.inspectContainerCmd(containerId).exec().getState();
-    return Partial.from(config, collector, state, timedOut, start);
+    return Partial.from(config, complete, state, timedOut, start);
+  }
+
+  private boolean isRunning(DockerClient docker) {
+    InspectContainerResponse.ContainerState state =
+        docker.inspectContainerCmd(containerId).exec().getState();
+    return state != null && Boolean.TRUE.equals(state.getRunning());
+  }
+
+  /** Waits until the container exits or the deadline passes; true if it exited. */
+  private boolean awaitExit(DockerClient docker, Instant deadline) throws InterruptedException {
+    while (Instant.now().isBefore(deadline)) {
+      if (!isRunning(docker)) {
+        return true;
+      }
+      Thread.sleep(200);
+    }
+    return !isRunning(docker);
   }
 
   private static void closeQuietly(AutoCloseable c) {
