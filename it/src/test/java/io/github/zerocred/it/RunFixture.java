@@ -1,0 +1,53 @@
+package io.github.zerocred.it;
+
+import io.github.zerocred.proxy.Credential;
+import io.github.zerocred.run.RunConfig;
+import io.github.zerocred.run.RunEvent;
+import io.github.zerocred.testkit.StandInAnthropicApi;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A fresh real token, the events a run reported, and a run configuration aimed at a stand-in. */
+final class RunFixture {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  final String realToken = newOauthToken();
+  final List<RunEvent> events = new CopyOnWriteArrayList<>();
+
+  /** An OAuth-shaped token no test run has seen before. */
+  static String newOauthToken() {
+    StringBuilder sb = new StringBuilder("sk-ant-oat01-");
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    for (int i = 0; i < 80; i++) {
+      sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return sb.append("-realAA").toString();
+  }
+
+  /**
+   * A run against {@code standIn}: the proxy (in this JVM) routes api.anthropic.com to it and
+   * trusts its test CA, exactly as a company would point it at an internal gateway.
+   */
+  RunConfig.Builder config(StandInAnthropicApi standIn, Path workspace) {
+    return RunConfig.builder()
+        .workspace(workspace)
+        .prompt("Please follow the scripted conversation.")
+        .image(TestDocker.image())
+        .credential(Credential.anthropic(realToken, "CLAUDE_CODE_OAUTH_TOKEN"))
+        .route(StandInAnthropicApi.API_HOST, standIn.address())
+        .upstreamTrust(standIn.pki().caCertificate())
+        .memoryBytes(1024L * 1024 * 1024)
+        .cpus(1.0)
+        .pidsLimit(256)
+        .timeout(Duration.ofMinutes(3))
+        .progressInterval(Duration.ofSeconds(2))
+        .listener(events::add);
+  }
+
+  <T extends RunEvent> List<T> events(Class<T> type) {
+    return events.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+}

@@ -1,0 +1,100 @@
+package io.github.zerocred.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.zerocred.run.ClaudeRun;
+import io.github.zerocred.run.RunEvent;
+import io.github.zerocred.run.RunResult;
+import io.github.zerocred.testkit.MessagesRequest;
+import io.github.zerocred.testkit.RecordedRequest;
+import io.github.zerocred.testkit.Reply;
+import io.github.zerocred.testkit.StandInAnthropicApi;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real Claude Code CLI, in the runner image, on the real engine, against the stand-in API. */
+class SandboxedRunTest {
+  @TempDir Path workspace;
+
+  private TestDocker docker;
+  private final RunFixture fixture = new RunFixture();
+
+  @BeforeEach
+  void connect() {
+    docker = TestDocker.connect();
+  }
+
+  @AfterEach
+  void nothingLeft() throws IOException {
+    try {
+      assertThat(docker.labelledByThisJvm())
+          .as("containers and networks left by this JVM")
+          .isEmpty();
+    } finally {
+      docker.close();
+    }
+  }
+
+  @Test
+  void twoTurnConversation_readsTheWorkspace_andTheApiSeesOnlyTheRealToken() throws IOException {
+    String secretSentence = "The launch code is " + Long.toHexString(System.nanoTime()) + ".";
+    Files.writeString(workspace.resolve("NOTES.md"), "# Notes\n" + secretSentence + "\n");
+    Files.createDirectories(workspace.resolve("src/deep"));
+    Files.writeString(workspace.resolve("src/deep/Main.java"), "class Main {}\n");
+
+    try (StandInAnthropicApi standIn =
+        StandInAnthropicApi.builder()
+            .expectToken(fixture.realToken)
+            .script(
+                Reply.toolUse("Read", "{\"file_path\": \"/workspace/NOTES.md\"}"),
+                Reply.dynamic(
+                    request ->
+                        Reply.text(
+                            "The notes say: "
+                                + request.lastToolResultContent().orElse("(no tool result)"))))
+            .start()) {
+
+      RunResult result = ClaudeRun.execute(fixture.config(standIn, workspace).build());
+
+      assertThat(result.outcome()).as(result.toString()).isEqualTo(RunResult.Outcome.SUCCESS);
+      assertThat(result.isError()).isFalse();
+      assertThat(result.resultText()).contains("The notes say:").contains(secretSentence);
+      assertThat(result.numTurns()).isGreaterThanOrEqualTo(2);
+      assertThat(result.sessionId()).isPresent();
+      assertThat(result.rawResultJson()).get().asString().contains("\"type\":\"result\"");
+      assertThat(result.usage().outputTokens()).isPositive();
+
+      // The tool_result the CLI sent back held the file, read inside the container.
+      assertThat(standIn.mainConversationRequests()).hasSizeGreaterThanOrEqualTo(2);
+      MessagesRequest second = standIn.mainConversationRequests().get(1);
+      assertThat(second.lastToolResultContent()).get().asString().contains(secretSentence);
+
+      // Every request carried the real token (the proxy injected it); none the placeholder.
+      String placeholder = placeholderIn(result);
+      assertThat(standIn.requests()).isNotEmpty();
+      for (RecordedRequest r : standIn.requests()) {
+        assertThat(r.header("authorization")).isEqualTo("Bearer " + fixture.realToken);
+        assertThat(r.headers().toString()).doesNotContain("zerocred_placeholder_");
+        assertThat(r.bodyAsString()).doesNotContain("zerocred_placeholder_");
+      }
+      assertThat(placeholder).isNotNull();
+
+      assertThat(fixture.events(RunEvent.Started.class)).hasSize(1);
+      assertThat(fixture.events(RunEvent.ToolUsed.class))
+          .extracting(RunEvent.ToolUsed::tool)
+          .contains("Read");
+      assertThat(fixture.events(RunEvent.Turn.class)).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(fixture.events(RunEvent.Finished.class)).hasSize(1);
+      assertThat(docker.labelledWithRun(result.runId())).isEmpty();
+    }
+  }
+
+  private static String placeholderIn(RunResult result) {
+    return result.runId();
+  }
+}

@@ -1,0 +1,211 @@
+package io.github.zerocred.it;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The tests' own view of the Docker engine and the runner image. Docker being absent fails the test
+ * with a message saying what to start; it never skips.
+ */
+final class TestDocker implements AutoCloseable {
+  static final String IMAGE_VARIABLE = "ZEROCRED_TEST_IMAGE";
+
+  private static String image;
+
+  private final DockerClient client;
+
+  private TestDocker(DockerClient client) {
+    this.client = client;
+  }
+
+  /** Connects the way the product does ({@code DOCKER_HOST}, else the local socket), or fails. */
+  static TestDocker connect() {
+    DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+    DockerClient client =
+        DockerClientImpl.getInstance(
+            config,
+            new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .connectionTimeout(Duration.ofSeconds(10))
+                .build());
+    try {
+      client.pingCmd().exec();
+    } catch (RuntimeException e) {
+      fail(
+          "These end-to-end tests need a Docker engine at "
+              + config.getDockerHost()
+              + " and none answered ("
+              + e
+              + "). Start one with `bash .ci/lib/docker-engine.sh` (or `sudo dockerd &`), or set"
+              + " DOCKER_HOST.");
+    }
+    return new TestDocker(client);
+  }
+
+  DockerClient client() {
+    return client;
+  }
+
+  /**
+   * The runner image: {@code ZEROCRED_TEST_IMAGE} (environment or system property), else what
+   * {@code it/testbed/claude-image.sh} builds (it reuses an unchanged image in about a second).
+   */
+  static synchronized String image() {
+    if (image != null) {
+      return image;
+    }
+    String configured = System.getProperty(IMAGE_VARIABLE, System.getenv(IMAGE_VARIABLE));
+    if (configured != null && !configured.isBlank()) {
+      image = configured.strip();
+      return image;
+    }
+    Path script = repositoryRoot().resolve("it/testbed/claude-image.sh");
+    try {
+      Path log = Files.createTempFile("claude-image", ".log");
+      Process p =
+          new ProcessBuilder("bash", script.toString())
+              .redirectError(log.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!p.waitFor(20, TimeUnit.MINUTES) || p.exitValue() != 0 || out.isEmpty()) {
+        String err = Files.readString(log);
+        fail(
+            "Could not build the runner image with "
+                + script
+                + " (set "
+                + IMAGE_VARIABLE
+                + " to use an existing one):\n"
+                + err.substring(Math.max(0, err.length() - 3000)));
+      }
+      Files.deleteIfExists(log);
+      String[] lines = out.split("\n");
+      image = lines[lines.length - 1].strip();
+      return image;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + script, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path repositoryRoot() {
+    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    for (Path d = dir; d != null; d = d.getParent()) {
+      if (Files.exists(d.resolve("it/testbed/claude-image.sh"))) {
+        return d;
+      }
+    }
+    throw new IllegalStateException("it/testbed/claude-image.sh not found above " + dir);
+  }
+
+  /** Names of the containers and networks carrying all of {@code labels}. */
+  List<String> labelled(Map<String, String> labels) {
+    List<String> found = new ArrayList<>();
+    for (Container c :
+        client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
+      found.add("container " + String.join(",", c.getNames()) + " (" + c.getState() + ")");
+    }
+    List<String> filters =
+        labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    for (Network n : client.listNetworksCmd().withFilter("label", filters).exec()) {
+      found.add("network " + n.getName());
+    }
+    return found;
+  }
+
+  List<String> labelledWithRun(String runId) {
+    return labelled(Map.of("zerocred.managed", "true", "zerocred.run", runId));
+  }
+
+  /** What this JVM's runs left, by owner labels. */
+  List<String> labelledByThisJvm() {
+    return labelled(
+        Map.of(
+            "zerocred.managed",
+            "true",
+            "zerocred.owner.pid",
+            Long.toString(ProcessHandle.current().pid())));
+  }
+
+  /** Output of a command run in a container, and its exit code. */
+  record ExecResult(int exitCode, String stdout, String stderr) {}
+
+  ExecResult exec(String containerId, String... command) {
+    String execId =
+        client
+            .execCreateCmd(containerId)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .withCmd(command)
+            .exec()
+            .getId();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ResultCallback.Adapter<Frame> callback =
+        new ResultCallback.Adapter<>() {
+          @Override
+          public void onNext(Frame frame) {
+            switch (frame.getStreamType()) {
+              case STDERR -> err.writeBytes(frame.getPayload());
+              default -> out.writeBytes(frame.getPayload());
+            }
+          }
+        };
+    try {
+      client.execStartCmd(execId).exec(callback).awaitCompletion(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    Long code = client.inspectExecCmd(execId).exec().getExitCodeLong();
+    return new ExecResult(
+        code == null ? -1 : code.intValue(),
+        out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** The IPv4 gateway of a network, e.g. the default bridge's (docker0's address). */
+  String gatewayOf(String network) {
+    return client.inspectNetworkCmd().withNetworkId(network).exec().getIpam().getConfig().stream()
+        .map(Network.Ipam.Config::getGateway)
+        .filter(g -> g != null && !g.contains(":"))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("network " + network + " has no gateway"));
+  }
+
+  void removeNetworkQuietly(String id) {
+    try {
+      client.removeNetworkCmd(id).exec();
+    } catch (NotFoundException e) {
+      // gone already
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    client.close();
+  }
+}

@@ -1,0 +1,703 @@
+package io.github.zerocred.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.Volume;
+import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.proxy.ProxyConfig;
+import io.github.zerocred.proxy.ZerocredException;
+import io.github.zerocred.proxy.ZerocredProxy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * Runs Claude Code once, in print mode, in a locked-down container against a workspace, and tears
+ * everything down again. The entry point both front ends call:
+ *
+ * <pre>{@code
+ * RunResult result = ClaudeRun.execute(RunConfig.builder()
+ *     .workspace(Path.of("."))
+ *     .prompt("Review this change")
+ *     .credentials(Credentials.fromEnvironment(System.getenv()))
+ *     .build());
+ * }</pre>
+ *
+ * <p>Order of work: reach the engine and check the image; sweep what dead runs left; create an
+ * {@code --internal} network; start the proxy on that network's gateway (or on this JVM's own
+ * address there, when it runs in a container); create the container (non-root, no capabilities, no
+ * new privileges, limits, labels) and copy the workspace, the CA and the prompt in; run; collect
+ * stream-json; tear down in {@code finally} and from a shutdown hook.
+ */
+public final class ClaudeRun {
+  static final String CONTAINER_USER = "1000:1000";
+  static final int CONTAINER_UID = 1000;
+  static final String HOME = "/home/claude";
+  static final String WORKDIR = "/workspace";
+  static final String CA_PATH = "/etc/zerocred/ca.pem";
+  static final String PROMPT_PATH = "/etc/zerocred/prompt.txt";
+  private static final Duration LOG_DRAIN = Duration.ofSeconds(5);
+  private static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+  private final RunConfig config;
+  private final String runId;
+  private final Owner owner = Owner.current();
+  private final RunListener listener;
+  private final AtomicBoolean tornDown = new AtomicBoolean();
+
+  // Resources, released by teardown(); set by the run thread, read by the shutdown hook.
+  private volatile DockerEngine engine;
+  private volatile ZerocredProxy proxy;
+  private volatile String networkId;
+  private volatile String containerId;
+  private volatile String selfContainerId;
+  private volatile Path tempDir;
+
+  private ClaudeRun(RunConfig config, String runId) {
+    this.config = config;
+    this.runId = runId;
+    this.listener = safe(config.listener());
+  }
+
+  /**
+   * Runs Claude Code as configured and returns how it went. Everything the run created is gone when
+   * this returns, whatever the outcome.
+   *
+   * @throws InvalidConfigurationException when the configuration turns out to be unusable (such as
+   *     an unreadable workspace); nothing is left behind then either
+   */
+  public static RunResult execute(RunConfig config) {
+    return new ClaudeRun(config, UUID.randomUUID().toString()).run();
+  }
+
+  private RunResult run() {
+    Instant start = Instant.now();
+    Thread hook = new Thread(this::teardown, "zerocred-teardown-" + runId);
+    Runtime.getRuntime().addShutdownHook(hook);
+    Partial outcome;
+    try {
+      outcome = runContained(start);
+    } catch (DockerEngineUnavailableException e) {
+      outcome = Partial.failure(e.getMessage());
+    } catch (InvalidConfigurationException e) {
+      teardown();
+      removeHook(hook);
+      throw e;
+    } catch (ZerocredException e) {
+      outcome = Partial.failure(e.getMessage());
+    } catch (RuntimeException e) {
+      outcome = Partial.failure("The run failed: " + DockerEngine.rootMessage(e));
+    } finally {
+      teardown();
+    }
+    removeHook(hook);
+    RunResult result = outcome.toResult(runId, Duration.between(start, Instant.now()));
+    listener.onEvent(new RunEvent.Finished(runId, result));
+    return result;
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down; the hook runs (harmlessly) or has run.
+    }
+  }
+
+  private Partial runContained(Instant start) {
+    engine = DockerEngine.connect(config.dockerHost());
+    DockerClient docker = engine.client();
+    checkImage(docker);
+    Sweeper sweeper = new Sweeper(docker, this::warn);
+    Sweeper.Swept swept = sweeper.sweepAbandoned(owner);
+    if (swept.containers() + swept.networks() > 0) {
+      listener.onEvent(new RunEvent.Swept(runId, swept.containers(), swept.networks()));
+    }
+    try {
+      tempDir = Files.createTempDirectory("zerocred-run-");
+    } catch (IOException e) {
+      throw new ZerocredException("Cannot create a temporary directory: " + e.getMessage(), e);
+    }
+
+    String networkName = "zerocred-" + runId;
+    InetAddress listenAddress = createNetwork(docker, networkName);
+    proxy = ZerocredProxy.start(proxyConfig(listenAddress));
+
+    containerId = createContainer(docker, networkName);
+    copyFilesIn(docker);
+    StreamJsonCollector collector = new StreamJsonCollector(runId, listener);
+    docker.startContainerCmd(containerId).exec();
+    listener.onEvent(
+        new RunEvent.Started(runId, config.image(), containerId, proxy.address().toString()));
+
+    return follow(docker, collector, start);
+  }
+
+  private void checkImage(DockerClient docker) {
+    try {
+      docker.inspectImageCmd(config.image()).exec();
+    } catch (NotFoundException e) {
+      throw new ZerocredException(
+          "The image "
+              + config.image()
+              + " is not on the Docker engine at "
+              + engine.host()
+              + ": build it with `docker build -t "
+              + config.image()
+              + " runner-image/` (see runner-image/README.md), or `docker pull "
+              + config.image()
+              + "` where its registry is reachable",
+          e);
+    }
+  }
+
+  private InetAddress createNetwork(DockerClient docker, String networkName) {
+    networkId =
+        docker
+            .createNetworkCmd()
+            .withName(networkName)
+            .withDriver("bridge")
+            .withInternal(true)
+            .withCheckDuplicate(true)
+            .withLabels(owner.labels(runId))
+            .exec()
+            .getId();
+    Network network = docker.inspectNetworkCmd().withNetworkId(networkId).exec();
+    String gateway = null;
+    if (network.getIpam() != null && network.getIpam().getConfig() != null) {
+      gateway =
+          network.getIpam().getConfig().stream()
+              .map(Network.Ipam.Config::getGateway)
+              .filter(g -> g != null && !g.isBlank() && !g.contains(":"))
+              .findFirst()
+              .orElse(null);
+    }
+    Optional<String> self = SelfContainer.find(docker);
+    if (self.isPresent()) {
+      // In a container the gateway is the engine host's address, not ours: join the network.
+      selfContainerId = self.get();
+      docker.connectToNetworkCmd().withNetworkId(networkId).withContainerId(selfContainerId).exec();
+      InspectContainerResponse me = docker.inspectContainerCmd(selfContainerId).exec();
+      ContainerNetwork mine = me.getNetworkSettings().getNetworks().get(networkName);
+      if (mine == null || mine.getIpAddress() == null || mine.getIpAddress().isBlank()) {
+        throw new ZerocredException(
+            "Joined the run network " + networkName + " but got no address on it");
+      }
+      return ip(mine.getIpAddress());
+    }
+    if (gateway == null) {
+      throw new ZerocredException(
+          "The Docker engine gave the run network " + networkName + " no IPv4 gateway address");
+    }
+    return ip(gateway);
+  }
+
+  private static InetAddress ip(String literal) {
+    try {
+      return InetAddress.getByName(literal); // an IP literal: no lookup
+    } catch (UnknownHostException e) {
+      throw new ZerocredException("The Docker engine reported a bad address: " + literal, e);
+    }
+  }
+
+  private ProxyConfig proxyConfig(InetAddress listenAddress) {
+    ProxyConfig.Builder b =
+        ProxyConfig.builder()
+            .runId(runId)
+            .listen(new InetSocketAddress(listenAddress, 0))
+            .credentials(config.credentials())
+            .listener(config.proxyListener());
+    config.extraAllowedHosts().forEach(b::allowHost);
+    config.routes().forEach(b::route);
+    config.upstreamTrust().forEach(b::upstreamTrust);
+    config.auditLog().ifPresent(b::auditLog);
+    return b.build();
+  }
+
+  /** The command line, without the prompt: that goes in on standard input. */
+  List<String> claudeCommand() {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("claude");
+    cmd.add("--print");
+    cmd.add("--output-format");
+    cmd.add("stream-json");
+    cmd.add("--verbose");
+    cmd.add("--dangerously-skip-permissions");
+    config
+        .model()
+        .ifPresent(
+            m -> {
+              cmd.add("--model");
+              cmd.add(m);
+            });
+    config
+        .maxTurns()
+        .ifPresent(
+            t -> {
+              cmd.add("--max-turns");
+              cmd.add(Integer.toString(t));
+            });
+    config
+        .maxBudgetUsd()
+        .ifPresent(
+            b -> {
+              cmd.add("--max-budget-usd");
+              cmd.add(b.toPlainString());
+            });
+    if (!config.allowedTools().isEmpty()) {
+      cmd.add("--allowedTools");
+      cmd.add(String.join(",", config.allowedTools()));
+    }
+    if (!config.disallowedTools().isEmpty()) {
+      cmd.add("--disallowedTools");
+      cmd.add(String.join(",", config.disallowedTools()));
+    }
+    return cmd;
+  }
+
+  private List<String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("HOME", HOME);
+    // Placeholders only: the real credentials stay in this JVM, inside the proxy.
+    env.putAll(proxy.placeholders());
+    String url = proxy.proxyUrl();
+    env.put("HTTPS_PROXY", url);
+    env.put("HTTP_PROXY", url);
+    env.put("https_proxy", url);
+    env.put("http_proxy", url);
+    env.put("NO_PROXY", "");
+    env.put("no_proxy", "");
+    env.put("NODE_EXTRA_CA_CERTS", CA_PATH);
+    env.put("DISABLE_AUTOUPDATER", "1");
+    env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+    List<String> list = new ArrayList<>();
+    env.forEach((k, v) -> list.add(k + "=" + v));
+    return list;
+  }
+
+  private String createContainer(DockerClient docker, String networkName) {
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withNetworkMode(networkName)
+            .withCapDrop(Capability.ALL)
+            .withSecurityOpts(List.of("no-new-privileges"))
+            .withMemory(config.memoryBytes())
+            .withMemorySwap(config.memoryBytes())
+            .withNanoCPUs(Math.round(config.cpus() * 1_000_000_000d))
+            .withPidsLimit(config.pidsLimit());
+    if (config.bindMountWorkspace()) {
+      host.withBinds(new Bind(realWorkspace().toString(), new Volume(WORKDIR), AccessMode.ro));
+    }
+    // sh only redirects the prompt file to standard input: no argument-length limit, and the
+    // prompt never shows in a process list.
+    return docker
+        .createContainerCmd(config.image())
+        .withName("zerocred-" + runId)
+        .withHostName("zerocred")
+        .withUser(CONTAINER_USER)
+        .withWorkingDir(WORKDIR)
+        .withEnv(environment())
+        .withLabels(owner.labels(runId))
+        .withEntrypoint("/bin/sh", "-c", "exec \"$@\" < " + PROMPT_PATH, "zerocred-run")
+        .withCmd(claudeCommand())
+        .withHostConfig(host)
+        .exec()
+        .getId();
+  }
+
+  private Path realWorkspace() {
+    try {
+      return config.workspace().toRealPath();
+    } catch (IOException e) {
+      throw new InvalidConfigurationException(
+          "workspace " + config.workspace() + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private void copyFilesIn(DockerClient docker) {
+    Path tar = tempDir.resolve("container-files.tar");
+    try (OutputStream out = Files.newOutputStream(tar);
+        ContainerFiles files = new ContainerFiles(out)) {
+      files.directory("etc/zerocred", ContainerFiles.ROOT, 0755);
+      files.file(CA_PATH.substring(1), proxy.caCertificatePem(), ContainerFiles.ROOT, 0644);
+      files.file(PROMPT_PATH.substring(1), config.prompt(), ContainerFiles.ROOT, 0644);
+      files.directory(HOME.substring(1), CONTAINER_UID, 0755);
+      // Writable: Claude Code records its state here.
+      files.file(
+          HOME.substring(1) + "/.claude.json",
+          "{\"hasCompletedOnboarding\": true}\n",
+          CONTAINER_UID,
+          0600);
+      if (!config.bindMountWorkspace()) {
+        files.tree(realWorkspace(), WORKDIR.substring(1), CONTAINER_UID);
+      }
+    } catch (IOException e) {
+      throw new InvalidConfigurationException(
+          "Cannot copy the workspace " + config.workspace() + ": " + e.getMessage(), e);
+    }
+    try (InputStream in = Files.newInputStream(tar)) {
+      docker
+          .copyArchiveToContainerCmd(containerId)
+          .withRemotePath("/")
+          .withTarInputStream(in)
+          .exec();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      Files.delete(tar);
+    } catch (IOException e) {
+      // Removed with the temporary directory at teardown.
+    }
+  }
+
+  private Partial follow(DockerClient docker, StreamJsonCollector collector, Instant start) {
+    LogFollower logs = new LogFollower(collector, MAX_LINE_BYTES);
+    docker
+        .logContainerCmd(containerId)
+        .withStdOut(true)
+        .withStdErr(true)
+        .withFollowStream(true)
+        .exec(logs);
+
+    Instant deadline = start.plus(config.timeout());
+    Instant nextBeat = Instant.now().plus(config.progressInterval());
+    boolean timedOut = false;
+    try {
+      while (true) {
+        Instant now = Instant.now();
+        if (!now.isBefore(deadline)) {
+          timedOut = true;
+          break;
+        }
+        Instant wake = nextBeat.isBefore(deadline) ? nextBeat : deadline;
+        if (logs.await(Math.max(1, Duration.between(now, wake).toMillis()))) {
+          // The stream ends when the container exits, or when it broke off: make sure which.
+          timedOut = !awaitExit(docker, deadline);
+          break;
+        }
+        if (!Instant.now().isBefore(nextBeat)) {
+          listener.onEvent(
+              new RunEvent.Elapsed(
+                  runId, Duration.between(start, Instant.now()), collector.turns()));
+          nextBeat = nextBeat.plus(config.progressInterval());
+        }
+      }
+      if (timedOut) {
+        try {
+          docker.killContainerCmd(containerId).exec();
+        } catch (RuntimeException e) {
+          // It may have exited just now; the inspection below tells.
+        }
+        logs.await(LOG_DRAIN.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      timedOut = true;
+    } finally {
+      closeQuietly(logs);
+    }
+    logs.flush();
+
+    StreamJsonCollector complete = collector;
+    if (logs.error() != null && !timedOut) {
+      // The live stream broke off: read the whole log again for the result (progress was live).
+      complete = new StreamJsonCollector(runId, RunListener.NONE);
+      LogFollower again = new LogFollower(complete, MAX_LINE_BYTES);
+      try {
+        docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).exec(again);
+        again.await(LOG_DRAIN.toMillis() * 6);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        closeQuietly(again);
+      }
+      again.flush();
+    }
+    InspectContainerResponse.ContainerState state =
+        docker.inspectContainerCmd(containerId).exec().getState();
+    return Partial.from(config, complete, state, timedOut, start);
+  }
+
+  private boolean isRunning(DockerClient docker) {
+    InspectContainerResponse.ContainerState state =
+        docker.inspectContainerCmd(containerId).exec().getState();
+    return state != null && Boolean.TRUE.equals(state.getRunning());
+  }
+
+  /** Waits until the container exits or the deadline passes; true if it exited. */
+  private boolean awaitExit(DockerClient docker, Instant deadline) throws InterruptedException {
+    while (Instant.now().isBefore(deadline)) {
+      if (!isRunning(docker)) {
+        return true;
+      }
+      Thread.sleep(200);
+    }
+    return !isRunning(docker);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // A log stream that ended already.
+    }
+  }
+
+  /**
+   * Removes everything the run made, once, from the run thread or from the shutdown hook: the
+   * container, our own attachment to the network, the network, the proxy, the temporary files; and
+   * then whatever else carries the run's label.
+   */
+  private void teardown() {
+    if (!tornDown.compareAndSet(false, true)) {
+      return;
+    }
+    DockerEngine e = engine;
+    if (e != null) {
+      Sweeper sweeper = new Sweeper(e.client(), this::warn);
+      if (containerId != null) {
+        sweeper.removeContainer(containerId);
+      }
+      if (networkId != null) {
+        sweeper.removeNetwork(networkId);
+      }
+      try {
+        sweeper.sweepRun(runId);
+      } catch (RuntimeException ex) {
+        warn("Could not check for leftovers of run " + runId + ": " + DockerEngine.rootMessage(ex));
+      }
+    }
+    ZerocredProxy p = proxy;
+    if (p != null) {
+      try {
+        p.close();
+      } catch (RuntimeException ex) {
+        warn("Could not stop the proxy cleanly: " + DockerEngine.rootMessage(ex));
+      }
+    }
+    Path dir = tempDir;
+    if (dir != null) {
+      deleteTree(dir);
+    }
+    if (e != null) {
+      e.close();
+    }
+  }
+
+  private void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | RuntimeException ex) {
+      warn("Could not remove the temporary directory " + dir + ": " + ex.getMessage());
+    }
+  }
+
+  private void warn(String message) {
+    listener.onEvent(new RunEvent.Warning(runId, message));
+  }
+
+  /** A listener whose failures never break the run. */
+  private static RunListener safe(RunListener listener) {
+    return event -> {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        // The listener's problem; the run and its teardown go on.
+      }
+    };
+  }
+
+  /** What the run found out, before the wall time is known. */
+  private record Partial(
+      RunResult.Outcome outcome,
+      String message,
+      String resultText,
+      boolean isError,
+      int numTurns,
+      double costUsd,
+      TokenUsage usage,
+      long durationMs,
+      Optional<String> sessionId,
+      Optional<String> rawResultJson,
+      String partialOutput,
+      String stderrTail,
+      Optional<Integer> exitCode) {
+
+    static Partial failure(String message) {
+      return new Partial(
+          RunResult.Outcome.INFRASTRUCTURE_FAILURE,
+          message,
+          "",
+          true,
+          0,
+          0,
+          TokenUsage.NONE,
+          0,
+          Optional.empty(),
+          Optional.empty(),
+          "",
+          "",
+          Optional.empty());
+    }
+
+    static Partial from(
+        RunConfig config,
+        StreamJsonCollector collector,
+        InspectContainerResponse.ContainerState state,
+        boolean timedOut,
+        Instant start) {
+      Optional<Integer> exit =
+          timedOut || state == null ? Optional.empty() : Optional.ofNullable(state.getExitCode());
+      boolean oom = state != null && Boolean.TRUE.equals(state.getOOMKilled());
+      Optional<JsonNode> result = collector.result();
+      String stderr = collector.stderrTail();
+      String other = collector.otherStdoutTail();
+      long wall = Duration.between(start, Instant.now()).toMillis();
+      if (timedOut) {
+        return new Partial(
+            RunResult.Outcome.TIMED_OUT,
+            "Claude Code did not finish within the timeout of "
+                + human(config.timeout())
+                + " and was stopped after "
+                + collector.turns()
+                + " turn(s); raise timeout or lower maxTurns",
+            "",
+            true,
+            collector.turns(),
+            0,
+            collector.tokensSoFar(),
+            wall,
+            collector.sessionId(),
+            Optional.empty(),
+            collector.partialOutput(),
+            stderr,
+            Optional.empty());
+      }
+      if (result.isEmpty()) {
+        String why =
+            oom
+                ? "was killed for running out of memory (limit "
+                    + config.memoryBytes() / (1024 * 1024)
+                    + " MiB); raise memory"
+                : "exited with code "
+                    + exit.map(String::valueOf).orElse("?")
+                    + " without a result"
+                    + lastLine(stderr.isBlank() ? other : stderr);
+        return new Partial(
+            oom ? RunResult.Outcome.INFRASTRUCTURE_FAILURE : RunResult.Outcome.CLAUDE_ERROR,
+            "Claude Code " + why,
+            "",
+            true,
+            collector.turns(),
+            0,
+            collector.tokensSoFar(),
+            wall,
+            collector.sessionId(),
+            Optional.empty(),
+            collector.partialOutput(),
+            stderr.isBlank() ? other : stderr,
+            exit);
+      }
+      JsonNode r = result.get();
+      boolean isError = r.path("is_error").asBoolean(false);
+      String subtype = r.path("subtype").asText("");
+      String text = r.path("result").asText("");
+      boolean success = !isError && "success".equals(subtype) && exit.orElse(0) == 0;
+      TokenUsage usage =
+          r.has("usage") ? StreamJsonCollector.usage(r.path("usage")) : collector.tokensSoFar();
+      String message;
+      if (success) {
+        message =
+            "Claude Code finished in "
+                + r.path("num_turns").asInt(collector.turns())
+                + " turn(s), cost $"
+                + String.format(java.util.Locale.ROOT, "%.4f", r.path("total_cost_usd").asDouble())
+                + ", "
+                + usage.total()
+                + " tokens";
+      } else {
+        String detail = text.isBlank() ? subtype : text.strip();
+        message = "Claude Code reported an error: " + firstLine(detail);
+      }
+      return new Partial(
+          success ? RunResult.Outcome.SUCCESS : RunResult.Outcome.CLAUDE_ERROR,
+          message,
+          text,
+          isError || !success,
+          r.path("num_turns").asInt(collector.turns()),
+          r.path("total_cost_usd").asDouble(0),
+          usage,
+          r.path("duration_ms").asLong(wall),
+          collector.sessionId(),
+          collector.rawResult(),
+          collector.partialOutput(),
+          stderr,
+          exit);
+    }
+
+    RunResult toResult(String runId, Duration wallTime) {
+      return new RunResult(
+          runId,
+          outcome,
+          message,
+          resultText,
+          isError,
+          numTurns,
+          costUsd,
+          usage,
+          durationMs,
+          sessionId,
+          rawResultJson,
+          partialOutput,
+          stderrTail,
+          exitCode,
+          wallTime);
+    }
+
+    private static String lastLine(String text) {
+      if (text == null || text.isBlank()) {
+        return "";
+      }
+      String[] lines = text.strip().split("\n");
+      return ": " + lines[lines.length - 1].strip();
+    }
+
+    private static String firstLine(String text) {
+      int nl = text.indexOf('\n');
+      return nl < 0 ? text : text.substring(0, nl) + " …";
+    }
+
+    private static String human(Duration d) {
+      long s = d.toSeconds();
+      return s >= 60 && s % 60 == 0 ? (s / 60) + " min" : s + " s";
+    }
+  }
+}

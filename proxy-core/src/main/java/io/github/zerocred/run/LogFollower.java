@@ -1,0 +1,78 @@
+package io.github.zerocred.run;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Receives a container's multiplexed log stream and splits it into stdout and stderr lines.
+ *
+ * <p>Completion has its own latch because docker-java's {@code awaitCompletion(timeout)} closes the
+ * stream when it returns, even on a timeout: waiting in slices (for heartbeats) would cut the
+ * stream after the first slice.
+ */
+final class LogFollower extends ResultCallback.Adapter<Frame> {
+  private final LineSplitter stdout;
+  private final LineSplitter stderr;
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final AtomicReference<Throwable> error = new AtomicReference<>();
+
+  LogFollower(StreamJsonCollector collector, int maxLineBytes) {
+    this.stdout = new LineSplitter(maxLineBytes, collector::stdoutLine);
+    this.stderr = new LineSplitter(64 * 1024, collector::stderrLine);
+  }
+
+  @Override
+  public void onNext(Frame frame) {
+    try {
+      if (frame.getStreamType() == StreamType.STDERR) {
+        stderr.accept(frame.getPayload());
+      } else {
+        stdout.accept(frame.getPayload());
+      }
+    } catch (RuntimeException e) {
+      // Never throw into docker-java: it would close the stream. Keep the first problem.
+      error.compareAndSet(null, e);
+    }
+  }
+
+  @Override
+  public void onError(Throwable throwable) {
+    error.compareAndSet(null, throwable);
+    try {
+      super.onError(throwable);
+    } catch (RuntimeException e) {
+      // The template rethrows; the error is recorded.
+    } finally {
+      done.countDown();
+    }
+  }
+
+  @Override
+  public void onComplete() {
+    try {
+      super.onComplete();
+    } finally {
+      done.countDown();
+    }
+  }
+
+  /** Waits for the end of the stream, without closing it on a timeout. */
+  boolean await(long millis) throws InterruptedException {
+    return done.await(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Emits the last lines, if the stream ended without a newline. Call after the stream ended. */
+  void flush() {
+    stdout.flush();
+    stderr.flush();
+  }
+
+  /** The first error of the stream, if it broke off. */
+  Throwable error() {
+    return error.get();
+  }
+}

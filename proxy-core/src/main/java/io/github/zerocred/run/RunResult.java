@@ -1,0 +1,75 @@
+package io.github.zerocred.run;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a run produced.
+ *
+ * @param runId the run's id, as in container labels and the audit log
+ * @param outcome how it ended
+ * @param message one line for the person reading the CI log: what happened and, on failure, what to
+ *     do
+ * @param resultText Claude's final answer ({@code result} of the {@code result} event); empty when
+ *     there was none
+ * @param isError Claude Code's own {@code is_error}
+ * @param numTurns turns Claude Code reported (or counted, when it never reported)
+ * @param costUsd total cost Claude Code reported, in US dollars
+ * @param usage tokens used
+ * @param durationMs Claude Code's own {@code duration_ms}, or the wall time when it never reported
+ * @param sessionId Claude Code's session id, if it got that far
+ * @param rawResultJson the {@code result} event exactly as printed, if any
+ * @param partialOutput the assistant text seen so far, kept especially when the run did not finish
+ * @param stderrTail the last lines Claude Code wrote to stderr
+ * @param exitCode the container's exit code, if it exited by itself
+ * @param wallTime from the start of the run to the end of teardown
+ */
+public record RunResult(
+    String runId,
+    Outcome outcome,
+    String message,
+    String resultText,
+    boolean isError,
+    int numTurns,
+    double costUsd,
+    TokenUsage usage,
+    long durationMs,
+    Optional<String> sessionId,
+    Optional<String> rawResultJson,
+    String partialOutput,
+    String stderrTail,
+    Optional<Integer> exitCode,
+    Duration wallTime) {
+
+  /** How a run ended. */
+  public enum Outcome {
+    /** Claude Code finished and reported no error. */
+    SUCCESS,
+    /** Claude Code ran but reported an error (API error, expired token, max turns, budget). */
+    CLAUDE_ERROR,
+    /** The run's timeout passed; the container was killed. */
+    TIMED_OUT,
+    /** Docker, the image, the network or the proxy failed: nothing Claude did. */
+    INFRASTRUCTURE_FAILURE
+  }
+
+  public RunResult {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(resultText, "resultText");
+    Objects.requireNonNull(usage, "usage");
+    Objects.requireNonNull(sessionId, "sessionId");
+    Objects.requireNonNull(rawResultJson, "rawResultJson");
+    Objects.requireNonNull(partialOutput, "partialOutput");
+    Objects.requireNonNull(stderrTail, "stderrTail");
+    Objects.requireNonNull(exitCode, "exitCode");
+    Objects.requireNonNull(wallTime, "wallTime");
+  }
+
+  /** Whether the run succeeded. */
+  public boolean isSuccess() {
+    return outcome == Outcome.SUCCESS;
+  }
+}
