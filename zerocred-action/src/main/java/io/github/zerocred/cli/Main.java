@@ -84,7 +84,9 @@ public final class Main implements Callable<Integer> {
 
   /** The command tree, with the subcommands wired to what they need. */
   static CommandLine commandLine(Map<String, String> env, PrintWriter err, StopSignal stop) {
-    return new CommandLine(new Main()).addSubcommand(new ProxyCommand(env, err, stop));
+    return new CommandLine(new Main())
+        .addSubcommand(new ProxyCommand(env, err, stop))
+        .addSubcommand(new ReviewCommand(env, err));
   }
 
   @Override
