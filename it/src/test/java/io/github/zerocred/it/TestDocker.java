@@ -111,7 +111,7 @@ final class TestDocker implements AutoCloseable {
     }
   }
 
-  private static Path repositoryRoot() {
+  static Path repositoryRoot() {
     Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     for (Path d = dir; d != null; d = d.getParent()) {
       if (Files.exists(d.resolve("it/testbed/claude-image.sh"))) {
