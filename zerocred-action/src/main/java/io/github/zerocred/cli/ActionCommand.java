@@ -55,8 +55,8 @@ import picocli.CommandLine.Spec;
       "Exit codes:",
       "  0  a review was produced and delivered (or fail_on_error is false)",
       "  1  Claude failed or timed out, Docker failed, or the review could not be posted",
-      "  2  an input is wrong",
-      "  3  the Anthropic credential is missing or was rejected"
+      "  2  usage error: an input is wrong",
+      "  3  credential missing (or rejected by Anthropic)"
     })
 final class ActionCommand implements Callable<Integer> {
   static final String OUTPUT_DIR = ".zerocred";
