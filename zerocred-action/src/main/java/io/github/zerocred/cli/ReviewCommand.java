@@ -160,14 +160,17 @@ final class ReviewCommand implements Callable<Integer> {
     } catch (InvalidConfigurationException e) {
       throw new CliException(ExitCodes.CREDENTIALS, e.getMessage(), e);
     }
+    // Everything the user typed is checked before anything is written.
+    String promptText = prompt();
+    Duration limit = parseDuration(timeout);
     Files.createDirectories(outputDir);
     Path audit = outputDir.resolve(ReviewReport.AUDIT_JSONL);
     Files.deleteIfExists(audit);
     RunConfig.Builder b =
         RunConfig.builder()
             .workspace(workspace)
-            .prompt(prompt())
-            .timeout(parseDuration(timeout))
+            .prompt(promptText)
+            .timeout(limit)
             .credentials(credentials)
             .auditLog(audit)
             .listener(this::progress);
