@@ -87,48 +87,21 @@ final class ActionJob implements AutoCloseable {
     if (image != null) {
       return image;
     }
-    String configured = System.getProperty(IMAGE_VARIABLE, System.getenv(IMAGE_VARIABLE));
-    if (configured != null && !configured.isBlank()) {
-      image = configured.strip();
-      return image;
-    }
-    Path root = TestDocker.repositoryRoot();
-    Path jar = root.resolve("zerocred-action/target/zerocred.jar");
-    if (!Files.isRegularFile(jar)) {
-      fail(
-          jar
-              + " is missing: build through the reactor (./mvnw -B -pl it -am verify) so that"
-              + " zerocred-action is packaged first");
-    }
-    Path script = root.resolve("it/testbed/action-image.sh");
-    try {
-      Path log = Files.createTempFile("action-image", ".log");
-      Process p =
-          new ProcessBuilder("bash", script.toString(), jar.toString())
-              .redirectError(log.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(20, TimeUnit.MINUTES) || p.exitValue() != 0 || out.isEmpty()) {
-        String err = Files.readString(log);
+    if (System.getProperty(IMAGE_VARIABLE, System.getenv(IMAGE_VARIABLE)) == null) {
+      Path jar = TestDocker.repositoryRoot().resolve("zerocred-action/target/zerocred.jar");
+      if (!Files.isRegularFile(jar)) {
         fail(
-            "Could not build the action image with "
-                + script
-                + " (set "
-                + IMAGE_VARIABLE
-                + " to use an existing one):\n"
-                + err.substring(Math.max(0, err.length() - 3000)));
+            jar
+                + " is missing: build through the reactor (./mvnw -B -pl it -am verify) so that"
+                + " zerocred-action is packaged first");
       }
-      Files.deleteIfExists(log);
-      String[] lines = out.split("\n");
-      image = lines[lines.length - 1].strip();
-      return image;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + script, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
+    image =
+        TestDocker.imageFrom(
+            IMAGE_VARIABLE,
+            TestDocker.repositoryRoot().resolve("it/testbed/action-image.sh"),
+            TestDocker.repositoryRoot().resolve("zerocred-action/target/zerocred.jar").toString());
+    return image;
   }
 
   /** Writes the event payload where the runner puts it. */
