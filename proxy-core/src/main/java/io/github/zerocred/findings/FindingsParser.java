@@ -28,7 +28,7 @@ public final class FindingsParser {
    */
   public static ReviewFindings fromRun(RunResult result) {
     String text = result.resultText().isBlank() ? result.partialOutput() : result.resultText();
-    Optional<JsonNode> structured = structuredOutput(result.rawResultJson().orElse(null));
+    Optional<JsonNode> structured = result.structuredOutput().flatMap(FindingsParser::json);
     if (structured.isEmpty()) {
       structured = jsonObject(result.resultText()).filter(n -> n.has("findings"));
     }
@@ -43,11 +43,12 @@ public final class FindingsParser {
     return parse(structured.get(), text);
   }
 
-  /** The result event's {@code structured_output}, if it holds a JSON object. */
-  static Optional<JsonNode> structuredOutput(String rawResultJson) {
-    return jsonObject(rawResultJson)
-        .map(event -> event.path("structured_output"))
-        .filter(n -> !n.isMissingNode() && !n.isNull());
+  private static Optional<JsonNode> json(String text) {
+    try {
+      return Optional.ofNullable(JSON.readTree(text));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** Reads a structured answer; {@code fallbackText} is the review when the answer is unusable. */

@@ -277,6 +277,15 @@ public final class ClaudeRun {
       cmd.add("--disallowedTools");
       cmd.add(String.join(",", config.disallowedTools()));
     }
+    config
+        .jsonSchema()
+        .ifPresent(
+            schema -> {
+              // Claude Code offers the schema to the model as a StructuredOutput tool, validates
+              // the answer against it and puts it in the result event's structured_output.
+              cmd.add("--json-schema");
+              cmd.add(schema);
+            });
     return cmd;
   }
 
