@@ -153,7 +153,7 @@ public final class ClaudeRun {
     StreamJsonCollector collector = new StreamJsonCollector(runId, listener);
     docker.startContainerCmd(containerId).exec();
     listener.onEvent(
-        new RunEvent.Started(runId, config.image(), containerId, proxy.address().toString()));
+        new RunEvent.Started(runId, config.image(), containerId, networkName, proxy.address()));
 
     return follow(docker, collector, start);
   }
