@@ -74,6 +74,7 @@ class KilledRunSweepTest {
     assertThat(child.exitValue()).isEqualTo(137);
     List<String> debris = docker.labelledWithRun(childRunId);
     assertThat(debris).as("what the killed JVM left").hasSize(2);
+    assertThat(TestDocker.hostInputRules()).contains("zerocred-run=" + childRunId);
 
     RunFixture fixture = new RunFixture();
     try (StandInAnthropicApi standIn =
@@ -92,6 +93,7 @@ class KilledRunSweepTest {
                 assertThat(swept.networks()).isGreaterThanOrEqualTo(1);
               });
       assertThat(docker.labelledWithRun(childRunId)).as("after the next run's sweep").isEmpty();
+      assertThat(TestDocker.hostInputRules()).doesNotContain("zerocred-run=" + childRunId);
     }
   }
 

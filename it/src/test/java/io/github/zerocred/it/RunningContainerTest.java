@@ -144,6 +144,10 @@ class RunningContainerTest {
       assertThat(writable.stdout()).contains("ok");
 
       // --- Egress: the proxy answers; nothing else of this machine does.
+      String runId = inspected.getConfig().getLabels().get("zerocred.run");
+      assertThat(TestDocker.hostInputRules())
+          .as("the run's host firewall rules")
+          .contains("zerocred-run=" + runId);
       String proxyIp = started.proxyAddress().getAddress().getHostAddress();
       assertThat(canConnect(id, proxyIp, started.proxyAddress().getPort()))
           .as("the proxy")
@@ -187,6 +191,7 @@ class RunningContainerTest {
         assertThat(r.bodyAsString()).doesNotContain(placeholder);
       }
       assertThat(docker.labelledWithRun(result.runId())).isEmpty();
+      assertThat(TestDocker.hostInputRules()).doesNotContain("zerocred-run=" + runId);
     } finally {
       if (otherNetworkId != null) {
         docker.removeNetworkQuietly(otherNetworkId);

@@ -77,6 +77,8 @@ public final class ClaudeRun {
   private volatile String containerId;
   private volatile String selfContainerId;
   private volatile Path tempDir;
+  private volatile HostFirewall firewall;
+  private volatile InetSocketAddress lockedProxy;
 
   private ClaudeRun(RunConfig config, String runId) {
     this.config = config;
@@ -138,6 +140,7 @@ public final class ClaudeRun {
     if (swept.containers() + swept.networks() > 0) {
       listener.onEvent(new RunEvent.Swept(runId, swept.containers(), swept.networks()));
     }
+    HostFirewall.find().ifPresent(f -> sweepFirewall(f, sweeper));
     try {
       tempDir = Files.createTempDirectory("zerocred-run-");
     } catch (IOException e) {
@@ -147,6 +150,7 @@ public final class ClaudeRun {
     String networkName = "zerocred-" + runId;
     InetAddress listenAddress = createNetwork(docker, networkName);
     proxy = ZerocredProxy.start(proxyConfig(listenAddress));
+    lockHostAddresses();
 
     containerId = createContainer(docker, networkName);
     copyFilesIn(docker);
@@ -156,6 +160,47 @@ public final class ClaudeRun {
         new RunEvent.Started(runId, config.image(), containerId, networkName, proxy.address()));
 
     return follow(docker, collector, start);
+  }
+
+  private void sweepFirewall(HostFirewall f, Sweeper sweeper) {
+    try {
+      f.sweep(sweeper.liveRuns());
+    } catch (IOException | RuntimeException e) {
+      warn("Could not remove the firewall rules of finished runs: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The run network's default route leads to this host, so every host address answers the
+   * container: allow only the proxy (see {@link HostFirewall}).
+   */
+  private void lockHostAddresses() {
+    if (selfContainerId != null) {
+      warn(
+          "zerocred runs in a container: the run's container can reach services listening on the"
+              + " Docker host's addresses; only the proxy leads off the machine");
+      return;
+    }
+    Optional<HostFirewall> found = HostFirewall.find();
+    if (found.isEmpty()) {
+      warn(
+          "Without root and iptables the run's container can reach services listening on this"
+              + " host's addresses; only the proxy leads off the machine");
+      return;
+    }
+    InetSocketAddress address = proxy.address();
+    try {
+      found
+          .get()
+          .lock(runId, HostFirewall.bridgeName(runId), address.getAddress(), address.getPort());
+      firewall = found.get();
+      lockedProxy = address;
+    } catch (IOException e) {
+      warn(
+          "Could not restrict the run network to the proxy with iptables ("
+              + e.getMessage()
+              + "); the container can reach services listening on this host's addresses");
+    }
   }
 
   private void checkImage(DockerClient docker) {
@@ -184,6 +229,7 @@ public final class ClaudeRun {
             .withDriver("bridge")
             .withInternal(true)
             .withCheckDuplicate(true)
+            .withOptions(Map.of("com.docker.network.bridge.name", HostFirewall.bridgeName(runId)))
             .withLabels(owner.labels(runId))
             .exec()
             .getId();
@@ -492,6 +538,15 @@ public final class ClaudeRun {
       } catch (RuntimeException ex) {
         warn("Could not check for leftovers of run " + runId + ": " + DockerEngine.rootMessage(ex));
       }
+    }
+    HostFirewall f = firewall;
+    if (f != null) {
+      f.unlockQuietly(
+              runId,
+              HostFirewall.bridgeName(runId),
+              lockedProxy.getAddress(),
+              lockedProxy.getPort())
+          .ifPresent(problem -> warn("Could not remove the run's firewall rules: " + problem));
     }
     ZerocredProxy p = proxy;
     if (p != null) {

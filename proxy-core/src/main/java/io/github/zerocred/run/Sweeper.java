@@ -71,6 +71,17 @@ final class Sweeper {
     return new Swept(containers, networks);
   }
 
+  /** The run ids of every zerocred network still on the engine. */
+  java.util.Set<String> liveRuns() {
+    java.util.Set<String> runs = new java.util.HashSet<>();
+    for (Network n : managedNetworks(Map.of(Owner.MANAGED, "true"))) {
+      if (n.getLabels() != null && n.getLabels().get(Owner.RUN) != null) {
+        runs.add(n.getLabels().get(Owner.RUN));
+      }
+    }
+    return runs;
+  }
+
   private List<Network> managedNetworks(Map<String, String> labels) {
     List<String> filters =
         labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
