@@ -335,8 +335,12 @@ public final class StandInResponse {
       if (delay.isZero()) {
         write.run();
       } else {
-        // Scheduled, not slept: the event loop keeps serving other connections meanwhile.
-        ctx.executor().schedule(write, delay.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+          // Scheduled, not slept: the event loop keeps serving other connections meanwhile.
+          ctx.executor().schedule(write, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          done.tryFailure(e); // the server is shutting down
+        }
       }
     }
 

@@ -4,6 +4,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -16,11 +17,15 @@ import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
@@ -143,12 +148,38 @@ public final class TestPki {
 
   /** A JDK TLS context that trusts only this CA, for {@code java.net.http.HttpClient} and peers. */
   public SSLContext trustingSslContext() {
+    return trustingSslContext(List.of(caCertificate));
+  }
+
+  /**
+   * A JDK TLS context that trusts only the certificates in a PEM file, e.g. the CA a proxy or a
+   * standalone stand-in wrote for its clients.
+   */
+  public static SSLContext trustingSslContext(Path caPemFile) {
+    try (InputStream in = Files.newInputStream(caPemFile)) {
+      List<X509Certificate> certificates = new ArrayList<>();
+      for (Certificate certificate :
+          CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        certificates.add((X509Certificate) certificate);
+      }
+      if (certificates.isEmpty()) {
+        throw new IllegalArgumentException("no certificate in " + caPemFile);
+      }
+      return trustingSslContext(certificates);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + caPemFile, e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot parse the certificates in " + caPemFile, e);
+    }
+  }
+
+  private static SSLContext trustingSslContext(List<X509Certificate> anchors) {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trustManagers().getTrustManagers(), new SecureRandom());
+      context.init(null, trustManagers(anchors).getTrustManagers(), new SecureRandom());
       return context;
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot build a TLS context trusting the test CA", e);
+      throw new IllegalStateException("cannot build a TLS context trusting " + anchors, e);
     }
   }
 
@@ -166,11 +197,14 @@ public final class TestPki {
     }
   }
 
-  private TrustManagerFactory trustManagers() throws GeneralSecurityException {
+  private static TrustManagerFactory trustManagers(List<X509Certificate> anchors)
+      throws GeneralSecurityException {
     try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
-      store.setCertificateEntry("zerocred-test-ca", caCertificate);
+      for (int i = 0; i < anchors.size(); i++) {
+        store.setCertificateEntry("anchor-" + i, anchors.get(i));
+      }
       TrustManagerFactory factory =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(store);

@@ -26,7 +26,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLHandshakeException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -47,11 +46,6 @@ class StandInServerTest {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-  }
-
-  @AfterAll
-  static void closeClient() {
-    client = null; // HttpClient has no close() on Java 17; its threads are daemons.
   }
 
   private static StandInServer start(StandInHandler handler) {
@@ -150,6 +144,26 @@ class StandInServerTest {
         assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8))
             .isEqualTo(second + third);
       }
+    }
+  }
+
+  @Test
+  void close_whileAnEventStreamIsHeld_doesNotHang() throws Exception {
+    CompletableFuture<Void> neverReleased = new CompletableFuture<>();
+    StandInServer server =
+        start(
+            request ->
+                StandInResponse.sseHeld(
+                    List.of("data: 1\n\n"), neverReleased, List.of("data: 2\n\n")));
+    HttpResponse<InputStream> response =
+        client.send(
+            HttpRequest.newBuilder(uri(server, "/held")).build(), BodyHandlers.ofInputStream());
+    try (InputStream body = response.body()) {
+      assertThat(body.readNBytes(9)).asString(StandardCharsets.UTF_8).isEqualTo("data: 1\n\n");
+      long started = System.nanoTime();
+      server.close();
+      assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(5);
+      neverReleased.complete(null); // after shutdown: must be harmless
     }
   }
 

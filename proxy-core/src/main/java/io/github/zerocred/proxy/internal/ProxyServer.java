@@ -80,7 +80,7 @@ public final class ProxyServer implements AutoCloseable {
               .bind(config.listen())
               .syncUninterruptibly()
               .channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
       shutdown();
       throw new ZerocredException(
           "cannot listen on " + config.listen() + ": " + UpstreamConnector.describe(e), e);

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Runs a real zerocred review, doing all the set-up a fresh machine needs: a Docker engine, the
+# runner image (built offline), the `zerocred` program. Claude Code runs in a locked-down
+# container against a copy of the workspace, behind the per-run credential-injecting proxy.
+#
+#   bash it/demo/review.sh                 # review the bundled sample project
+#   bash it/demo/review.sh /path/to/repo   # review another checkout
+#
+# With CLAUDE_CODE_OAUTH_TOKEN or ANTHROPIC_API_KEY in the environment it talks to the real API.
+# Without one it starts the bundled stand-in Messages API and says that this is a demo.
+# Environment: ZEROCRED_IMAGE (runner image; default: the offline-built test image),
+# ZEROCRED_OUTPUT_DIR (default target/zerocred-demo), ZEROCRED_PROMPT.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+WORKSPACE=$(cd "${1:-$ROOT/it/demo/sample-project}" && pwd)
+OUTPUT_DIR=${ZEROCRED_OUTPUT_DIR:-$ROOT/target/zerocred-demo}
+
+say() { printf '[demo] %s\n' "$*" >&2; }
+
+# shellcheck source=../../.ci/lib/docker-engine.sh
+source .ci/lib/docker-engine.sh
+zerocred_ensure_docker_engine
+
+IMAGE=${ZEROCRED_IMAGE:-$(bash it/testbed/claude-image.sh)}
+say "runner image: $IMAGE"
+
+say "building zerocred (./mvnw package, tests skipped)"
+./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl zerocred-action -am >&2
+
+TMP=$(mktemp -d)
+STAND_IN_PID=
+cleanup() {
+  [ -z "$STAND_IN_PID" ] || kill "$STAND_IN_PID" 2>/dev/null || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+EXTRA=()
+if [ -z "${CLAUDE_CODE_OAUTH_TOKEN:-}" ] && [ -z "${ANTHROPIC_API_KEY:-}" ]; then
+  cat >&2 <<'BANNER'
+================================================================================
+ DEMO MODE: neither CLAUDE_CODE_OAUTH_TOKEN nor ANTHROPIC_API_KEY is set.
+ zerocred runs for real (proxy, locked-down container, real Claude Code CLI), but
+ the API at the other end is the bundled stand-in, and its review is canned.
+ Set CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`) for a real review.
+================================================================================
+BANNER
+  DEMO_TOKEN="sk-ant-oat01-demo-$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  ./mvnw -B -q dependency:build-classpath -pl it/testkit -Dmdep.outputFile="$TMP/cp.txt" >&2
+  STAND_IN_CP="$ROOT/it/testkit/target/classes:$(cat "$TMP/cp.txt")"
+  REVIEW=$'## Review (stand-in demo)\n\n- **high** `src/Discount.java:11` — the loop runs to `i <= THRESHOLDS.length` and reads past the end of the array: an `ArrayIndexOutOfBoundsException` for every order.\n- **medium** `src/Discount.java:22` — `averagePrice` divides by `quantity` without checking it is positive.'
+  STAND_IN_EXPECT_TOKEN=$DEMO_TOKEN java -cp "$STAND_IN_CP" io.github.zerocred.testkit.StandInAnthropicApi \
+    --ca-file "$TMP/stand-in-ca.pem" --reply "$REVIEW" >"$TMP/stand-in.json" 2>"$TMP/stand-in.log" &
+  STAND_IN_PID=$!
+  for _ in $(seq 1 100); do
+    [ -s "$TMP/stand-in.json" ] && break
+    kill -0 "$STAND_IN_PID" 2>/dev/null || { cat "$TMP/stand-in.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  PORT=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$TMP/stand-in.json")
+  [ -n "$PORT" ] || { say "the stand-in API did not start"; exit 1; }
+  say "stand-in Messages API on 127.0.0.1:$PORT"
+  EXTRA+=(--route "api.anthropic.com=127.0.0.1:$PORT" --upstream-ca "$TMP/stand-in-ca.pem")
+  export CLAUDE_CODE_OAUTH_TOKEN=$DEMO_TOKEN
+fi
+
+PROMPT_ARGS=()
+[ -z "${ZEROCRED_PROMPT:-}" ] || PROMPT_ARGS=(--prompt "$ZEROCRED_PROMPT")
+
+status=0
+java -jar zerocred-action/target/zerocred.jar review \
+  --workspace "$WORKSPACE" --image "$IMAGE" --output-dir "$OUTPUT_DIR" \
+  "${PROMPT_ARGS[@]+"${PROMPT_ARGS[@]}"}" "${EXTRA[@]+"${EXTRA[@]}"}" || status=$?
+
+if [ -s "$OUTPUT_DIR/audit.jsonl" ]; then
+  printf '\n--- audit trail (%s) ---\n' "$OUTPUT_DIR/audit.jsonl"
+  cat "$OUTPUT_DIR/audit.jsonl"
+fi
+exit "$status"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test, doing all the set-up a fresh machine needs (run as root, or as a user who may
+# use Docker): a Docker engine, the offline runner image, the pinned Claude Code CLI on the host,
+# then the Maven build (unit, socket-level and end-to-end tests, formatting and leak checks).
+#
+#   bash it/run-tests.sh                 # everything
+#   bash it/run-tests.sh -pl proxy-core -am   # extra arguments go to Maven
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# shellcheck source=../.ci/lib/docker-engine.sh
+source .ci/lib/docker-engine.sh
+zerocred_ensure_docker_engine
+
+ZEROCRED_CLAUDE_BIN=$(bash it/testbed/claude-cli.sh)
+export ZEROCRED_CLAUDE_BIN
+ZEROCRED_TEST_IMAGE=$(bash it/testbed/claude-image.sh)
+export ZEROCRED_TEST_IMAGE
+echo "[tests] Claude Code CLI: $ZEROCRED_CLAUDE_BIN" >&2
+echo "[tests] runner image:    $ZEROCRED_TEST_IMAGE" >&2
+
+./mvnw -B verify "$@"

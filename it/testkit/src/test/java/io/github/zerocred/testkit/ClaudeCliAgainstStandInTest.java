@@ -1,0 +1,183 @@
+package io.github.zerocred.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the real Claude Code CLI in print mode directly against {@link StandInAnthropicApi}. */
+class ClaudeCliAgainstStandInTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String OAUTH_TOKEN = "sk-ant-oat01-stand-in-test-token";
+  private static final String API_KEY = "sk-ant-api03-stand-in-test-key";
+  private static final long CLI_TIMEOUT_SECONDS = 120;
+
+  private static Path claude;
+
+  @BeforeAll
+  static void locateCli() {
+    claude = ClaudeCli.locate();
+  }
+
+  @Test
+  void printMode_readToolResult_isQuotedInFinalResult(@TempDir Path tmp) throws Exception {
+    Path workspace = Files.createDirectories(tmp.resolve("workspace"));
+    Path notes =
+        Files.writeString(workspace.resolve("notes.txt"), "The secret word is PAPAYA-42.\n");
+    try (StandInAnthropicApi api =
+        StandInAnthropicApi.builder()
+            .expectToken(OAUTH_TOKEN)
+            .script(
+                Reply.toolUse(
+                    "I'll read the notes.",
+                    "Read",
+                    "{\"file_path\": " + JSON.writeValueAsString(notes.toString()) + "}"),
+                Reply.dynamic(
+                    request ->
+                        Reply.text(
+                            "The file says: "
+                                + request.lastToolResultContent().orElse("(no tool result)"))))
+            .start()) {
+
+      JsonNode result =
+          runPrint(
+              api,
+              tmp,
+              workspace,
+              Map.of("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN),
+              "What is the secret word in notes.txt?");
+
+      assertThat(result.path("is_error").asBoolean()).as(result.toString()).isFalse();
+      assertThat(result.path("result").asText())
+          .contains("The file says:")
+          .contains("The secret word is PAPAYA-42.");
+      assertThat(result.path("num_turns").asInt()).isEqualTo(2);
+
+      List<MessagesRequest> main = api.mainConversationRequests();
+      assertThat(main).hasSize(2);
+      assertThat(main)
+          .allSatisfy(
+              request -> {
+                assertThat(request.stream()).isTrue();
+                assertThat(request.toolNames()).contains("Read");
+                assertThat(request.recorded().header("authorization"))
+                    .isEqualTo("Bearer " + OAUTH_TOKEN);
+                assertThat(request.recorded().header("anthropic-beta"))
+                    .contains(StandInAnthropicApi.OAUTH_BETA);
+              });
+      JsonNode toolResult = main.get(1).toolResults().get(0);
+      assertThat(toolResult.path("tool_use_id").asText()).startsWith("toolu_");
+      assertThat(main.get(1).lastToolResultContent())
+          .hasValueSatisfying(content -> assertThat(content).contains("PAPAYA-42"));
+      // The CLI keeps one connection alive across turns; the proxy must not break that.
+      assertThat(main)
+          .extracting(r -> r.recorded().connectionId())
+          .containsOnly(main.get(0).recorded().connectionId());
+    }
+  }
+
+  @Test
+  void printMode_withApiKey_sendsXApiKey(@TempDir Path tmp) throws Exception {
+    Path workspace = Files.createDirectories(tmp.resolve("workspace"));
+    try (StandInAnthropicApi api =
+        StandInAnthropicApi.builder()
+            .expectToken(API_KEY)
+            .script(Reply.text("Hello from the stand-in."))
+            .start()) {
+
+      JsonNode result =
+          runPrint(api, tmp, workspace, Map.of("ANTHROPIC_API_KEY", API_KEY), "Say hello");
+
+      assertThat(result.path("is_error").asBoolean()).as(result.toString()).isFalse();
+      assertThat(result.path("result").asText()).isEqualTo("Hello from the stand-in.");
+      RecordedRequest request = api.mainConversationRequests().get(0).recorded();
+      assertThat(request.header("x-api-key")).isEqualTo(API_KEY);
+      assertThat(request.headers().contains("authorization")).isFalse();
+    }
+  }
+
+  @Test
+  void printMode_expiredOAuthToken_isReportedAsError(@TempDir Path tmp) throws Exception {
+    Path workspace = Files.createDirectories(tmp.resolve("workspace"));
+    try (StandInAnthropicApi api =
+        StandInAnthropicApi.builder()
+            .expectToken(OAUTH_TOKEN)
+            .failWith(StandInAnthropicApi.Failure.EXPIRED_OAUTH_TOKEN)
+            .start()) {
+
+      JsonNode result =
+          runPrint(
+              api, tmp, workspace, Map.of("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN), "Say hello");
+
+      assertThat(result.path("is_error").asBoolean()).isTrue();
+      assertThat(result.path("api_error_status").asInt()).isEqualTo(401);
+      assertThat(result.path("result").asText()).contains("OAuth token has expired");
+    }
+  }
+
+  /** Runs {@code claude --print --output-format json PROMPT} and returns its one JSON object. */
+  private static JsonNode runPrint(
+      StandInAnthropicApi api,
+      Path tmp,
+      Path workspace,
+      Map<String, String> credentials,
+      String prompt)
+      throws IOException, InterruptedException {
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\": true}");
+    Path ca = api.writeCaPem(tmp.resolve("stand-in-ca.pem"));
+    Path stdout = tmp.resolve("claude.stdout");
+    Path stderr = tmp.resolve("claude.stderr");
+
+    ProcessBuilder builder =
+        new ProcessBuilder(claude.toString(), "--print", "--output-format", "json", prompt)
+            .directory(workspace.toFile())
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile());
+    Map<String, String> env = builder.environment();
+    String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+    // A clean environment: a credential in the developer's or CI's environment must not leak in.
+    env.clear();
+    env.put("PATH", path);
+    env.put("HOME", home.toString());
+    env.put("ANTHROPIC_BASE_URL", api.baseUrl());
+    env.put("NODE_EXTRA_CA_CERTS", ca.toString());
+    env.put("DISABLE_AUTOUPDATER", "1");
+    env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+    // Retries of failed calls take minutes with backoff; the failing cases want the first answer.
+    env.put("CLAUDE_CODE_MAX_RETRIES", "0");
+    env.putAll(credentials);
+
+    Process process = builder.start();
+    // Without end-of-input, print mode waits 3 s for data on stdin before it starts.
+    process.getOutputStream().close();
+    if (!process.waitFor(CLI_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new AssertionError(
+          "claude did not finish within "
+              + CLI_TIMEOUT_SECONDS
+              + " s; stderr: "
+              + Files.readString(stderr));
+    }
+    String out = Files.readString(stdout, StandardCharsets.UTF_8).trim();
+    assertThat(out)
+        .as(
+            "claude printed nothing (exit %d); stderr: %s",
+            process.exitValue(), Files.readString(stderr))
+        .isNotEmpty();
+    JsonNode result = JSON.readTree(out.substring(out.lastIndexOf("\n{") + 1));
+    assertThat(result.path("type").asText()).as(out).isEqualTo("result");
+    return result;
+  }
+}

@@ -1,0 +1,230 @@
+package io.github.zerocred.cli;
+
+import io.github.zerocred.proxy.Credential;
+import io.github.zerocred.proxy.Credentials;
+import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.proxy.ProxyConfig;
+import io.github.zerocred.proxy.ZerocredException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code zerocred proxy}: the credential-injecting proxy on its own, until SIGTERM or SIGINT. */
+@Command(
+    name = "proxy",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Runs the credential-injecting HTTPS proxy on its own, for devcontainers and CI systems"
+          + " that start Claude Code themselves.",
+      "",
+      "The proxy holds the real credential; the client gets a placeholder. For the credential's"
+          + " hosts it terminates TLS with a certificate from a fresh per-run CA, removes whatever"
+          + " credential the client sent and injects the real one. Other --allow-host hosts are"
+          + " tunnelled untouched; everything else is refused. Clients authenticate with the"
+          + " per-run password in the proxy URL.",
+      "",
+      "Once listening it writes the ready file and prints one line on stderr; it runs until"
+          + " SIGTERM or SIGINT, then stops, removes the files it made and exits 0.",
+      ""
+    },
+    footerHeading = "%n",
+    footer = {
+      "Environment (credentials come only from here: options show up in `ps`):",
+      "  CLAUDE_CODE_OAUTH_TOKEN  OAuth token (sk-ant-oat01-..., `claude setup-token`),",
+      "                           sent as Authorization: Bearer to api.anthropic.com",
+      "  ANTHROPIC_API_KEY        API key (sk-ant-api03-...), sent as x-api-key;",
+      "                           set exactly one of these two",
+      "  GITHUB_TOKEN             optional: Bearer for api.github.com, Basic",
+      "                           x-access-token for git over HTTPS to github.com",
+      "",
+      "Ready file (JSON, mode 0600, written atomically):",
+      "  proxyUrl      http://zerocred:PASSWORD@HOST:PORT -> client's HTTPS_PROXY",
+      "  caCertFile    the run's CA certificate (PEM) -> client's NODE_EXTRA_CA_CERTS",
+      "  placeholders  variable name -> placeholder, for the client's environment",
+      "  auditLog      the audit log's path, or null",
+      "",
+      "Example:",
+      "  zerocred proxy --listen 127.0.0.1:0 --ready-file ready.json &",
+      "  until [ -e ready.json ]; do sleep 0.1; done",
+      "  export HTTPS_PROXY=\"$(jq -r .proxyUrl ready.json)\"",
+      "  export NODE_EXTRA_CA_CERTS=\"$(jq -r .caCertFile ready.json)\"",
+      "  export CLAUDE_CODE_OAUTH_TOKEN=\\",
+      "    \"$(jq -r .placeholders.CLAUDE_CODE_OAUTH_TOKEN ready.json)\"",
+      "  claude --print \"...\"",
+      "",
+      "Exit codes:",
+      "  0  stopped cleanly (also after SIGTERM or SIGINT)",
+      "  1  runtime failure (cannot listen, cannot write a file)",
+      "  2  usage error (unknown option, bad option value)",
+      "  3  credential missing or malformed in the environment"
+    })
+final class ProxyCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--listen",
+      paramLabel = "IP:PORT",
+      defaultValue = "127.0.0.1:0",
+      description = {
+        "Where to listen: an IP address (never a name; [v6]:PORT for IPv6) and a port, 0 for a"
+            + " free one (the ready file has the real one). Use the address clients reach, such"
+            + " as a Docker network's gateway; wildcard addresses are refused. Default:"
+            + " ${DEFAULT-VALUE}."
+      })
+  String listen;
+
+  @Option(
+      names = "--allow-host",
+      paramLabel = "HOST",
+      description = {
+        "Also let clients reach HOST on port 443, tunnelled without interception and without a"
+            + " credential. Repeatable. The credential hosts are always allowed."
+      })
+  List<String> allowHosts = new ArrayList<>();
+
+  @Option(
+      names = "--route",
+      paramLabel = "HOST=IP:PORT",
+      description = {
+        "Send traffic for HOST to IP:PORT instead of where DNS points, still verifying the"
+            + " upstream certificate against HOST: for an internal gateway or a test server."
+            + " Repeatable."
+      })
+  List<String> routes = new ArrayList<>();
+
+  @Option(
+      names = "--upstream-ca",
+      paramLabel = "PEM",
+      description = {
+        "Also trust the CA certificates in this PEM file for upstream connections, besides the"
+            + " system's. Repeatable."
+      })
+  List<Path> upstreamCas = new ArrayList<>();
+
+  @Option(
+      names = "--audit-log",
+      paramLabel = "FILE",
+      description = {
+        "Append the audit log to FILE: JSON Lines, one record per request and per refusal, never"
+            + " a credential, placeholder or body. It stays after the proxy stops."
+      })
+  Path auditLog;
+
+  @Option(
+      names = "--ready-file",
+      paramLabel = "FILE",
+      description = {
+        "Write the ready file (see below) here once listening; removed on stop. Default:"
+            + " ready.json in the run's private temporary folder, whose path is printed."
+      })
+  Path readyFile;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Print one line per audit record on stderr.")
+  boolean verbose;
+
+  private final Map<String, String> env;
+  private final PrintWriter err;
+  private final StopSignal stop;
+
+  ProxyCommand(Map<String, String> env, PrintWriter err, StopSignal stop) {
+    this.env = Map.copyOf(env);
+    this.err = err;
+    this.stop = stop;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ProxyConfig config = configuration();
+    Path ready = prepareReadyFile();
+    try (StandaloneProxy run = StandaloneProxy.start(config, ready)) {
+      InetSocketAddress address = run.proxy().address();
+      say(
+          "proxy listening on "
+              + address.getAddress().getHostAddress()
+              + ":"
+              + address.getPort()
+              + " (run "
+              + run.proxy().runId()
+              + "), ready file "
+              + run.readyFile());
+      stop.await();
+      say("stopping");
+    }
+    return ExitCodes.OK;
+  }
+
+  /** The proxy configuration from the environment and the options, checked as a whole. */
+  ProxyConfig configuration() {
+    List<Credential> credentials;
+    try {
+      credentials = Credentials.fromEnvironment(env);
+    } catch (InvalidConfigurationException e) {
+      throw new CliException(ExitCodes.CREDENTIALS, e.getMessage(), e);
+    }
+    ProxyConfig.Builder builder =
+        ProxyConfig.builder()
+            .listen(listen)
+            .credentials(credentials)
+            .auditLog(auditLog)
+            .listener(new AuditLines(err, verbose));
+    allowHosts.forEach(builder::allowHost);
+    routes.forEach(builder::route);
+    upstreamCas.forEach(builder::upstreamCa);
+    ProxyConfig config = builder.build();
+    if (config.listen().getAddress().isAnyLocalAddress()) {
+      // A wildcard bind exposes the credential to every network this machine is on, guarded only
+      // by the proxy password.
+      throw new InvalidConfigurationException(
+          "--listen "
+              + listen
+              + " would listen on every network; give the one address clients use, such as"
+              + " 127.0.0.1 or a Docker network's gateway");
+    }
+    return config;
+  }
+
+  /**
+   * Checks where the ready file goes and removes a stale one, so that whoever waits for it never
+   * reads the address of a proxy that is gone.
+   */
+  private Path prepareReadyFile() {
+    if (readyFile == null) {
+      return null;
+    }
+    Path target = readyFile.toAbsolutePath();
+    Path parent = target.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new InvalidConfigurationException(
+          "--ready-file " + readyFile + ": the folder " + parent + " does not exist");
+    }
+    if (Files.isDirectory(target)) {
+      throw new InvalidConfigurationException(
+          "--ready-file " + readyFile + " is a folder; give a file name");
+    }
+    try {
+      Files.deleteIfExists(target);
+    } catch (IOException e) {
+      throw new ZerocredException("cannot remove the old ready file " + target + ": " + e, e);
+    }
+    return target;
+  }
+
+  private void say(String message) {
+    synchronized (err) {
+      err.println("zerocred: " + message);
+      err.flush();
+    }
+  }
+}

@@ -1,0 +1,319 @@
+package io.github.zerocred.cli;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.github.zerocred.proxy.Credential;
+import io.github.zerocred.proxy.Credentials;
+import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.run.ClaudeRun;
+import io.github.zerocred.run.RunConfig;
+import io.github.zerocred.run.RunEvent;
+import io.github.zerocred.run.RunResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code zerocred review}: one sandboxed Claude Code run over a checkout, with its review printed
+ * and written to files. A thin translation of options into a {@link RunConfig}.
+ */
+@Command(
+    name = "review",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Reviews a checkout with Claude Code in print mode, inside a locked-down Docker container"
+          + " whose only route out is this run's credential-injecting proxy. The container gets a"
+          + " copy of the workspace and a placeholder credential; the real one stays here.",
+      "",
+      "Progress goes to stderr, the review to stdout; review.md, review.json and audit.jsonl are"
+          + " written to the output directory, also when the run fails.",
+      ""
+    },
+    footerHeading = "%n",
+    footer = {
+      "Environment (credentials come only from here: options show up in `ps`):",
+      "  CLAUDE_CODE_OAUTH_TOKEN  OAuth token (sk-ant-oat01-..., `claude setup-token`)",
+      "  ANTHROPIC_API_KEY        API key (sk-ant-api03-...); set exactly one of the two",
+      "  DOCKER_HOST              the Docker engine (default: the local socket)",
+      "",
+      "Exit codes:",
+      "  0  the review was produced",
+      "  1  Claude failed, timed out, or Docker/I/O failed (the message says which)",
+      "  2  usage error (unknown option, bad option value)",
+      "  3  credential missing or malformed in the environment"
+    })
+final class ReviewCommand implements Callable<Integer> {
+  static final String DEFAULT_PROMPT =
+      "You are reviewing the code in the current directory for a pull request. Read the code,"
+          + " find real problems (bugs, security issues, data loss, concurrency errors, missing"
+          + " error handling), and report each with its file, line, severity and a short"
+          + " explanation of why it is wrong and how to fix it. Do not modify any file. Answer"
+          + " in Markdown; if you find nothing worth reporting, say so.";
+
+  @Option(
+      names = "--workspace",
+      paramLabel = "DIR",
+      defaultValue = ".",
+      description = "The checkout to review; copied into the container. Default: ${DEFAULT-VALUE}.")
+  Path workspace;
+
+  @Option(
+      names = "--prompt",
+      paramLabel = "TEXT",
+      description = "What to ask Claude. Default: a code-review prompt.")
+  String prompt;
+
+  @Option(
+      names = "--prompt-file",
+      paramLabel = "FILE",
+      description = "Read the prompt from a file instead.")
+  Path promptFile;
+
+  @Option(
+      names = "--base-ref",
+      paramLabel = "REF",
+      description = "Review only the changes from REF to HEAD (the default prompt names them).")
+  String baseRef;
+
+  @Option(names = "--model", paramLabel = "MODEL", description = "Claude model to use.")
+  String model;
+
+  @Option(names = "--max-turns", paramLabel = "N", description = "Stop after N agent turns.")
+  Integer maxTurns;
+
+  @Option(
+      names = "--max-budget-usd",
+      paramLabel = "USD",
+      description = "Stop when the run has cost this much.")
+  BigDecimal maxBudgetUsd;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30m",
+      description =
+          "Kill the container after this long (e.g. 90s, 10m, 1h). Default: ${DEFAULT-VALUE}.")
+  String timeout;
+
+  @Option(
+      names = "--image",
+      paramLabel = "IMAGE",
+      description =
+          "The runner image Claude Code runs in. Default: " + RunConfig.DEFAULT_IMAGE + ".")
+  String image;
+
+  @Option(
+      names = "--allowed-tools",
+      paramLabel = "TOOL",
+      split = ",",
+      description = "Tools Claude may use (comma-separated or repeated).")
+  List<String> allowedTools = new ArrayList<>();
+
+  @Option(
+      names = "--allow-host",
+      paramLabel = "HOST",
+      description = "A further host the container may reach (port 443, not inspected). Repeatable.")
+  List<String> allowHosts = new ArrayList<>();
+
+  @Option(
+      names = "--route",
+      paramLabel = "HOST=IP:PORT",
+      description = "Send HOST's traffic to IP:PORT, still verifying TLS against HOST. Repeatable.")
+  List<String> routes = new ArrayList<>();
+
+  @Option(
+      names = "--upstream-ca",
+      paramLabel = "PEM",
+      description = "Trust these CA certificates for upstreams, besides the system's. Repeatable.")
+  List<Path> upstreamCas = new ArrayList<>();
+
+  @Option(
+      names = "--output-dir",
+      paramLabel = "DIR",
+      defaultValue = "zerocred-output",
+      description = "Where review.md, review.json and audit.jsonl go. Default: ${DEFAULT-VALUE}.")
+  Path outputDir;
+
+  @Spec CommandSpec spec;
+
+  private final Map<String, String> env;
+  private final PrintWriter err;
+
+  ReviewCommand(Map<String, String> env, PrintWriter err) {
+    this.env = Map.copyOf(env);
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    List<Credential> credentials;
+    try {
+      credentials = List.of(Credentials.anthropicFromEnvironment(env));
+    } catch (InvalidConfigurationException e) {
+      throw new CliException(ExitCodes.CREDENTIALS, e.getMessage(), e);
+    }
+    Files.createDirectories(outputDir);
+    Path audit = outputDir.resolve("audit.jsonl");
+    Files.deleteIfExists(audit);
+    RunConfig.Builder b =
+        RunConfig.builder()
+            .workspace(workspace)
+            .prompt(prompt())
+            .timeout(parseDuration(timeout))
+            .credentials(credentials)
+            .auditLog(audit)
+            .listener(this::progress);
+    if (model != null) {
+      b.model(model);
+    }
+    if (maxTurns != null) {
+      b.maxTurns(maxTurns);
+    }
+    if (maxBudgetUsd != null) {
+      b.maxBudgetUsd(maxBudgetUsd);
+    }
+    if (image != null) {
+      b.image(image);
+    }
+    b.allowedTools(allowedTools);
+    allowHosts.forEach(b::extraAllowedHost);
+    routes.forEach(b::route);
+    upstreamCas.forEach(b::upstreamCa);
+    RunResult result = ClaudeRun.execute(b.build());
+    write(result);
+    say(summary(result));
+    if (!result.resultText().isEmpty()) {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(result.resultText());
+      out.flush();
+    }
+    if (!result.isSuccess()) {
+      throw new CliException(ExitCodes.RUNTIME_FAILURE, result.message());
+    }
+    return ExitCodes.OK;
+  }
+
+  private String prompt() throws IOException {
+    if (prompt != null && promptFile != null) {
+      throw new InvalidConfigurationException("give --prompt or --prompt-file, not both");
+    }
+    if (promptFile != null) {
+      if (!Files.isRegularFile(promptFile)) {
+        throw new InvalidConfigurationException("--prompt-file " + promptFile + " does not exist");
+      }
+      return Files.readString(promptFile, StandardCharsets.UTF_8);
+    }
+    if (prompt != null) {
+      return prompt;
+    }
+    if (baseRef != null) {
+      return DEFAULT_PROMPT
+          + " Review only the changes between "
+          + baseRef
+          + " and HEAD: run `git diff "
+          + baseRef
+          + "...HEAD` to see them, and read the surrounding code for context.";
+    }
+    return DEFAULT_PROMPT;
+  }
+
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    try {
+      Duration d;
+      if (t.startsWith("p")) {
+        d = Duration.parse(t.toUpperCase(Locale.ROOT));
+      } else if (t.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      } else if (t.endsWith("s")) {
+        d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else if (t.endsWith("m")) {
+        d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else if (t.endsWith("h")) {
+        d = Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else {
+        d = Duration.ofSeconds(Long.parseLong(t));
+      }
+      if (d.isNegative() || d.isZero()) {
+        throw new InvalidConfigurationException("--timeout must be positive, got '" + text + "'");
+      }
+      return d;
+    } catch (NumberFormatException | DateTimeParseException e) {
+      throw new InvalidConfigurationException(
+          "--timeout must be a duration like 90s, 10m or 1h, got '" + text + "'", e);
+    }
+  }
+
+  private void progress(RunEvent event) {
+    if (event instanceof RunEvent.Swept s && s.containers() + s.networks() > 0) {
+      say(
+          "removed leftovers of an earlier run: "
+              + s.containers()
+              + " container(s), "
+              + s.networks()
+              + " network(s)");
+    } else if (event instanceof RunEvent.Started s) {
+      say("run " + s.runId() + ": Claude Code started in " + s.image());
+    } else if (event instanceof RunEvent.ToolUsed t) {
+      say("turn " + t.turn() + ": " + t.tool());
+    } else if (event instanceof RunEvent.Elapsed e) {
+      say(e.elapsed().toSeconds() + "s elapsed, " + e.turns() + " turn(s)");
+    } else if (event instanceof RunEvent.Warning w) {
+      say("warning: " + w.message());
+    }
+  }
+
+  private static String summary(RunResult r) {
+    return String.format(
+        Locale.ROOT,
+        "%s: %d turn(s), $%.4f, %.1fs%s",
+        r.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+        r.numTurns(),
+        r.costUsd(),
+        r.durationMs() / 1000.0,
+        r.isSuccess() ? "" : " — " + r.message());
+  }
+
+  private void write(RunResult result) throws IOException {
+    String review =
+        result.resultText().isEmpty()
+            ? "_No review was produced: " + result.message() + "_\n"
+            : result.resultText() + "\n";
+    Files.writeString(outputDir.resolve("review.md"), review, StandardCharsets.UTF_8);
+    JsonMapper json =
+        JsonMapper.builder()
+            .addModule(new Jdk8Module())
+            .addModule(new JavaTimeModule())
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .build();
+    Files.writeString(
+        outputDir.resolve("review.json"), json.writeValueAsString(result), StandardCharsets.UTF_8);
+  }
+
+  private void say(String line) {
+    synchronized (err) {
+      err.println("[zerocred] " + line);
+      err.flush();
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.github.zerocred.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** The top-level program: help, version, and how failures become exit codes. */
+class MainTest {
+  private static final StopSignal NEVER =
+      () -> {
+        throw new AssertionError("nothing should wait here");
+      };
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @Test
+  void everyCommandsHelp_namesEachOfItsOptions_andTheExitCodes() {
+    CommandLine root = Main.commandLine(Map.of(), new PrintWriter(err), NEVER);
+    for (CommandLine command : commandsOf(root)) {
+      CommandSpec spec = command.getCommandSpec();
+      String help = command.getUsageMessage(CommandLine.Help.Ansi.OFF);
+      for (OptionSpec option : spec.options()) {
+        assertThat(help).as("help of %s", spec.qualifiedName()).contains(option.longestName());
+        assertThat(String.join(" ", option.description()))
+            .as("description of %s %s", spec.qualifiedName(), option.longestName())
+            .isNotBlank();
+      }
+      assertThat(help)
+          .contains("Exit codes:")
+          .contains(ExitCodes.OK + "  stopped cleanly")
+          .contains(ExitCodes.RUNTIME_FAILURE + "  runtime failure")
+          .contains(ExitCodes.USAGE + "  usage error")
+          .contains(ExitCodes.CREDENTIALS + "  credential missing");
+      assertThat(help.lines())
+          .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+    }
+  }
+
+  @Test
+  void proxyHelp_explainsTheEnvironmentAndTheReadyFile() {
+    String help =
+        Main.commandLine(Map.of(), new PrintWriter(err), NEVER)
+            .getSubcommands()
+            .get("proxy")
+            .getUsageMessage(CommandLine.Help.Ansi.OFF);
+
+    assertThat(help)
+        .contains("CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY", "GITHUB_TOKEN")
+        .contains("proxyUrl", "caCertFile", "placeholders", "auditLog")
+        .contains("SIGTERM", "SIGINT");
+  }
+
+  @Test
+  void help_exitsZero() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).startsWith("Usage: zerocred").contains("proxy");
+    assertThat(run("proxy", "--help")).isZero();
+    assertThat(out.toString()).contains("Usage: zerocred proxy");
+  }
+
+  @Test
+  void version_namesTheProgramAndTheTestedCli() {
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).startsWith("zerocred ").contains("Claude Code CLI");
+  }
+
+  @Test
+  void noCommand_isAUsageError() {
+    assertThat(run()).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).startsWith("zerocred: a command is needed");
+  }
+
+  @Test
+  void unknownCommand_isAUsageErrorOnOneLine() {
+    assertThat(run("prxy")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString().lines())
+        .singleElement()
+        .asString()
+        .startsWith("zerocred: ")
+        .contains("prxy");
+  }
+
+  @Test
+  void unexpectedFailure_isARuntimeFailure() {
+    assertThat(Main.exitCode(new IllegalStateException("boom")))
+        .isEqualTo(ExitCodes.RUNTIME_FAILURE);
+    assertThat(Main.exitCode(new io.github.zerocred.proxy.ZerocredException("cannot listen")))
+        .isEqualTo(ExitCodes.RUNTIME_FAILURE);
+    assertThat(Main.exitCode(new io.github.zerocred.proxy.InvalidConfigurationException("--route")))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(Main.exitCode(new CliException(ExitCodes.CREDENTIALS, "no token")))
+        .isEqualTo(ExitCodes.CREDENTIALS);
+  }
+
+  private int run(String... args) {
+    return Main.run(args, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), NEVER);
+  }
+
+  private static java.util.List<CommandLine> commandsOf(CommandLine root) {
+    java.util.List<CommandLine> all = new java.util.ArrayList<>();
+    all.add(root);
+    root.getSubcommands().values().forEach(sub -> all.addAll(commandsOf(sub)));
+    return all;
+  }
+}

@@ -1,0 +1,301 @@
+package io.github.zerocred.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.zerocred.proxy.ProxyConfig;
+import io.github.zerocred.testkit.TestPki;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Option parsing, validation, exit codes and the ready-file lifecycle, in process. */
+class ProxyCommandTest {
+  private static final String TOKEN = "sk-ant-oat01-unitTest-" + "u".repeat(40);
+  private static final Map<String, String> ENV = Map.of("CLAUDE_CODE_OAUTH_TOKEN", TOKEN);
+  private static final StopSignal NEVER =
+      () -> {
+        throw new AssertionError("the command should have failed before waiting");
+      };
+
+  @TempDir Path work;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @Test
+  void options_becomeTheProxyConfiguration() {
+    Path ca = TestPki.create().writeCaPem(work.resolve("ca.pem"));
+    ProxyCommand command =
+        parse(
+            ENV,
+            "--listen",
+            "127.0.0.2:8080",
+            "--allow-host",
+            "Registry.Example.COM.",
+            "--allow-host",
+            "b.example",
+            "--route",
+            "api.anthropic.com=127.0.0.1:9443",
+            "--upstream-ca",
+            ca.toString(),
+            "--upstream-ca",
+            ca.toString(),
+            "--audit-log",
+            work.resolve("audit.jsonl").toString(),
+            "--ready-file",
+            work.resolve("ready.json").toString(),
+            "--verbose");
+
+    ProxyConfig config = command.configuration();
+
+    assertThat(config.listen()).isEqualTo(new InetSocketAddress("127.0.0.2", 8080));
+    assertThat(config.allowHosts()).containsExactlyInAnyOrder("registry.example.com", "b.example");
+    assertThat(config.routes())
+        .containsExactly(Map.entry("api.anthropic.com", new InetSocketAddress("127.0.0.1", 9443)));
+    assertThat(config.upstreamTrust()).hasSize(2);
+    assertThat(config.auditLog()).contains(work.resolve("audit.jsonl"));
+    assertThat(config.credentials())
+        .singleElement()
+        .satisfies(c -> assertThat(c.variable()).isEqualTo("CLAUDE_CODE_OAUTH_TOKEN"));
+    assertThat(command.readyFile).isEqualTo(work.resolve("ready.json"));
+    assertThat(command.verbose).isTrue();
+  }
+
+  @Test
+  void defaults_listenOnAFreeLoopbackPort_withNothingElseAllowed() {
+    ProxyConfig config = parse(ENV).configuration();
+
+    assertThat(config.listen()).isEqualTo(new InetSocketAddress("127.0.0.1", 0));
+    assertThat(config.allowHosts()).isEmpty();
+    assertThat(config.routes()).isEmpty();
+    assertThat(config.auditLog()).isEmpty();
+  }
+
+  @Test
+  void githubToken_isASecondCredential() {
+    ProxyConfig config =
+        parse(
+                Map.of(
+                    "ANTHROPIC_API_KEY",
+                    "sk-ant-api03-" + "k".repeat(40),
+                    "GITHUB_TOKEN",
+                    "ghp_" + "g".repeat(36)))
+            .configuration();
+
+    assertThat(config.credentials())
+        .extracting(c -> c.variable())
+        .containsExactlyInAnyOrder("ANTHROPIC_API_KEY", "GITHUB_TOKEN");
+  }
+
+  @Test
+  void wildcardListen_isAUsageError() {
+    assertThat(run(ENV, NEVER, "proxy", "--listen", "0.0.0.0:0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(run(ENV, NEVER, "proxy", "--listen", "[::]:0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(errLines()).hasSize(2).allMatch(l -> l.startsWith("zerocred: --listen "));
+  }
+
+  @Test
+  void hostNameListen_isAUsageError() {
+    assertThat(run(ENV, NEVER, "proxy", "--listen", "localhost:0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).startsWith("zerocred: --listen").contains("IP address");
+  }
+
+  @Test
+  void malformedRoute_isAUsageError_namingTheOption() {
+    assertThat(run(ENV, NEVER, "proxy", "--route", "api.anthropic.com")).isEqualTo(ExitCodes.USAGE);
+    assertThat(errLines()).singleElement().asString().startsWith("zerocred: --route");
+  }
+
+  @Test
+  void missingUpstreamCa_isAUsageError() {
+    String missing = work.resolve("nope.pem").toString();
+    assertThat(run(ENV, NEVER, "proxy", "--upstream-ca", missing)).isEqualTo(ExitCodes.USAGE);
+    assertThat(errLines()).singleElement().asString().contains("--upstream-ca").contains(missing);
+  }
+
+  @Test
+  void readyFileInAMissingFolder_isAUsageError() {
+    String file = work.resolve("no/such/folder/ready.json").toString();
+    assertThat(run(ENV, NEVER, "proxy", "--ready-file", file)).isEqualTo(ExitCodes.USAGE);
+    assertThat(errLines()).singleElement().asString().startsWith("zerocred: --ready-file");
+  }
+
+  @Test
+  void missingCredential_isACredentialError_namingBothVariables() {
+    assertThat(run(Map.of(), NEVER, "proxy")).isEqualTo(ExitCodes.CREDENTIALS);
+    assertThat(errLines())
+        .singleElement()
+        .asString()
+        .startsWith("zerocred: ")
+        .contains("CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY");
+  }
+
+  @Test
+  void bothCredentials_isACredentialError() {
+    Map<String, String> env =
+        Map.of(
+            "CLAUDE_CODE_OAUTH_TOKEN",
+            TOKEN,
+            "ANTHROPIC_API_KEY",
+            "sk-ant-api03-" + "k".repeat(40));
+    assertThat(run(env, NEVER, "proxy")).isEqualTo(ExitCodes.CREDENTIALS);
+    assertThat(err.toString()).contains("only one").doesNotContain(TOKEN);
+  }
+
+  @Test
+  void malformedToken_isACredentialError_thatNeverEchoesIt() {
+    String value = "sk-ant-xyz99-looksSecretButIsMalformed0123456789";
+    assertThat(run(Map.of("ANTHROPIC_API_KEY", value), NEVER, "proxy"))
+        .isEqualTo(ExitCodes.CREDENTIALS);
+    assertThat(err.toString()).contains("ANTHROPIC_API_KEY").doesNotContain(value);
+  }
+
+  @Test
+  void run_writesTheReadyFile_andStoppingRemovesWhatItMade_butKeepsTheAuditLog() throws Exception {
+    Path readyFile = work.resolve("ready.json");
+    Files.writeString(readyFile, "{\"stale\": true}");
+    Path auditLog = work.resolve("logs/audit.jsonl");
+    CountDownLatch stop = new CountDownLatch(1);
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(
+            () ->
+                run(
+                    ENV,
+                    stop::await,
+                    "proxy",
+                    "--ready-file",
+                    readyFile.toString(),
+                    "--audit-log",
+                    auditLog.toString()));
+    try {
+      JsonNode ready = awaitReady(readyFile, exit);
+
+      List<String> fields = new ArrayList<>();
+      ready.fieldNames().forEachRemaining(fields::add);
+      assertThat(fields)
+          .containsExactly("proxyUrl", "caCertFile", "placeholders", "auditLog", "runId");
+      assertThat(ready.get("proxyUrl").asText())
+          .matches("http://zerocred:[A-Za-z0-9_-]{20,}@127\\.0\\.0\\.1:[1-9]\\d*");
+      Path caFile = Path.of(ready.get("caCertFile").asText());
+      assertThat(caFile).isAbsolute().hasFileName(StandaloneProxy.CA_FILE_NAME);
+      assertThat(Files.readString(caFile)).startsWith("-----BEGIN CERTIFICATE-----");
+      assertThat(mode(caFile)).isEqualTo("rw-r--r--");
+      assertThat(mode(caFile.getParent())).isEqualTo("rwx------");
+      assertThat(mode(readyFile)).isEqualTo("rw-------");
+      assertThat(ready.get("placeholders").get("CLAUDE_CODE_OAUTH_TOKEN").asText())
+          .startsWith("sk-ant-oat01-")
+          .hasSameSizeAs(TOKEN)
+          .isNotEqualTo(TOKEN);
+      assertThat(ready.get("auditLog").asText()).isEqualTo(auditLog.toString());
+      assertThat(Files.readString(readyFile)).doesNotContain(TOKEN);
+      try (var siblings = Files.list(work)) {
+        assertThat(siblings.map(p -> p.getFileName().toString()))
+            .as("no temporary file is left next to the ready file")
+            .containsExactlyInAnyOrder("ready.json", "logs");
+      }
+
+      stop.countDown();
+      assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+      assertThat(readyFile).doesNotExist();
+      assertThat(caFile).doesNotExist();
+      assertThat(caFile.getParent()).doesNotExist();
+      assertThat(auditLog).exists();
+      assertThat(err.toString())
+          .contains("zerocred: proxy listening on 127.0.0.1:")
+          .contains("zerocred: stopping")
+          .doesNotContain(TOKEN)
+          .doesNotContain(ready.get("proxyUrl").asText());
+    } finally {
+      stop.countDown();
+    }
+  }
+
+  @Test
+  void run_withoutReadyFileOption_putsItInThePrivateFolder() throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(() -> run(ENV, stop::await, "proxy"));
+    try {
+      Path readyFile = awaitReadyLine(exit);
+      JsonNode ready = awaitReady(readyFile, exit);
+
+      assertThat(readyFile.getParent())
+          .isEqualTo(Path.of(ready.get("caCertFile").asText()).getParent());
+      assertThat(ready.get("auditLog").isNull()).isTrue();
+
+      stop.countDown();
+      assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+      assertThat(readyFile.getParent()).doesNotExist();
+    } finally {
+      stop.countDown();
+    }
+  }
+
+  private ProxyCommand parse(Map<String, String> env, String... options) {
+    List<String> args = new ArrayList<>(List.of("proxy"));
+    args.addAll(List.of(options));
+    CommandLine.ParseResult result =
+        Main.commandLine(env, new PrintWriter(err), NEVER).parseArgs(args.toArray(String[]::new));
+    return (ProxyCommand) result.subcommand().commandSpec().userObject();
+  }
+
+  private int run(Map<String, String> env, StopSignal stop, String... args) {
+    return Main.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true), stop);
+  }
+
+  private List<String> errLines() {
+    return err.toString().lines().toList();
+  }
+
+  private JsonNode awaitReady(Path readyFile, CompletableFuture<Integer> exit) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (exit.isDone()) {
+        throw new AssertionError("the command ended with " + exit.get() + ": " + err);
+      }
+      if (Files.exists(readyFile)) {
+        JsonNode json = new ObjectMapper().readTree(readyFile.toFile());
+        // A stale file from an earlier run is removed first, then replaced.
+        if (!json.has("stale")) {
+          return json;
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no ready file; stderr: " + err);
+  }
+
+  private Path awaitReadyLine(CompletableFuture<Integer> exit) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (exit.isDone()) {
+        throw new AssertionError("the command ended with " + exit.get() + ": " + err);
+      }
+      String line =
+          err.toString().lines().filter(l -> l.contains("ready file ")).findFirst().orElse(null);
+      if (line != null) {
+        return Path.of(line.substring(line.indexOf("ready file ") + "ready file ".length()));
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no ready line; stderr: " + err);
+  }
+
+  private static String mode(Path path) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+  }
+}
