@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A JVM killed mid-run leaves its container and network; the next run's sweep removes them. */
+/**
+ * A JVM stopped mid-run: SIGTERM tears the run down through the shutdown hook; SIGKILL leaves its
+ * container, network and firewall rules, which the next run's sweep removes.
+ */
 class KilledRunSweepTest {
   @TempDir Path workspace;
 
@@ -49,19 +52,20 @@ class KilledRunSweepTest {
   }
 
   @Test
+  void sigtermedJvm_tearsItsRunDownInTheShutdownHook() throws Exception {
+    child = startChild();
+    String childRunId = awaitRunning(child);
+    assertThat(docker.labelledWithRun(childRunId)).hasSize(2);
+
+    child.destroy(); // SIGTERM, as Ctrl-C or a CI cancel sends
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(docker.labelledWithRun(childRunId)).as("left after SIGTERM").isEmpty();
+    assertThat(TestDocker.hostInputRules()).doesNotContain("zerocred-run=" + childRunId);
+  }
+
+  @Test
   void sigkilledJvm_leavesDebris_thatTheNextRunSweeps() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                ChildRun.class.getName(),
-                TestDocker.image(),
-                workspace.toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().put("CHILD_RUN_TOKEN", RunFixture.newOauthToken());
-    child = pb.start();
+    child = startChild();
     String childRunId = awaitRunning(child);
 
     assertThat(docker.labelledWithRun(childRunId))
@@ -95,6 +99,21 @@ class KilledRunSweepTest {
       assertThat(docker.labelledWithRun(childRunId)).as("after the next run's sweep").isEmpty();
       assertThat(TestDocker.hostInputRules()).doesNotContain("zerocred-run=" + childRunId);
     }
+  }
+
+  private Process startChild() throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                ChildRun.class.getName(),
+                TestDocker.image(),
+                workspace.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("CHILD_RUN_TOKEN", RunFixture.newOauthToken());
+    return pb.start();
   }
 
   /** Reads the child's stdout until it says its run is busy in the container. */
