@@ -135,6 +135,7 @@ public final class ClaudeRun {
     engine = DockerEngine.connect(config.dockerHost());
     DockerClient docker = engine.client();
     checkImage(docker);
+    selfContainerId = SelfContainer.find(docker).orElse(null);
     Sweeper sweeper = new Sweeper(docker, this::warn);
     Sweeper.Swept swept = sweeper.sweepAbandoned(owner);
     if (swept.containers() + swept.networks() > 0) {
@@ -160,6 +161,15 @@ public final class ClaudeRun {
         new RunEvent.Started(runId, config.image(), containerId, networkName, proxy.address()));
 
     return follow(docker, collector, start);
+  }
+
+  /** The run's labels; a zerocred in a container also names that container as the owner. */
+  private Map<String, String> labels() {
+    Map<String, String> labels = new LinkedHashMap<>(owner.labels(runId));
+    if (selfContainerId != null) {
+      labels.put(Sweeper.OWNER_CONTAINER, selfContainerId);
+    }
+    return labels;
   }
 
   private void sweepFirewall(HostFirewall f, Sweeper sweeper) {
@@ -230,7 +240,7 @@ public final class ClaudeRun {
             .withInternal(true)
             .withCheckDuplicate(true)
             .withOptions(Map.of("com.docker.network.bridge.name", HostFirewall.bridgeName(runId)))
-            .withLabels(owner.labels(runId))
+            .withLabels(labels())
             .exec()
             .getId();
     Network network = docker.inspectNetworkCmd().withNetworkId(networkId).exec();
@@ -243,10 +253,8 @@ public final class ClaudeRun {
               .findFirst()
               .orElse(null);
     }
-    Optional<String> self = SelfContainer.find(docker);
-    if (self.isPresent()) {
+    if (selfContainerId != null) {
       // In a container the gateway is the engine host's address, not ours: join the network.
-      selfContainerId = self.get();
       docker.connectToNetworkCmd().withNetworkId(networkId).withContainerId(selfContainerId).exec();
       InspectContainerResponse me = docker.inspectContainerCmd(selfContainerId).exec();
       ContainerNetwork mine = me.getNetworkSettings().getNetworks().get(networkName);
@@ -368,7 +376,7 @@ public final class ClaudeRun {
         .withUser(CONTAINER_USER)
         .withWorkingDir(WORKDIR)
         .withEnv(environment())
-        .withLabels(owner.labels(runId))
+        .withLabels(labels())
         .withEntrypoint("/bin/sh", "-c", "exec \"$@\" < " + PROMPT_PATH, "zerocred-run")
         .withCmd(claudeCommand())
         .withHostConfig(host)
