@@ -1,9 +1,5 @@
 package io.github.zerocred.cli;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
@@ -62,13 +58,6 @@ import picocli.CommandLine.Spec;
       "  3  credential missing or malformed in the environment"
     })
 final class ReviewCommand implements Callable<Integer> {
-  static final String DEFAULT_PROMPT =
-      "You are reviewing the code in the current directory for a pull request. Read the code,"
-          + " find real problems (bugs, security issues, data loss, concurrency errors, missing"
-          + " error handling), and report each with its file, line, severity and a short"
-          + " explanation of why it is wrong and how to fix it. Do not modify any file. Answer"
-          + " in Markdown; if you find nothing worth reporting, say so.";
-
   @Option(
       names = "--workspace",
       paramLabel = "DIR",
@@ -171,14 +160,17 @@ final class ReviewCommand implements Callable<Integer> {
     } catch (InvalidConfigurationException e) {
       throw new CliException(ExitCodes.CREDENTIALS, e.getMessage(), e);
     }
+    // Everything the user typed is checked before anything is written.
+    String promptText = prompt();
+    Duration limit = parseDuration(timeout);
     Files.createDirectories(outputDir);
-    Path audit = outputDir.resolve("audit.jsonl");
+    Path audit = outputDir.resolve(ReviewReport.AUDIT_JSONL);
     Files.deleteIfExists(audit);
     RunConfig.Builder b =
         RunConfig.builder()
             .workspace(workspace)
-            .prompt(prompt())
-            .timeout(parseDuration(timeout))
+            .prompt(promptText)
+            .timeout(limit)
             .credentials(credentials)
             .auditLog(audit)
             .listener(this::progress);
@@ -199,8 +191,8 @@ final class ReviewCommand implements Callable<Integer> {
     routes.forEach(b::route);
     upstreamCas.forEach(b::upstreamCa);
     RunResult result = ClaudeRun.execute(b.build());
-    write(result);
-    say(summary(result));
+    ReviewReport.write(outputDir, result);
+    say(ReviewReport.summary(result));
     if (!result.resultText().isEmpty()) {
       PrintWriter out = spec.commandLine().getOut();
       out.println(result.resultText());
@@ -225,15 +217,7 @@ final class ReviewCommand implements Callable<Integer> {
     if (prompt != null) {
       return prompt;
     }
-    if (baseRef != null) {
-      return DEFAULT_PROMPT
-          + " Review only the changes between "
-          + baseRef
-          + " and HEAD: run `git diff "
-          + baseRef
-          + "...HEAD` to see them, and read the surrounding code for context.";
-    }
-    return DEFAULT_PROMPT;
+    return ReviewReport.defaultPrompt(baseRef, "HEAD");
   }
 
   static Duration parseDuration(String text) {
@@ -264,50 +248,7 @@ final class ReviewCommand implements Callable<Integer> {
   }
 
   private void progress(RunEvent event) {
-    if (event instanceof RunEvent.Swept s && s.containers() + s.networks() > 0) {
-      say(
-          "removed leftovers of an earlier run: "
-              + s.containers()
-              + " container(s), "
-              + s.networks()
-              + " network(s)");
-    } else if (event instanceof RunEvent.Started s) {
-      say("run " + s.runId() + ": Claude Code started in " + s.image());
-    } else if (event instanceof RunEvent.ToolUsed t) {
-      say("turn " + t.turn() + ": " + t.tool());
-    } else if (event instanceof RunEvent.Elapsed e) {
-      say(e.elapsed().toSeconds() + "s elapsed, " + e.turns() + " turn(s)");
-    } else if (event instanceof RunEvent.Warning w) {
-      say("warning: " + w.message());
-    }
-  }
-
-  private static String summary(RunResult r) {
-    return String.format(
-        Locale.ROOT,
-        "%s: %d turn(s), $%.4f, %.1fs%s",
-        r.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '),
-        r.numTurns(),
-        r.costUsd(),
-        r.durationMs() / 1000.0,
-        r.isSuccess() ? "" : " — " + r.message());
-  }
-
-  private void write(RunResult result) throws IOException {
-    String review =
-        result.resultText().isEmpty()
-            ? "_No review was produced: " + result.message() + "_\n"
-            : result.resultText() + "\n";
-    Files.writeString(outputDir.resolve("review.md"), review, StandardCharsets.UTF_8);
-    JsonMapper json =
-        JsonMapper.builder()
-            .addModule(new Jdk8Module())
-            .addModule(new JavaTimeModule())
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-            .build();
-    Files.writeString(
-        outputDir.resolve("review.json"), json.writeValueAsString(result), StandardCharsets.UTF_8);
+    ReviewReport.progressLine(event).ifPresent(this::say);
   }
 
   private void say(String line) {
