@@ -39,6 +39,13 @@ public final class FindingsSchema {
           "Optional: the exact replacement text for lines startLine to endLine, without"
               + " Markdown fences");
 
+  /** What the built-in review prompt adds when it asks for findings through the schema. */
+  public static final String PROMPT =
+      " Give your answer through the structured output: a short overall verdict in summary, and"
+          + " one entry in findings per problem, with the file's path relative to the repository"
+          + " root and the line numbers in the file as it is now (HEAD); findings is an empty"
+          + " array when there is nothing worth reporting.";
+
   private static final JsonMapper JSON = new JsonMapper();
   private static final String SCHEMA = generate().toString();
 

@@ -1,5 +1,9 @@
 package io.github.zerocred.cli;
 
+import io.github.zerocred.findings.Finding;
+import io.github.zerocred.findings.FindingsFiles;
+import io.github.zerocred.findings.FindingsSchema;
+import io.github.zerocred.findings.ReviewFindings;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
@@ -14,10 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -151,15 +157,21 @@ final class ActionCommand implements Callable<Integer> {
       event = withCommitsFromApi(github, event);
     }
     Path workspace = workspace();
+    // The built-in prompt asks for findings through the schema; a user's prompt gets plain text.
+    boolean structured = inputs.prompt().isEmpty() && inputs.promptFile().isEmpty();
     String prompt = prompt(inputs, event, workspace);
     wf.line("[zerocred] reviewing " + describe(event));
 
-    RunResult result = execute(wf, inputs, credential, workspace, prompt);
-    Path reviewFile = writeResultFiles(workspace, result);
+    RunResult result = execute(wf, inputs, credential, workspace, prompt, structured);
+    ReviewFindings findings = ReviewReport.findings(result, structured);
+    findings.warnings().forEach(w -> wf.warning("zerocred findings: " + w));
+    Path reviewFile = writeResultFiles(workspace, result, findings);
 
     outputs
         .set("result", result.resultText())
         .set("result_file", OUTPUT_DIR + "/" + ReviewReport.REVIEW_MD)
+        .set("findings_file", OUTPUT_DIR + "/" + FindingsFiles.FINDINGS_JSON)
+        .set("sarif_file", OUTPUT_DIR + "/" + FindingsFiles.FINDINGS_SARIF)
         .set("cost_usd", String.format(Locale.ROOT, "%.6f", result.costUsd()))
         .set("num_turns", Integer.toString(result.numTurns()))
         .set("duration_ms", Long.toString(result.durationMs()))
@@ -169,7 +181,7 @@ final class ActionCommand implements Callable<Integer> {
     if (!result.isSuccess()) {
       throw failure(result, credential);
     }
-    summary.append(result.resultText()).append('\n');
+    summary.append(findings.markdown()).append('\n');
     wf.line("[zerocred] " + ReviewReport.summary(result) + "; review in " + reviewFile);
 
     if (event.pullRequest().isEmpty()) {
@@ -178,15 +190,29 @@ final class ActionCommand implements Callable<Integer> {
               + (event.name().isEmpty() ? "run" : event.name() + " event")
               + " is not about a pull request: the review is in the step summary and the"
               + " outputs only");
-      return;
+    } else if (posting) {
+      String url =
+          findings.structured()
+              ? postReview(github, inputs, event, result, findings)
+              : post(github, inputs, event, result);
+      outputs.set("comment_url", url);
+      summary.append("\n[The review on the pull request](").append(url).append(")\n");
+      wf.line("[zerocred] review posted: " + url);
     }
-    if (!posting) {
-      return;
+    List<Finding> over = findings.atOrAbove(inputs.failOnSeverity());
+    if (!over.isEmpty()) {
+      throw new ActionFailure(
+          "findings_over_threshold",
+          "Findings at or above " + inputs.failOnSeverity().get().id(),
+          over.size()
+              + " finding(s) at or above fail_on_severity "
+              + inputs.failOnSeverity().get().id()
+              + ": "
+              + over.stream()
+                  .map(f -> f.location() + " " + f.severity().id() + " " + f.title())
+                  .collect(Collectors.joining("; ")),
+          ExitCodes.RUNTIME_FAILURE);
     }
-    String url = post(github, inputs, event, result);
-    outputs.set("comment_url", url);
-    summary.append("\n[The review on the pull request](").append(url).append(")\n");
-    wf.line("[zerocred] review posted: " + url);
   }
 
   private Credential credential(ActionInputs inputs, GitHubEvent event) {
@@ -271,7 +297,8 @@ final class ActionCommand implements Callable<Integer> {
         .orElseGet(
             () ->
                 ReviewReport.defaultPrompt(
-                    event.baseSha().orElse(null), event.headSha().orElse("HEAD")));
+                        event.baseSha().orElse(null), event.headSha().orElse("HEAD"))
+                    + FindingsSchema.PROMPT);
   }
 
   private RunResult execute(
@@ -279,7 +306,8 @@ final class ActionCommand implements Callable<Integer> {
       ActionInputs inputs,
       Credential credential,
       Path workspace,
-      String prompt) {
+      String prompt,
+      boolean structured) {
     Path temp;
     try {
       temp = Files.createTempDirectory("zerocred-action-");
@@ -301,6 +329,9 @@ final class ActionCommand implements Callable<Integer> {
               .credential(credential)
               .auditLog(audit)
               .listener(event -> progress(wf, event));
+      if (structured) {
+        b.jsonSchema(FindingsSchema.json());
+      }
       inputs.model().ifPresent(b::model);
       inputs.maxTurns().ifPresent(b::maxTurns);
       inputs.maxBudgetUsd().ifPresent(b::maxBudgetUsd);
@@ -323,9 +354,9 @@ final class ActionCommand implements Callable<Integer> {
     ReviewReport.progressLine(event).ifPresent(line -> wf.line("[zerocred] " + line));
   }
 
-  private static Path writeResultFiles(Path workspace, RunResult result) {
+  private static Path writeResultFiles(Path workspace, RunResult result, ReviewFindings findings) {
     try {
-      return ReviewReport.write(workspace.resolve(OUTPUT_DIR), result);
+      return ReviewReport.write(workspace.resolve(OUTPUT_DIR), result, findings);
     } catch (IOException e) {
       throw new ActionFailure(
           "infrastructure_failure",
@@ -434,23 +465,50 @@ final class ActionCommand implements Callable<Integer> {
       }
       return github.createComment(repository, number, body).htmlUrl();
     } catch (GitHubApi.GitHubException e) {
-      String hint =
-          e.status() == 403 || e.status() == 401 || e.status() == 404
-              ? " Give the job `permissions: pull-requests: write` (and `contents: read`); on"
-                  + " pull requests from forks GITHUB_TOKEN is read-only."
-              : "";
-      throw new ActionFailure(
-          "comment_failed",
-          "Review not posted",
-          "Claude Code produced a review (see the step summary), but it could not be posted to"
-              + " pull request #"
-              + number
-              + ": "
-              + e.getMessage()
-              + "."
-              + hint,
-          ExitCodes.RUNTIME_FAILURE);
+      throw notPosted(number, e);
     }
+  }
+
+  /** Posts structured findings as a pull request review with comments on the diff's lines. */
+  private String postReview(
+      GitHubApi github,
+      ActionInputs inputs,
+      GitHubEvent event,
+      RunResult result,
+      ReviewFindings findings) {
+    String repository = event.repository();
+    int number = event.pullRequest().get();
+    String head = event.headSha().orElse("");
+    boolean sticky = inputs.commentMode() == ActionInputs.CommentMode.STICKY;
+    try {
+      DiffLines diff = DiffLines.of(github.pullRequestFiles(repository, number));
+      List<GitHubApi.ReviewComment> earlier =
+          sticky ? github.reviewComments(repository, number) : List.of();
+      PullRequestReview.Plan plan = PullRequestReview.plan(findings, diff, earlier, sticky, head);
+      return new PullRequestReview(marker())
+          .post(github, repository, number, head, findings, plan, sticky, footer(result));
+    } catch (GitHubApi.GitHubException e) {
+      throw notPosted(number, e);
+    }
+  }
+
+  private static ActionFailure notPosted(int number, GitHubApi.GitHubException e) {
+    String hint =
+        e.status() == 403 || e.status() == 401 || e.status() == 404
+            ? " Give the job `permissions: pull-requests: write` (and `contents: read`); on"
+                + " pull requests from forks GITHUB_TOKEN is read-only."
+            : "";
+    return new ActionFailure(
+        "comment_failed",
+        "Review not posted",
+        "Claude Code produced a review (see the step summary), but it could not be posted to"
+            + " pull request #"
+            + number
+            + ": "
+            + e.getMessage()
+            + "."
+            + hint,
+        ExitCodes.RUNTIME_FAILURE);
   }
 
   /** Marks this job's comment, so that {@code sticky} finds and updates it. */
@@ -466,6 +524,11 @@ final class ActionCommand implements Callable<Integer> {
           review.substring(0, MAX_COMMENT_CHARS)
               + "\n\n_… cut here: the whole review is in the step summary and the result output._";
     }
+    return marker + "\n### Claude Code review\n\n" + review + "\n\n" + footer(result);
+  }
+
+  /** The small print under a review: turns, cost, time and a link to the workflow run. */
+  private String footer(RunResult result) {
     String run = "";
     String server = env.get("GITHUB_SERVER_URL");
     String runId = env.get("GITHUB_RUN_ID");
@@ -473,10 +536,7 @@ final class ActionCommand implements Callable<Integer> {
     if (server != null && runId != null && repository != null) {
       run = " · [run](" + server + "/" + repository + "/actions/runs/" + runId + ")";
     }
-    return marker
-        + "\n### Claude Code review\n\n"
-        + review
-        + "\n\n<sub>zerocred · "
+    return "<sub>zerocred · "
         + String.format(
             Locale.ROOT,
             "%d turn(s) · $%.4f · %.1f s",

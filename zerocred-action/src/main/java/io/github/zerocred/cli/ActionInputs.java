@@ -1,5 +1,6 @@
 package io.github.zerocred.cli;
 
+import io.github.zerocred.findings.Severity;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param image the {@code image} input, if given
  * @param commentMode {@code comment_mode}
  * @param failOnError {@code fail_on_error}, true by default
+ * @param failOnSeverity {@code fail_on_severity}: fail when a finding is at least this severe
  * @param routes {@code ZEROCRED_ROUTES} ({@code HOST=IP:PORT}, comma- or space-separated): an
  *     internal gateway, or a test stand-in
  * @param upstreamCas {@code ZEROCRED_UPSTREAM_CA}: PEM files of further upstream trust anchors
@@ -48,6 +50,7 @@ record ActionInputs(
     Optional<String> image,
     CommentMode commentMode,
     boolean failOnError,
+    Optional<Severity> failOnSeverity,
     List<String> routes,
     List<Path> upstreamCas) {
 
@@ -105,6 +108,7 @@ record ActionInputs(
         input(env, "image"),
         input(env, "comment_mode").map(ActionInputs::commentMode).orElse(CommentMode.STICKY),
         input(env, "fail_on_error").map(ActionInputs::bool).orElse(true),
+        Severity.threshold(input(env, "fail_on_severity").orElse(null), "input fail_on_severity"),
         list(variable(env, "ZEROCRED_ROUTES"), "[,\\s]"),
         list(variable(env, "ZEROCRED_UPSTREAM_CA"), "[,\\n]").stream().map(Path::of).toList());
   }

@@ -2,6 +2,7 @@ package io.github.zerocred.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.zerocred.proxy.ZerocredException;
 import java.io.IOException;
@@ -32,6 +33,30 @@ final class GitHubApi {
 
   /** A comment on an issue or pull request. */
   record Comment(long id, String body, String htmlUrl) {}
+
+  /** A file a pull request changes, with its unified diff ({@code patch}; empty when too big). */
+  record PullRequestFile(String filename, String status, String patch) {}
+
+  /** A pull request review: its summary body. */
+  record Review(long id, String body, String htmlUrl) {}
+
+  /** A comment on a line of a pull request's diff. */
+  record ReviewComment(long id, String body, String path, int line, String htmlUrl) {}
+
+  /**
+   * A review comment to make: on line {@code line} of {@code path} on {@code side} of the diff
+   * ({@code RIGHT}, the head), from {@code startLine} when it spans several lines.
+   */
+  record NewReviewComment(String path, int startLine, int line, String side, String body) {
+    ObjectNode json() {
+      ObjectNode c = JSON.createObjectNode();
+      c.put("path", path).put("body", body).put("line", line).put("side", side);
+      if (startLine < line) {
+        c.put("start_line", startLine).put("start_side", side);
+      }
+      return c;
+    }
+  }
 
   /** A pull request's commits and where its head lives. */
   record PullRequest(String baseSha, String headSha, String headRepository, boolean fromFork) {}
@@ -89,6 +114,71 @@ final class GitHubApi {
     return all;
   }
 
+  /** The files pull request {@code number} changes, with their patches. */
+  List<PullRequestFile> pullRequestFiles(String repository, int number) {
+    List<PullRequestFile> files = new ArrayList<>();
+    for (JsonNode f : pages("repos/" + repository + "/pulls/" + number + "/files")) {
+      files.add(
+          new PullRequestFile(
+              f.path("filename").asText(), f.path("status").asText(), f.path("patch").asText("")));
+    }
+    return files;
+  }
+
+  /** The reviews of pull request {@code number}, oldest first. */
+  List<Review> reviews(String repository, int number) {
+    List<Review> reviews = new ArrayList<>();
+    for (JsonNode r : pages("repos/" + repository + "/pulls/" + number + "/reviews")) {
+      reviews.add(review(r));
+    }
+    return reviews;
+  }
+
+  /** The comments on the diff of pull request {@code number}, oldest first. */
+  List<ReviewComment> reviewComments(String repository, int number) {
+    List<ReviewComment> comments = new ArrayList<>();
+    for (JsonNode c : pages("repos/" + repository + "/pulls/" + number + "/comments")) {
+      comments.add(reviewComment(c));
+    }
+    return comments;
+  }
+
+  /** Submits a review ({@code COMMENT}) of {@code commitId} with a body and inline comments. */
+  Review createReview(
+      String repository,
+      int number,
+      String commitId,
+      String body,
+      List<NewReviewComment> comments) {
+    ObjectNode request = JSON.createObjectNode();
+    request.put("commit_id", commitId).put("body", body).put("event", "COMMENT");
+    ArrayNode array = request.putArray("comments");
+    comments.forEach(c -> array.add(c.json()));
+    return review(
+        sendJson("POST", "repos/" + repository + "/pulls/" + number + "/reviews", request));
+  }
+
+  Review updateReview(String repository, int number, long reviewId, String body) {
+    ObjectNode request = JSON.createObjectNode().put("body", body);
+    return review(
+        sendJson(
+            "PUT", "repos/" + repository + "/pulls/" + number + "/reviews/" + reviewId, request));
+  }
+
+  /** Adds one comment on the diff of {@code commitId}, outside any earlier review. */
+  ReviewComment createReviewComment(
+      String repository, int number, String commitId, NewReviewComment comment) {
+    ObjectNode request = comment.json().put("commit_id", commitId);
+    return reviewComment(
+        sendJson("POST", "repos/" + repository + "/pulls/" + number + "/comments", request));
+  }
+
+  ReviewComment updateReviewComment(String repository, long commentId, String body) {
+    ObjectNode request = JSON.createObjectNode().put("body", body);
+    return reviewComment(
+        sendJson("PATCH", "repos/" + repository + "/pulls/comments/" + commentId, request));
+  }
+
   Comment createComment(String repository, int number, String body) {
     return comment(send("POST", "repos/" + repository + "/issues/" + number + "/comments", body));
   }
@@ -98,13 +188,40 @@ final class GitHubApi {
   }
 
   private JsonNode send(String method, String path, String commentBody) {
-    String json = null;
-    if (commentBody != null) {
-      ObjectNode node = JSON.createObjectNode();
-      node.put("body", commentBody);
-      json = node.toString();
+    return sendJson(
+        method,
+        path,
+        commentBody == null ? null : JSON.createObjectNode().put("body", commentBody));
+  }
+
+  private JsonNode sendJson(String method, String path, ObjectNode body) {
+    return parse(exchange(method, apiUrl.resolve(path), body == null ? null : body.toString()));
+  }
+
+  /** Every element of a paged list, following {@code Link: rel="next"} within this API. */
+  private List<JsonNode> pages(String path) {
+    List<JsonNode> all = new ArrayList<>();
+    URI next = apiUrl.resolve(path + "?per_page=100");
+    for (int page = 0; next != null && page < MAX_PAGES; page++) {
+      HttpResponse<String> response = exchange("GET", next, null);
+      parse(response).forEach(all::add);
+      next = nextPage(response);
     }
-    return parse(exchange(method, apiUrl.resolve(path), json));
+    return all;
+  }
+
+  private static Review review(JsonNode r) {
+    return new Review(
+        r.path("id").asLong(), r.path("body").asText(""), r.path("html_url").asText(""));
+  }
+
+  private static ReviewComment reviewComment(JsonNode c) {
+    return new ReviewComment(
+        c.path("id").asLong(),
+        c.path("body").asText(""),
+        c.path("path").asText(""),
+        c.path("line").asInt(0),
+        c.path("html_url").asText(""));
   }
 
   private HttpResponse<String> exchange(String method, URI uri, String json) {

@@ -191,7 +191,7 @@ final class ReviewCommand implements Callable<Integer> {
     routes.forEach(b::route);
     upstreamCas.forEach(b::upstreamCa);
     RunResult result = ClaudeRun.execute(b.build());
-    ReviewReport.write(outputDir, result);
+    ReviewReport.write(outputDir, result, ReviewReport.findings(result, false));
     say(ReviewReport.summary(result));
     if (!result.resultText().isEmpty()) {
       PrintWriter out = spec.commandLine().getOut();

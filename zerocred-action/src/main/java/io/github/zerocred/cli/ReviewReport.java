@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.github.zerocred.findings.FindingsFiles;
+import io.github.zerocred.findings.FindingsParser;
+import io.github.zerocred.findings.ReviewFindings;
 import io.github.zerocred.run.RunEvent;
 import io.github.zerocred.run.RunResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -97,11 +101,31 @@ final class ReviewReport {
         : result.resultText() + "\n";
   }
 
-  /** Writes review.md and review.json to {@code dir}; returns the review.md path. */
-  static Path write(Path dir, RunResult result) throws IOException {
+  /**
+   * The findings of a run: read from its structured output when the run asked for it, else the
+   * plain-text review.
+   */
+  static ReviewFindings findings(RunResult result, boolean structured) {
+    if (!result.isSuccess()) {
+      return ReviewFindings.plainText(reviewMarkdown(result).strip(), List.of());
+    }
+    return structured
+        ? FindingsParser.fromRun(result)
+        : ReviewFindings.plainText(result.resultText(), List.of());
+  }
+
+  /**
+   * Writes review.md (the findings as Markdown), review.json, findings.json and findings.sarif to
+   * {@code dir}; returns the review.md path.
+   */
+  static Path write(Path dir, RunResult result, ReviewFindings findings) throws IOException {
     Files.createDirectories(dir);
     Path md = dir.resolve(REVIEW_MD);
-    Files.writeString(md, reviewMarkdown(result), StandardCharsets.UTF_8);
+    Files.writeString(
+        md,
+        result.isSuccess() ? findings.markdown() : reviewMarkdown(result),
+        StandardCharsets.UTF_8);
+    FindingsFiles.write(dir, findings, VersionProvider.version());
     JsonMapper json =
         JsonMapper.builder()
             .addModule(new Jdk8Module())

@@ -1,4 +1,4 @@
-package io.github.zerocred.findings;
+package io.github.zerocred.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
@@ -10,14 +10,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** The official SARIF 2.1.0 schema (vendored, see its NOTICE), as a validator. */
-final class SarifSchema {
+/** The official SARIF 2.1.0 schema (vendored beside this class, see its NOTICE), as a validator. */
+public final class SarifSchema {
   private static final JsonSchema SCHEMA = load();
 
   private SarifSchema() {}
 
   /** The schema's complaints about {@code log}; empty when it is valid SARIF 2.1.0. */
-  static List<String> problems(JsonNode log) {
+  public static List<String> problems(JsonNode log) {
     return SCHEMA.validate(log).stream().map(ValidationMessage::getMessage).sorted().toList();
   }
 
