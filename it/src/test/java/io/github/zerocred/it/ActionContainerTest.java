@@ -2,9 +2,12 @@ package io.github.zerocred.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.zerocred.findings.FindingsSchema;
 import io.github.zerocred.testkit.MessagesRequest;
 import io.github.zerocred.testkit.RecordedRequest;
 import io.github.zerocred.testkit.Reply;
+import io.github.zerocred.testkit.SarifSchema;
 import io.github.zerocred.testkit.StandInAnthropicApi;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -94,6 +97,176 @@ class ActionContainerTest {
               "PATCH /repos/acme/widgets/issues/comments/" + posted.id());
       assertThat(second.outputs().get("comment_url")).isEqualTo(first.outputs().get("comment_url"));
     }
+  }
+
+  @Test
+  void structuredFindings_inlineOnDiffLines_restInBody_reRunUpdatesAndResolves_noDuplicates()
+      throws Exception {
+    github.pullRequestFiles(
+        List.of(
+            new StandInGitHubApi.PullFile(
+                "src/Discount.java",
+                "modified",
+                "@@ -1 +1 @@\n-class Discount {}\n+class Discount { int apply(int p) { return p / 0; } }"),
+            new StandInGitHubApi.PullFile(
+                "src/Cart.java",
+                "modified",
+                "@@ -8,4 +8,5 @@ class Cart {\n   int a;\n   int b;\n-  int c;\n+  int total;\n+  int count;\n   }")));
+    String first =
+        findings(
+            finding("src/Discount.java", 1, 1, "critical", "bug", "Divides by zero"),
+            finding("src/Cart.java", 10, 11, "medium", "error-handling", "Total ignores failure"),
+            finding("src/Cart.java", 40, 40, "low", "style", "Long method"),
+            finding("README.md", 3, 3, "info", "documentation", "Typo in the title"));
+    ActionJob.Result run1;
+    try (StandInAnthropicApi anthropic = anthropic(Reply.structuredOutput(first))) {
+      run1 = job.run(inputs(), routeTo(anthropic));
+
+      assertThat(run1.exitCode()).as(run1.log()).isZero();
+      assertThat(anthropic.mainConversationRequests().get(0).structuredOutputSchema())
+          .contains(StandInGitHubApi.parse(FindingsSchema.json()));
+    }
+    assertThat(run1.outputs())
+        .containsEntry("conclusion", "success")
+        .containsEntry("sarif_file", ".zerocred/findings.sarif")
+        .containsEntry("findings_file", ".zerocred/findings.json");
+    assertThat(github.comments()).isEmpty();
+    assertThat(github.reviews()).singleElement();
+    StandInGitHubApi.Review review = github.reviews().get(0);
+    assertThat(review.commitId()).isEqualTo(headSha);
+    assertThat(review.body())
+        .startsWith("<!-- zerocred-review:review -->")
+        .contains("| critical | 1 |", "| medium | 1 |", "| info | 1 |")
+        .contains("Findings outside the diff")
+        .contains("Long method — `src/Cart.java:40`", "Typo in the title — `README.md:3`")
+        .doesNotContain("Divides by zero —");
+    assertThat(run1.outputs().get("comment_url")).endsWith("#pullrequestreview-" + review.id());
+    // Only the two findings on the diff's lines are inline, each where the diff shows it.
+    assertThat(github.reviewComments())
+        .extracting(c -> c.path() + ":" + c.startLine() + "-" + c.line() + ":" + c.side())
+        .containsExactly("src/Discount.java:0-1:RIGHT", "src/Cart.java:10-11:RIGHT");
+    assertThat(github.reviewComments().get(0).body())
+        .contains("**critical** · **Divides by zero**");
+    assertThat(run1.summary()).contains("| critical | 1 |").contains("Divides by zero");
+    JsonNode findingsJson =
+        StandInGitHubApi.parse(Files.readString(job.workspace.resolve(".zerocred/findings.json")));
+    assertThat(findingsJson.path("structured").asBoolean()).isTrue();
+    assertThat(findingsJson.path("findings")).hasSize(4);
+    assertThat(findingsJson.at("/findings/0/title").asText()).isEqualTo("Divides by zero");
+    JsonNode sarif =
+        StandInGitHubApi.parse(Files.readString(job.workspace.resolve(".zerocred/findings.sarif")));
+    assertThat(SarifSchema.problems(sarif)).isEmpty();
+    assertThat(sarif.at("/runs/0/results")).hasSize(4);
+    assertThat(Files.readString(job.workspace.resolve(".zerocred/review.md")))
+        .contains("Divides by zero");
+
+    // The next push: the division is fixed, the cart finding stays, a new one appears.
+    String second =
+        findings(
+            finding("src/Cart.java", 10, 11, "medium", "error-handling", "Total ignores failure"),
+            finding("src/Discount.java", 1, 1, "high", "security", "Logs the price list"));
+    Map<String, String> inputs = inputs();
+    inputs.put("fail_on_severity", "high");
+    long cartComment = github.reviewComments().get(1).id();
+    long divisionComment = github.reviewComments().get(0).id();
+    try (StandInAnthropicApi anthropic = anthropic(Reply.structuredOutput(second))) {
+      ActionJob.Result run2 = job.run(inputs, routeTo(anthropic));
+
+      assertThat(run2.exitCode()).as(run2.log()).isEqualTo(1);
+      assertThat(run2.outputs()).containsEntry("conclusion", "findings_over_threshold");
+      assertThat(errorLines(run2))
+          .singleElement()
+          .asString()
+          .contains("src/Discount.java:1 high Logs the price list");
+      assertThat(run2.outputs().get("comment_url")).isEqualTo(run1.outputs().get("comment_url"));
+    }
+    assertThat(github.reviews())
+        .filteredOn(r -> r.body().startsWith("<!-- zerocred-review"))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.body())
+                    .contains("| high | 1 |", "| critical | 0 |")
+                    .doesNotContain("Long method"));
+    List<StandInGitHubApi.ReviewComment> comments = github.reviewComments();
+    assertThat(comments).hasSize(3);
+    assertThat(comments).filteredOn(c -> c.body().contains("Total ignores failure")).hasSize(1);
+    assertThat(comments)
+        .filteredOn(c -> c.id() == cartComment)
+        .singleElement()
+        .satisfies(c -> assertThat(c.body()).contains("Total ignores failure"));
+    assertThat(comments)
+        .filteredOn(c -> c.id() == divisionComment)
+        .singleElement()
+        .satisfies(c -> assertThat(c.body()).contains("~~").contains("Resolved"));
+    assertThat(comments.get(2).body()).contains("Logs the price list");
+    assertThat(comments.get(2).path() + ":" + comments.get(2).line())
+        .isEqualTo("src/Discount.java:1");
+  }
+
+  @Test
+  void malformedStructuredOutput_degradesToAPlainTextComment_withAWarning() throws Exception {
+    try (StandInAnthropicApi anthropic =
+        StandInAnthropicApi.builder()
+            .bind(new InetSocketAddress(job.gateway, 0))
+            .expectToken(oauthToken)
+            // Breaks the schema (no title, unknown severity): Claude Code refuses it, and the
+            // model falls back to text.
+            .script(
+                Reply.structuredOutput(
+                    "{\"summary\": \"\", \"findings\": [{\"file\": \"a\", \"severity\": \"urgent\"}]}"))
+            .defaultReply(Reply.text("Division by zero in Discount.apply."))
+            .start()) {
+      ActionJob.Result result = job.run(inputs(), routeTo(anthropic));
+
+      assertThat(result.exitCode()).as(result.log()).isZero();
+      assertDelivered(result, anthropic);
+      assertThat(result.stdout())
+          .anySatisfy(l -> assertThat(l).startsWith("::warning").contains("plain text"));
+    }
+    assertThat(github.reviews()).isEmpty();
+    assertThat(github.comments())
+        .singleElement()
+        .satisfies(c -> assertThat(c.body()).contains("Division by zero in Discount.apply."));
+    JsonNode findingsJson =
+        StandInGitHubApi.parse(Files.readString(job.workspace.resolve(".zerocred/findings.json")));
+    assertThat(findingsJson.path("structured").asBoolean()).isFalse();
+    assertThat(findingsJson.path("warnings")).hasSize(1);
+    JsonNode sarif =
+        StandInGitHubApi.parse(Files.readString(job.workspace.resolve(".zerocred/findings.sarif")));
+    assertThat(SarifSchema.problems(sarif)).isEmpty();
+    assertThat(sarif.at("/runs/0/results")).isEmpty();
+  }
+
+  @Test
+  void emptyFindingsList_postsAReviewSayingSo_withoutInlineComments() throws Exception {
+    try (StandInAnthropicApi anthropic =
+        anthropic(Reply.structuredOutput("{\"summary\": \"Clean change.\", \"findings\": []}"))) {
+      ActionJob.Result result = job.run(inputs(), routeTo(anthropic));
+
+      assertThat(result.exitCode()).as(result.log()).isZero();
+      assertThat(result.outputs()).containsEntry("conclusion", "success");
+    }
+    assertThat(github.reviews())
+        .singleElement()
+        .satisfies(r -> assertThat(r.body()).contains("Clean change.").contains("No findings."));
+    assertThat(github.reviewComments()).isEmpty();
+    JsonNode sarif =
+        StandInGitHubApi.parse(Files.readString(job.workspace.resolve(".zerocred/findings.sarif")));
+    assertThat(SarifSchema.problems(sarif)).isEmpty();
+    assertThat(sarif.at("/runs/0/results")).isEmpty();
+  }
+
+  private static String finding(
+      String file, int start, int end, String severity, String category, String title) {
+    return """
+        {"file": "%s", "startLine": %d, "endLine": %d, "severity": "%s", "category": "%s",
+         "title": "%s", "explanation": "Because."}"""
+        .formatted(file, start, end, severity, category, title);
+  }
+
+  private static String findings(String... findings) {
+    return "{\"summary\": \"Reviewed.\", \"findings\": [" + String.join(",", findings) + "]}";
   }
 
   @Test

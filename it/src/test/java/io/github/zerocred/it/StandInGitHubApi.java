@@ -33,6 +33,37 @@ final class StandInGitHubApi implements AutoCloseable {
   private static final Pattern COMMENT =
       Pattern.compile("/repos/([^/]+/[^/]+)/issues/comments/(\\d+)");
 
+  private static final Pattern PULL_FILES =
+      Pattern.compile("/repos/([^/]+/[^/]+)/pulls/(\\d+)/files");
+  private static final Pattern REVIEWS =
+      Pattern.compile("/repos/([^/]+/[^/]+)/pulls/(\\d+)/reviews");
+  private static final Pattern REVIEW =
+      Pattern.compile("/repos/([^/]+/[^/]+)/pulls/(\\d+)/reviews/(\\d+)");
+  private static final Pattern REVIEW_COMMENTS =
+      Pattern.compile("/repos/([^/]+/[^/]+)/pulls/(\\d+)/comments");
+  private static final Pattern REVIEW_COMMENT =
+      Pattern.compile("/repos/([^/]+/[^/]+)/pulls/comments/(\\d+)");
+  private static final Pattern HUNK = Pattern.compile("^@@ -\\d+(?:,\\d+)? \\+(\\d+)(?:,\\d+)? @@");
+
+  /** A file of the pull request, as {@code GET /pulls/N/files} lists it. */
+  record PullFile(String filename, String status, String patch) {}
+
+  /** A submitted review. */
+  record Review(long id, int pull, String commitId, String body) {}
+
+  /**
+   * A comment on the diff: on {@code line} (from {@code startLine}, 0 when single) of {@code side}.
+   */
+  record ReviewComment(
+      long id,
+      long reviewId,
+      int pull,
+      String path,
+      int startLine,
+      int line,
+      String side,
+      String body) {}
+
   /** One request as received. */
   record Request(String method, String path, String authorization, String body) {}
 
@@ -46,6 +77,9 @@ final class StandInGitHubApi implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong(1000);
   private final String expectedToken;
   private volatile boolean refuseComments;
+  private final List<PullFile> files = new CopyOnWriteArrayList<>();
+  private final Map<Long, Review> reviews = new ConcurrentHashMap<>();
+  private final Map<Long, ReviewComment> reviewComments = new ConcurrentHashMap<>();
 
   StandInGitHubApi(InetSocketAddress bind, String expectedToken) throws IOException {
     this.expectedToken = expectedToken;
@@ -76,6 +110,24 @@ final class StandInGitHubApi implements AutoCloseable {
     return list;
   }
 
+  /** The pull request's changed files; their patches decide which lines take comments. */
+  void pullRequestFiles(List<PullFile> list) {
+    files.clear();
+    files.addAll(list);
+  }
+
+  List<Review> reviews() {
+    List<Review> list = new ArrayList<>(reviews.values());
+    list.sort((a, b) -> Long.compare(a.id(), b.id()));
+    return list;
+  }
+
+  List<ReviewComment> reviewComments() {
+    List<ReviewComment> list = new ArrayList<>(reviewComments.values());
+    list.sort((a, b) -> Long.compare(a.id(), b.id()));
+    return list;
+  }
+
   /** Adds a comment as someone else would, e.g. a person discussing the pull request. */
   void addComment(int issue, String body) {
     long id = ids.incrementAndGet();
@@ -91,6 +143,9 @@ final class StandInGitHubApi implements AutoCloseable {
     if (!("Bearer " + expectedToken)
         .equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
       reply(exchange, 401, "{\"message\":\"Bad credentials\"}");
+      return;
+    }
+    if (pulls(exchange, method, path, body)) {
       return;
     }
     Matcher list = ISSUE_COMMENTS.matcher(path);
@@ -126,6 +181,189 @@ final class StandInGitHubApi implements AutoCloseable {
     } else {
       reply(exchange, 404, "{\"message\":\"Not Found\"}");
     }
+  }
+
+  /** The pull request review endpoints; false when the path is none of them. */
+  private boolean pulls(HttpExchange exchange, String method, String path, String body)
+      throws IOException {
+    Matcher m;
+    if ((m = PULL_FILES.matcher(path)).matches() && method.equals("GET")) {
+      ArrayNode array = JSON.createArrayNode();
+      for (PullFile f : files) {
+        array
+            .addObject()
+            .put("filename", f.filename())
+            .put("status", f.status())
+            .put("patch", f.patch());
+      }
+      reply(exchange, 200, array.toString());
+    } else if ((m = REVIEWS.matcher(path)).matches() && method.equals("GET")) {
+      int pull = Integer.parseInt(m.group(2));
+      ArrayNode array = JSON.createArrayNode();
+      reviews().stream().filter(r -> r.pull() == pull).forEach(r -> array.add(json(r)));
+      reply(exchange, 200, array.toString());
+    } else if ((m = REVIEWS.matcher(path)).matches() && method.equals("POST")) {
+      if (refuseComments) {
+        reply(exchange, 403, "{\"message\":\"Resource not accessible by integration\"}");
+        return true;
+      }
+      int pull = Integer.parseInt(m.group(2));
+      JsonNode request = JSON.readTree(body);
+      // GitHub refuses the whole review when one comment is off the diff: check them all first.
+      for (JsonNode c : request.path("comments")) {
+        String problem = offDiff(c);
+        if (problem != null) {
+          reply(
+              exchange,
+              422,
+              "{\"message\":\"Unprocessable Entity\",\"errors\":[\"" + problem + "\"]}");
+          return true;
+        }
+      }
+      Review review =
+          new Review(
+              ids.incrementAndGet(),
+              pull,
+              request.path("commit_id").asText(),
+              request.path("body").asText());
+      reviews.put(review.id(), review);
+      for (JsonNode c : request.path("comments")) {
+        store(review.id(), pull, c);
+      }
+      reply(exchange, 200, json(review).toString());
+    } else if ((m = REVIEW.matcher(path)).matches() && method.equals("PUT")) {
+      Review old = reviews.get(Long.parseLong(m.group(3)));
+      if (old == null) {
+        reply(exchange, 404, "{\"message\":\"Not Found\"}");
+        return true;
+      }
+      Review review = new Review(old.id(), old.pull(), old.commitId(), text(body));
+      reviews.put(review.id(), review);
+      reply(exchange, 200, json(review).toString());
+    } else if ((m = REVIEW_COMMENTS.matcher(path)).matches() && method.equals("GET")) {
+      int pull = Integer.parseInt(m.group(2));
+      ArrayNode array = JSON.createArrayNode();
+      reviewComments().stream().filter(c -> c.pull() == pull).forEach(c -> array.add(json(c)));
+      reply(exchange, 200, array.toString());
+    } else if ((m = REVIEW_COMMENTS.matcher(path)).matches() && method.equals("POST")) {
+      JsonNode c = JSON.readTree(body);
+      String problem = c.hasNonNull("commit_id") ? offDiff(c) : "commit_id is missing";
+      if (problem != null) {
+        reply(exchange, 422, "{\"message\":\"" + problem + "\"}");
+        return true;
+      }
+      // GitHub wraps a lone comment in a review of its own.
+      long reviewId = ids.incrementAndGet();
+      int pull = Integer.parseInt(m.group(2));
+      reviews.put(reviewId, new Review(reviewId, pull, c.path("commit_id").asText(), ""));
+      reply(exchange, 201, json(store(reviewId, pull, c)).toString());
+    } else if ((m = REVIEW_COMMENT.matcher(path)).matches() && method.equals("PATCH")) {
+      ReviewComment old = reviewComments.get(Long.parseLong(m.group(2)));
+      if (old == null) {
+        reply(exchange, 404, "{\"message\":\"Not Found\"}");
+        return true;
+      }
+      ReviewComment c =
+          new ReviewComment(
+              old.id(),
+              old.reviewId(),
+              old.pull(),
+              old.path(),
+              old.startLine(),
+              old.line(),
+              old.side(),
+              text(body));
+      reviewComments.put(c.id(), c);
+      reply(exchange, 200, json(c).toString());
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  private ReviewComment store(long reviewId, int pull, JsonNode c) {
+    ReviewComment comment =
+        new ReviewComment(
+            ids.incrementAndGet(),
+            reviewId,
+            pull,
+            c.path("path").asText(),
+            c.path("start_line").asInt(0),
+            c.path("line").asInt(),
+            c.path("side").asText("RIGHT"),
+            c.path("body").asText());
+    reviewComments.put(comment.id(), comment);
+    return comment;
+  }
+
+  /** Why GitHub would refuse this comment's position, or null: its lines must be in one hunk. */
+  private String offDiff(JsonNode c) {
+    String path = c.path("path").asText();
+    PullFile file = files.stream().filter(f -> f.filename().equals(path)).findFirst().orElse(null);
+    if (file == null) {
+      return "path " + path + " is not part of the pull request";
+    }
+    if (!"RIGHT".equals(c.path("side").asText("RIGHT"))) {
+      return "only RIGHT-side comments are expected";
+    }
+    int line = c.path("line").asInt(-1);
+    int start = c.path("start_line").asInt(line);
+    for (List<Integer> hunk : hunks(file.patch())) {
+      if (hunk.contains(line) && hunk.contains(start)) {
+        return null;
+      }
+    }
+    return "pull_request_review_thread.line must be part of the diff";
+  }
+
+  /**
+   * The head-side lines of each hunk of a unified diff. Written here again on purpose rather than
+   * borrowed from the action's DiffLines: the stand-in judges the action, so it keeps its own.
+   */
+  static List<List<Integer>> hunks(String patch) {
+    List<List<Integer>> hunks = new ArrayList<>();
+    List<Integer> current = null;
+    int line = 0;
+    for (String text : patch.split("\n", -1)) {
+      Matcher m = HUNK.matcher(text);
+      if (m.find()) {
+        current = new ArrayList<>();
+        hunks.add(current);
+        line = Integer.parseInt(m.group(1));
+      } else if (current != null && (text.startsWith("+") || text.startsWith(" "))) {
+        current.add(line++);
+      }
+    }
+    return hunks;
+  }
+
+  private ObjectNode json(Review r) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", r.id());
+    node.put("body", r.body());
+    node.put("commit_id", r.commitId());
+    node.put("state", "COMMENTED");
+    node.put(
+        "html_url",
+        "https://github.example/acme/widgets/pull/" + r.pull() + "#pullrequestreview-" + r.id());
+    return node;
+  }
+
+  private ObjectNode json(ReviewComment c) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", c.id());
+    node.put("pull_request_review_id", c.reviewId());
+    node.put("path", c.path());
+    node.put("line", c.line());
+    node.put("side", c.side());
+    if (c.startLine() > 0) {
+      node.put("start_line", c.startLine());
+    }
+    node.put("body", c.body());
+    node.put(
+        "html_url",
+        "https://github.example/acme/widgets/pull/" + c.pull() + "#discussion_r" + c.id());
+    return node;
   }
 
   private String text(String requestBody) throws IOException {
