@@ -52,6 +52,17 @@ class ActionInputsTest {
         .hasMessageContaining("comment_mode must be sticky, new or off");
     assertThatThrownBy(() -> ActionInputs.from(Map.of("INPUT_MAX_BUDGET_USD", "-1")))
         .hasMessageContaining("max_budget_usd");
+    assertThatThrownBy(() -> ActionInputs.from(Map.of("INPUT_FAIL_ON_SEVERITY", "severe")))
+        .hasMessageContaining("input fail_on_severity must be one of none, critical");
+  }
+
+  @Test
+  void failOnSeverity_isNoneByDefault_andReadsASeverity() {
+    assertThat(ActionInputs.from(Map.of()).failOnSeverity()).isEmpty();
+    assertThat(ActionInputs.from(Map.of("INPUT_FAIL_ON_SEVERITY", "none")).failOnSeverity())
+        .isEmpty();
+    assertThat(ActionInputs.from(Map.of("INPUT_FAIL_ON_SEVERITY", "Medium")).failOnSeverity())
+        .contains(io.github.zerocred.findings.Severity.MEDIUM);
   }
 
   @Test
