@@ -1,0 +1,100 @@
+package io.github.zerocred.review;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.github.zerocred.run.RunResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The three files a review leaves in its output directory, written whatever the outcome: {@code
+ * review.md} (the review, or why there is none), {@code review.json} (the whole result) and {@code
+ * audit.jsonl} (the proxy's audit log; empty when the run never got as far as the proxy).
+ */
+public final class ReviewFiles {
+  public static final String REVIEW_MD = "review.md";
+  public static final String REVIEW_JSON = "review.json";
+  public static final String AUDIT_JSONL = "audit.jsonl";
+
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .addModule(new Jdk8Module())
+          .addModule(new JavaTimeModule())
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+          .build();
+
+  private final Path directory;
+
+  private ReviewFiles(Path directory) {
+    this.directory = directory;
+  }
+
+  /**
+   * Creates the directory and removes the files of an earlier review, so that nothing stale is
+   * mistaken for this run's output.
+   */
+  public static ReviewFiles prepare(Path directory) throws IOException {
+    Objects.requireNonNull(directory, "directory");
+    Files.createDirectories(directory);
+    ReviewFiles files = new ReviewFiles(directory);
+    Files.deleteIfExists(files.reviewMarkdown());
+    Files.deleteIfExists(files.resultJson());
+    Files.deleteIfExists(files.auditLog());
+    return files;
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  /** Where the proxy should write its audit log. */
+  public Path auditLog() {
+    return directory.resolve(AUDIT_JSONL);
+  }
+
+  public Path reviewMarkdown() {
+    return directory.resolve(REVIEW_MD);
+  }
+
+  public Path resultJson() {
+    return directory.resolve(REVIEW_JSON);
+  }
+
+  /** Writes the review and the result; makes sure an audit log exists, if only an empty one. */
+  public void write(RunResult result) throws IOException {
+    String review =
+        result.resultText().isEmpty()
+            ? "_No review was produced: " + result.message() + "_\n"
+            : result.resultText() + "\n";
+    Files.writeString(reviewMarkdown(), review, StandardCharsets.UTF_8);
+    Files.writeString(resultJson(), JSON.writeValueAsString(result), StandardCharsets.UTF_8);
+    ensureAuditLog();
+  }
+
+  /**
+   * Writes the files for a review that never ran (its configuration was refused), so that a CI step
+   * that publishes them always finds them, with the reason.
+   */
+  public void writeNotRun(String reason) throws IOException {
+    Files.writeString(
+        reviewMarkdown(), "_No review was produced: " + reason + "_\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        resultJson(),
+        JSON.writeValueAsString(
+            JSON.createObjectNode().put("outcome", "NOT_RUN").put("message", reason)),
+        StandardCharsets.UTF_8);
+    ensureAuditLog();
+  }
+
+  private void ensureAuditLog() throws IOException {
+    if (!Files.exists(auditLog())) {
+      Files.createFile(auditLog());
+    }
+  }
+}
