@@ -71,7 +71,7 @@ public class ReviewMojo extends AbstractMojo {
 
   /** Stop once the run has cost this many US dollars (Claude Code's --max-budget-usd). */
   @Parameter(property = "zerocred.maxBudgetUsd")
-  BigDecimal maxBudgetUsd;
+  String maxBudgetUsd;
 
   /** Kill the run after this long: {@code 90s}, {@code 10m}, {@code 1h} or ISO-8601. */
   @Parameter(property = "zerocred.timeout", defaultValue = "30m")
@@ -219,7 +219,7 @@ public class ReviewMojo extends AbstractMojo {
             .cpus(cpus)
             .model(model)
             .maxTurns(maxTurns)
-            .maxBudgetUsd(maxBudgetUsd)
+            .maxBudgetUsd(usd(maxBudgetUsd))
             .credential(found.credential())
             .auditLog(files.auditLog())
             .listener(new ProgressLines(line -> getLog().info("zerocred: " + line)))
@@ -304,6 +304,22 @@ public class ReviewMojo extends AbstractMojo {
       throw f;
     }
     return (MojoExecutionException) e;
+  }
+
+  // Maven's configurator cannot make a BigDecimal, so the amount arrives as text.
+  private static BigDecimal usd(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return new BigDecimal(text.strip());
+    } catch (NumberFormatException e) {
+      throw new InvalidConfigurationException(
+          "maxBudgetUsd (zerocred.maxBudgetUsd) must be an amount in US dollars like 2.50, got '"
+              + text
+              + "'",
+          e);
+    }
   }
 
   private static <T> List<T> nonNull(List<T> list) {
