@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -158,12 +159,16 @@ final class ReviewCommand implements Callable<Integer> {
     } catch (InvalidConfigurationException e) {
       throw new CliException(ExitCodes.CREDENTIALS, e.getMessage(), e);
     }
+    // Everything the user typed is checked before anything is written.
+    String promptText =
+        ReviewPrompt.resolve(prompt, promptFile, baseRef, "--prompt", "--prompt-file");
+    Duration limit = Quantities.duration(timeout, "--timeout");
     ReviewFiles files = ReviewFiles.prepare(outputDir);
     RunConfig.Builder b =
         RunConfig.builder()
             .workspace(workspace)
-            .prompt(ReviewPrompt.resolve(prompt, promptFile, baseRef, "--prompt", "--prompt-file"))
-            .timeout(Quantities.duration(timeout, "--timeout"))
+            .prompt(promptText)
+            .timeout(limit)
             .credentials(credentials)
             .auditLog(files.auditLog())
             .listener(new ProgressLines(this::say));
