@@ -69,12 +69,17 @@ public final class ProgressLines implements RunListener {
         + " cached)";
   }
 
+  /** {@code success}, {@code claude error}, {@code timed out}, {@code infrastructure failure}. */
+  public static String outcomeName(RunResult r) {
+    return r.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+  }
+
   /** One line on how a run ended: outcome, turns, cost, duration and, on failure, why. */
   public static String summary(RunResult r) {
     return String.format(
         Locale.ROOT,
         "%s: %d turn(s), $%.4f, %.1fs, %d token(s)%s",
-        r.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+        outcomeName(r),
         r.numTurns(),
         r.costUsd(),
         r.durationMs() / 1000.0,

@@ -49,6 +49,15 @@ public final class ReviewFiles {
     return files;
   }
 
+  /**
+   * The files in {@code directory}, created if need be, keeping whatever is there (such as an audit
+   * log already copied in).
+   */
+  public static ReviewFiles in(Path directory) throws IOException {
+    Files.createDirectories(Objects.requireNonNull(directory, "directory"));
+    return new ReviewFiles(directory);
+  }
+
   public Path directory() {
     return directory;
   }
@@ -66,8 +75,12 @@ public final class ReviewFiles {
     return directory.resolve(REVIEW_JSON);
   }
 
-  /** Writes the review and the result; makes sure an audit log exists, if only an empty one. */
-  public void write(RunResult result) throws IOException {
+  /**
+   * Writes the review and the result; makes sure an audit log exists, if only an empty one.
+   *
+   * @return the review's path
+   */
+  public Path write(RunResult result) throws IOException {
     String review =
         result.resultText().isEmpty()
             ? "_No review was produced: " + result.message() + "_\n"
@@ -75,6 +88,7 @@ public final class ReviewFiles {
     Files.writeString(reviewMarkdown(), review, StandardCharsets.UTF_8);
     Files.writeString(resultJson(), JSON.writeValueAsString(result), StandardCharsets.UTF_8);
     ensureAuditLog();
+    return reviewMarkdown();
   }
 
   /**

@@ -54,15 +54,28 @@ public final class ReviewPrompt {
 
   /** The built-in prompt, naming the changes to review when {@code baseRef} is set. */
   public static String builtIn(String baseRef) {
+    return builtIn(baseRef, "HEAD");
+  }
+
+  /**
+   * The built-in prompt, narrowed to the changes from {@code baseRef} to {@code head} (default
+   * {@code HEAD}) when a base is known.
+   */
+  public static String builtIn(String baseRef, String head) {
     if (baseRef == null || baseRef.isBlank()) {
       return DEFAULT;
     }
     String ref = baseRef.strip();
+    String to = head == null || head.isBlank() ? "HEAD" : head.strip();
     return DEFAULT
         + " Review only the changes between "
         + ref
-        + " and HEAD: run `git diff "
+        + " and "
+        + to
+        + ": run `git diff "
         + ref
-        + "...HEAD` to see them, and read the surrounding code for context.";
+        + "..."
+        + to
+        + "` to see them, and read the surrounding code for context.";
   }
 }
