@@ -158,6 +158,24 @@ final class TestDocker implements AutoCloseable {
             Long.toString(ProcessHandle.current().pid())));
   }
 
+  /** The host's INPUT rules ({@code iptables -S INPUT}), where runs lock their bridge down. */
+  static String hostInputRules() {
+    try {
+      Process p =
+          new ProcessBuilder("iptables", "-w", "-S", "INPUT").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        fail("iptables -S INPUT failed (these tests need root and iptables): " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run iptables", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Output of a command run in a container, and its exit code. */
   record ExecResult(int exitCode, String stdout, String stderr) {}
 

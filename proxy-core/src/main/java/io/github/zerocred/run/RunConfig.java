@@ -45,7 +45,9 @@ import java.util.regex.Pattern;
  * @param routes hosts whose traffic goes to a fixed address, still verified against the host name
  * @param upstreamTrust trust anchors added to the system's for upstream connections
  * @param credentials the real credentials; the container only ever gets placeholders
- * @param bindMountWorkspace bind-mount the workspace read-only instead of copying it in
+ * @param bindMountWorkspace bind-mount the workspace read-only instead of copying it in; a bind
+ *     mount keeps the host's owners and modes, so uid 1000 must be able to read it, and it works
+ *     only with an engine on this machine
  * @param dockerHost the engine to use; empty means {@code DOCKER_HOST}, else the local socket
  * @param auditLog where the proxy's JSON Lines audit log goes, if anywhere
  * @param listener receives the run's progress
