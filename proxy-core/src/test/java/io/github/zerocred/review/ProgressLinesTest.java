@@ -18,7 +18,9 @@ class ProgressLinesTest {
   @Test
   void aRun_givesStartTurnToolTokensAndElapsedLines() {
     progress.onEvent(new RunEvent.Swept("r", 0, 0));
-    progress.onEvent(new RunEvent.Started("r", "img:1", "c", "10.0.0.1:1"));
+    progress.onEvent(
+        new RunEvent.Started(
+            "r", "img:1", "c", "10.0.0.1:1", new java.net.InetSocketAddress("10.0.0.1", 1)));
     progress.onEvent(new RunEvent.SessionStarted("r", "s-1", "sonnet"));
     progress.onEvent(new RunEvent.Turn("r", 1));
     progress.onEvent(new RunEvent.ToolUsed("r", 1, "Read"));
