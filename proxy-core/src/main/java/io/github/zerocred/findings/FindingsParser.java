@@ -23,6 +23,21 @@ public final class FindingsParser {
   private FindingsParser() {}
 
   /**
+   * The findings of any run: read from its structured output when it was given {@link
+   * FindingsSchema} ({@code structured}), else its plain-text review; a failed run has none.
+   */
+  public static ReviewFindings forRun(RunResult result, boolean structured) {
+    if (!result.isSuccess()) {
+      return ReviewFindings.plainText(
+          result.resultText().isEmpty()
+              ? "_No review was produced: " + result.message() + "_"
+              : result.resultText(),
+          List.of());
+    }
+    return structured ? fromRun(result) : ReviewFindings.plainText(result.resultText(), List.of());
+  }
+
+  /**
    * The findings of a run that was given {@link FindingsSchema}: Claude Code puts them in the
    * {@code structured_output} of its result event (and their JSON text in {@code result}).
    */

@@ -2,14 +2,17 @@ package io.github.zerocred.cli;
 
 import io.github.zerocred.findings.Finding;
 import io.github.zerocred.findings.FindingsFiles;
+import io.github.zerocred.findings.FindingsParser;
 import io.github.zerocred.findings.FindingsSchema;
 import io.github.zerocred.findings.ReviewFindings;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.review.ProgressLines;
+import io.github.zerocred.review.ReviewFiles;
+import io.github.zerocred.review.ReviewPrompt;
 import io.github.zerocred.run.ClaudeRun;
 import io.github.zerocred.run.RunConfig;
-import io.github.zerocred.run.RunEvent;
 import io.github.zerocred.run.RunResult;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -163,13 +166,13 @@ final class ActionCommand implements Callable<Integer> {
     wf.line("[zerocred] reviewing " + describe(event));
 
     RunResult result = execute(wf, inputs, credential, workspace, prompt, structured);
-    ReviewFindings findings = ReviewReport.findings(result, structured);
+    ReviewFindings findings = FindingsParser.forRun(result, structured);
     findings.warnings().forEach(w -> wf.warning("zerocred findings: " + w));
     Path reviewFile = writeResultFiles(workspace, result, findings);
 
     outputs
         .set("result", result.resultText())
-        .set("result_file", OUTPUT_DIR + "/" + ReviewReport.REVIEW_MD)
+        .set("result_file", OUTPUT_DIR + "/" + ReviewFiles.REVIEW_MD)
         .set("findings_file", OUTPUT_DIR + "/" + FindingsFiles.FINDINGS_JSON)
         .set("sarif_file", OUTPUT_DIR + "/" + FindingsFiles.FINDINGS_SARIF)
         .set("cost_usd", String.format(Locale.ROOT, "%.6f", result.costUsd()))
@@ -182,7 +185,7 @@ final class ActionCommand implements Callable<Integer> {
       throw failure(result, credential);
     }
     summary.append(findings.markdown()).append('\n');
-    wf.line("[zerocred] " + ReviewReport.summary(result) + "; review in " + reviewFile);
+    wf.line("[zerocred] " + ProgressLines.summary(result) + "; review in " + reviewFile);
 
     if (event.pullRequest().isEmpty()) {
       wf.notice(
@@ -296,8 +299,7 @@ final class ActionCommand implements Callable<Integer> {
         .prompt()
         .orElseGet(
             () ->
-                ReviewReport.defaultPrompt(
-                        event.baseSha().orElse(null), event.headSha().orElse("HEAD"))
+                ReviewPrompt.builtIn(event.baseSha().orElse(null), event.headSha().orElse("HEAD"))
                     + FindingsSchema.PROMPT);
   }
 
@@ -318,7 +320,7 @@ final class ActionCommand implements Callable<Integer> {
           "Cannot create a temporary directory: " + e.getMessage(),
           ExitCodes.RUNTIME_FAILURE);
     }
-    Path audit = temp.resolve(ReviewReport.AUDIT_JSONL);
+    Path audit = temp.resolve(ReviewFiles.AUDIT_JSONL);
     wf.group("Claude Code is reviewing (sandboxed: no network but the credential proxy)");
     try {
       RunConfig.Builder b =
@@ -328,7 +330,7 @@ final class ActionCommand implements Callable<Integer> {
               .timeout(inputs.timeout())
               .credential(credential)
               .auditLog(audit)
-              .listener(event -> progress(wf, event));
+              .listener(new ProgressLines(line -> wf.line("[zerocred] " + line)));
       if (structured) {
         b.jsonSchema(FindingsSchema.json());
       }
@@ -350,13 +352,10 @@ final class ActionCommand implements Callable<Integer> {
     }
   }
 
-  private static void progress(WorkflowCommands wf, RunEvent event) {
-    ReviewReport.progressLine(event).ifPresent(line -> wf.line("[zerocred] " + line));
-  }
-
   private static Path writeResultFiles(Path workspace, RunResult result, ReviewFindings findings) {
     try {
-      return ReviewReport.write(workspace.resolve(OUTPUT_DIR), result, findings);
+      return ReviewFiles.in(workspace.resolve(OUTPUT_DIR))
+          .write(result, findings, VersionProvider.version());
     } catch (IOException e) {
       throw new ActionFailure(
           "infrastructure_failure",
@@ -372,7 +371,7 @@ final class ActionCommand implements Callable<Integer> {
         Path dir = Files.createDirectories(workspace.resolve(OUTPUT_DIR));
         Files.copy(
             audit,
-            dir.resolve(ReviewReport.AUDIT_JSONL),
+            dir.resolve(ReviewFiles.AUDIT_JSONL),
             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
@@ -552,7 +551,7 @@ final class ActionCommand implements Callable<Integer> {
         Locale.ROOT,
         "| Outcome | Turns | Cost | Duration |\n|---|---|---|---|\n| %s %s | %d | $%.4f | %.1f s |\n",
         r.isSuccess() ? "✅" : "❌",
-        ReviewReport.outcomeName(r),
+        ProgressLines.outcomeName(r),
         r.numTurns(),
         r.costUsd(),
         r.durationMs() / 1000.0);

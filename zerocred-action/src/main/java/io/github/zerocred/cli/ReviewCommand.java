@@ -1,23 +1,25 @@
 package io.github.zerocred.cli;
 
+import io.github.zerocred.findings.FindingsParser;
+import io.github.zerocred.findings.FindingsSchema;
+import io.github.zerocred.findings.ReviewFindings;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.review.ProgressLines;
+import io.github.zerocred.review.Quantities;
+import io.github.zerocred.review.ReviewFiles;
+import io.github.zerocred.review.ReviewPrompt;
 import io.github.zerocred.run.ClaudeRun;
 import io.github.zerocred.run.RunConfig;
-import io.github.zerocred.run.RunEvent;
 import io.github.zerocred.run.RunResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -161,19 +163,24 @@ final class ReviewCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.CREDENTIALS, e.getMessage(), e);
     }
     // Everything the user typed is checked before anything is written.
-    String promptText = prompt();
-    Duration limit = parseDuration(timeout);
-    Files.createDirectories(outputDir);
-    Path audit = outputDir.resolve(ReviewReport.AUDIT_JSONL);
-    Files.deleteIfExists(audit);
+    // The built-in prompt asks for findings through the schema; the user's own gets plain text.
+    boolean structured = (prompt == null || prompt.isBlank()) && promptFile == null;
+    String promptText =
+        ReviewPrompt.resolve(prompt, promptFile, baseRef, "--prompt", "--prompt-file")
+            + (structured ? FindingsSchema.PROMPT : "");
+    Duration limit = Quantities.duration(timeout, "--timeout");
+    ReviewFiles files = ReviewFiles.prepare(outputDir);
     RunConfig.Builder b =
         RunConfig.builder()
             .workspace(workspace)
             .prompt(promptText)
             .timeout(limit)
             .credentials(credentials)
-            .auditLog(audit)
-            .listener(this::progress);
+            .auditLog(files.auditLog())
+            .listener(new ProgressLines(this::say));
+    if (structured) {
+      b.jsonSchema(FindingsSchema.json());
+    }
     if (model != null) {
       b.model(model);
     }
@@ -191,64 +198,20 @@ final class ReviewCommand implements Callable<Integer> {
     routes.forEach(b::route);
     upstreamCas.forEach(b::upstreamCa);
     RunResult result = ClaudeRun.execute(b.build());
-    ReviewReport.write(outputDir, result, ReviewReport.findings(result, false));
-    say(ReviewReport.summary(result));
-    if (!result.resultText().isEmpty()) {
+    ReviewFindings findings = FindingsParser.forRun(result, structured);
+    findings.warnings().forEach(w -> say("warning: " + w));
+    files.write(result, findings, VersionProvider.version());
+    say(ProgressLines.summary(result));
+    String review = result.isSuccess() ? findings.markdown().strip() : result.resultText();
+    if (!review.isEmpty()) {
       PrintWriter out = spec.commandLine().getOut();
-      out.println(result.resultText());
+      out.println(review);
       out.flush();
     }
     if (!result.isSuccess()) {
       throw new CliException(ExitCodes.RUNTIME_FAILURE, result.message());
     }
     return ExitCodes.OK;
-  }
-
-  private String prompt() throws IOException {
-    if (prompt != null && promptFile != null) {
-      throw new InvalidConfigurationException("give --prompt or --prompt-file, not both");
-    }
-    if (promptFile != null) {
-      if (!Files.isRegularFile(promptFile)) {
-        throw new InvalidConfigurationException("--prompt-file " + promptFile + " does not exist");
-      }
-      return Files.readString(promptFile, StandardCharsets.UTF_8);
-    }
-    if (prompt != null) {
-      return prompt;
-    }
-    return ReviewReport.defaultPrompt(baseRef, "HEAD");
-  }
-
-  static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    try {
-      Duration d;
-      if (t.startsWith("p")) {
-        d = Duration.parse(t.toUpperCase(Locale.ROOT));
-      } else if (t.endsWith("ms")) {
-        d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      } else if (t.endsWith("s")) {
-        d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-      } else if (t.endsWith("m")) {
-        d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-      } else if (t.endsWith("h")) {
-        d = Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-      } else {
-        d = Duration.ofSeconds(Long.parseLong(t));
-      }
-      if (d.isNegative() || d.isZero()) {
-        throw new InvalidConfigurationException("--timeout must be positive, got '" + text + "'");
-      }
-      return d;
-    } catch (NumberFormatException | DateTimeParseException e) {
-      throw new InvalidConfigurationException(
-          "--timeout must be a duration like 90s, 10m or 1h, got '" + text + "'", e);
-    }
-  }
-
-  private void progress(RunEvent event) {
-    ReviewReport.progressLine(event).ifPresent(this::say);
   }
 
   private void say(String line) {

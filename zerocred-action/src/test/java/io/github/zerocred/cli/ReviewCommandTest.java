@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.review.Quantities;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -28,14 +29,15 @@ class ReviewCommandTest {
 
   @Test
   void timeout_acceptsHumanDurations_andRefusesNonsense() {
-    assertThat(ReviewCommand.parseDuration("90s")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(ReviewCommand.parseDuration("10m")).isEqualTo(Duration.ofMinutes(10));
-    assertThat(ReviewCommand.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
-    assertThat(ReviewCommand.parseDuration("PT2M")).isEqualTo(Duration.ofMinutes(2));
-    assertThatThrownBy(() -> ReviewCommand.parseDuration("soon"))
+    assertThat(Quantities.duration("90s", "--timeout")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(Quantities.duration("10m", "--timeout")).isEqualTo(Duration.ofMinutes(10));
+    assertThat(Quantities.duration("1h", "--timeout")).isEqualTo(Duration.ofHours(1));
+    assertThat(Quantities.duration("PT2M", "--timeout")).isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> Quantities.duration("soon", "--timeout"))
         .isInstanceOf(InvalidConfigurationException.class)
         .hasMessageContaining("--timeout");
-    assertThatThrownBy(() -> ReviewCommand.parseDuration("0s")).hasMessageContaining("positive");
+    assertThatThrownBy(() -> Quantities.duration("0s", "--timeout"))
+        .hasMessageContaining("positive");
   }
 
   @Test
