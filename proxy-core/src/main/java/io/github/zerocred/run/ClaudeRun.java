@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -217,6 +218,10 @@ public final class ClaudeRun {
     try {
       docker.inspectImageCmd(config.image()).exec();
     } catch (NotFoundException e) {
+      if (config.pullMissingImage()) {
+        pull(docker);
+        return;
+      }
       throw new ZerocredException(
           "The image "
               + config.image()
@@ -227,6 +232,32 @@ public final class ClaudeRun {
               + " runner-image/` (see runner-image/README.md), or `docker pull "
               + config.image()
               + "` where its registry is reachable",
+          e);
+    }
+  }
+
+  private void pull(DockerClient docker) {
+    warn("The image " + config.image() + " is not on the engine; pulling it");
+    try {
+      boolean done =
+          docker
+              .pullImageCmd(config.image())
+              .start()
+              .awaitCompletion(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (!done) {
+        throw new ZerocredException("Pulling " + config.image() + " did not finish in time");
+      }
+      docker.inspectImageCmd(config.image()).exec();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ZerocredException("Interrupted while pulling " + config.image(), e);
+    } catch (RuntimeException e) {
+      throw new ZerocredException(
+          "Could not pull the image "
+              + config.image()
+              + " ("
+              + e.getMessage()
+              + "): check the name and that the registry is reachable and allows pulls",
           e);
     }
   }

@@ -59,6 +59,8 @@ import java.util.regex.Pattern;
  * @param jsonSchema a JSON schema for Claude Code's structured output ({@code --json-schema}): the
  *     answer then arrives in the result event's {@code structured_output}, see {@link
  *     RunResult#structuredOutput()}
+ * @param pullMissingImage whether an image the engine lacks is pulled rather than reported; off by
+ *     default, so a typo in an image name never sends the engine to a registry unasked
  */
 public record RunConfig(
     Path workspace,
@@ -83,7 +85,8 @@ public record RunConfig(
     RunListener listener,
     ProxyListener proxyListener,
     Duration progressInterval,
-    Optional<String> jsonSchema) {
+    Optional<String> jsonSchema,
+    boolean pullMissingImage) {
 
   /** The production runner image (see {@code runner-image/}), tagged with its Claude Code. */
   public static final String DEFAULT_IMAGE = "ghcr.io/zerocred/claude-runner:2.1.330";
@@ -166,6 +169,7 @@ public record RunConfig(
     private ProxyListener proxyListener = ProxyListener.NONE;
     private Duration progressInterval = Duration.ofSeconds(15);
     private String jsonSchema;
+    private boolean pullMissingImage;
 
     private Builder() {}
 
@@ -344,6 +348,12 @@ public record RunConfig(
       return this;
     }
 
+    /** Pull the image when the engine does not have it (CI runners with registry access). */
+    public Builder pullMissingImage(boolean pullMissingImage) {
+      this.pullMissingImage = pullMissingImage;
+      return this;
+    }
+
     /**
      * Checks the configuration as a whole.
      *
@@ -441,7 +451,8 @@ public record RunConfig(
           listener,
           proxyListener,
           progressInterval,
-          Optional.ofNullable(jsonSchema));
+          Optional.ofNullable(jsonSchema),
+          pullMissingImage);
     }
 
     private static boolean isJsonObject(String text) {

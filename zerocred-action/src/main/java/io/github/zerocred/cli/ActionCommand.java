@@ -325,6 +325,8 @@ final class ActionCommand implements Callable<Integer> {
     try {
       RunConfig.Builder b =
           RunConfig.builder()
+              // A GitHub runner reaches registries; the runner image is pulled on first use.
+              .pullMissingImage(true)
               .workspace(workspace)
               .prompt(prompt)
               .timeout(inputs.timeout())
