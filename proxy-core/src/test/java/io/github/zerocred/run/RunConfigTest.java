@@ -35,6 +35,9 @@ class RunConfigTest {
     assertThat(config.model()).isEmpty();
     assertThat(config.dockerHost()).isEmpty();
     assertThat(config.workspace()).isAbsolute();
+    // Never send the engine to a registry unless a front end asks for it.
+    assertThat(config.pullMissingImage()).isFalse();
+    assertThat(valid().pullMissingImage(true).build().pullMissingImage()).isTrue();
   }
 
   @Test
