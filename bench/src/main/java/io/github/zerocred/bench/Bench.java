@@ -53,6 +53,7 @@ public final class Bench {
   private Way direct;
   private Way viaZerocred;
   private Way viaMitm;
+  private ZerocredProxy inProcessProxy;
   private final List<Long> zerocredStarts = new ArrayList<>();
   private final List<Long> mitmStarts = new ArrayList<>();
 
@@ -103,7 +104,7 @@ public final class Bench {
               upstream.address(),
               upstreamCa,
               credentials,
-              List.of());
+              options.zerocredJvmOptions());
       zerocredStarts.add(zerocred.startToReadyNanos);
       viaZerocred =
           new Way(
@@ -112,6 +113,30 @@ public final class Bench {
               Way.basic(zerocred.user, zerocred.password),
               TestPki.trustingSslContext(zerocred.caCertFile),
               "Bearer " + zerocred.placeholder);
+      if (options.inProcess()) {
+        // Diagnostic: the same proxy inside this JVM, to tell its own cost from a second
+        // process's scheduling on a busy machine.
+        inProcessProxy =
+            ZerocredProxy.start(
+                ProxyConfig.builder()
+                    .listen("127.0.0.1:0")
+                    .credentials(Credentials.fromEnvironment(credentials))
+                    .route(HOST, upstream.address())
+                    .route("api.github.com", upstream.address())
+                    .route("github.com", upstream.address())
+                    .upstreamTrust(pki.caCertificate())
+                    .build());
+        Path ca = options.work().resolve("in-process-ca.pem");
+        Files.writeString(ca, inProcessProxy.caCertificatePem());
+        viaZerocred =
+            new Way(
+                "zerocred",
+                inProcessProxy.address(),
+                Way.basic(inProcessProxy.proxyUser(), inProcessProxy.proxyPassword()),
+                TestPki.trustingSslContext(ca),
+                "Bearer " + inProcessProxy.placeholders().get(Credentials.OAUTH_VARIABLE));
+        notes.add("Diagnostic run: the zerocred column is the proxy in the load generator's JVM.");
+      }
       if (options.mitmdump() != null) {
         say("starting mitmproxy");
         mitm =
@@ -135,14 +160,14 @@ public final class Bench {
         notes.add("mitmproxy was not available: its column is empty.");
       }
 
-      guarded("1", this::workload1);
-      guarded("2", this::workload2);
-      guarded("3", this::workload3);
-      guarded("4", this::workload4);
-      guarded("5", this::workload5);
-      guarded("6", this::workload6);
-      guarded("7", () -> workload7(credentials));
-      guarded("8", this::workload8);
+      guarded(1, this::workload1);
+      guarded(2, this::workload2);
+      guarded(3, this::workload3);
+      guarded(4, this::workload4);
+      guarded(5, this::workload5);
+      guarded(6, this::workload6);
+      guarded(7, () -> workload7(credentials));
+      guarded(8, this::workload8);
 
       notes.add(
           "The upstream received "
@@ -153,6 +178,9 @@ public final class Bench {
     } finally {
       if (zerocred != null) {
         zerocred.close();
+      }
+      if (inProcessProxy != null) {
+        inProcessProxy.close();
       }
       if (mitm != null) {
         mitm.close();
@@ -181,9 +209,11 @@ public final class Bench {
       latencies.put(way, new LongList());
       rates.put(way, new ArrayList<>());
     }
+    ProxyCpu cpu = new ProxyCpu();
     for (int round = 0; round < options.rounds(); round++) {
       for (Way way : ways()) {
         Sample s = sequential(way, options.measure());
+        cpu.count(way, s);
         latencies.get(way).addAll(s.latencies);
         rates.get(way).add(s.perSecond());
       }
@@ -216,9 +246,11 @@ public final class Bench {
       latencies.put(way, new LongList());
       rates.put(way, new ArrayList<>());
     }
+    ProxyCpu cpu = new ProxyCpu(); // after the warm-up: JIT compilation is not per request
     for (int round = 0; round < options.rounds(); round++) {
       for (Way way : ways()) {
         Sample s = concurrent(way, tunnels, options.measure());
+        cpu.count(way, s);
         latencies.get(way).addAll(s.latencies);
         rates.get(way).add(s.perSecond());
       }
@@ -335,6 +367,9 @@ public final class Bench {
 
   private SseResult sse(Way way, int events, int size, long gapMicros) throws IOException {
     try (HttpConnection c = HttpConnection.open(way, HOST)) {
+      // One request first, as Claude Code's kept-alive connection has made before a turn: the
+      // event stream then starts on a warm tunnel (for the proxies: a live upstream connection).
+      c.get(HOST, "/small", way.authorization(), new HttpConnection.Discard());
       SseSink sink = new SseSink();
       long start = System.nanoTime();
       int status =
@@ -435,12 +470,19 @@ public final class Bench {
       if (!way.proxied()) {
         continue;
       }
-      long pid = way == viaZerocred ? zerocred.pid() : mitm.pid();
+      boolean jvm = way == viaZerocred;
+      long pid = jvm ? zerocred.pid() : mitm.pid();
       Processes.sleep(1000);
+      if (jvm) {
+        Processes.collectGarbage(pid);
+      }
       long before = Processes.rssBytes(pid);
       List<HttpConnection> open = openMany(way, tunnels, 8);
       try {
         Processes.sleep(2000); // let buffers settle
+        if (jvm) {
+          Processes.collectGarbage(pid);
+        }
         long after = Processes.rssBytes(pid);
         memory.put(
             way.name(),
@@ -653,6 +695,40 @@ public final class Bench {
     }
   }
 
+  /**
+   * CPU the proxy processes used per request over a workload: less sensitive to a busy machine than
+   * wall-clock figures, since waiting for a core costs no CPU time. The proxies are idle while the
+   * other ways run, so their CPU time over the whole workload belongs to their requests.
+   */
+  private final class ProxyCpu {
+    private final Map<String, Long> startCpu = new LinkedHashMap<>();
+    private final Map<String, Long> requests = new LinkedHashMap<>();
+
+    ProxyCpu() throws IOException {
+      startCpu.put("zerocred", Processes.cpuNanos(zerocred.pid()));
+      if (mitm != null) {
+        startCpu.put("mitmproxy", Processes.cpuNanos(mitm.pid()));
+      }
+    }
+
+    void count(Way way, Sample sample) {
+      requests.merge(way.name(), sample.count(), Long::sum);
+    }
+
+    Double microsPerRequest(Way way) {
+      if (options.inProcess() || !startCpu.containsKey(way.name())) {
+        return null;
+      }
+      long pid = way.name().equals("zerocred") ? zerocred.pid() : mitm.pid();
+      try {
+        long used = Processes.cpuNanos(pid) - startCpu.get(way.name());
+        return used / 1000.0 / requests.get(way.name());
+      } catch (IOException e) {
+        return null;
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- load loops
 
   /** What a timed loop measured. */
@@ -738,7 +814,10 @@ public final class Bench {
   }
 
   /** Runs one workload; a failure is reported in the notes and does not stop the others. */
-  private void guarded(String number, Workload workload) {
+  private void guarded(int number, Workload workload) {
+    if (!options.only().isEmpty() && !options.only().contains(number)) {
+      return;
+    }
     long start = System.nanoTime();
     try {
       workload.run();
@@ -878,17 +957,32 @@ public final class Bench {
       Path work,
       Path results,
       String commit,
-      boolean quick) {
+      boolean quick,
+      boolean inProcess,
+      Set<Integer> only,
+      List<String> zerocredJvmOptions) {
     static final String USAGE =
         "usage: Bench --zerocred-jar JAR --work DIR [--mitmdump PATH --mitm-addon PY]"
-            + " [--claude PATH] [--results FILE] [--commit SHA] [--quick]";
+            + " [--claude PATH] [--results FILE] [--commit SHA] [--quick] [--only 1,2,...]"
+            + " [--in-process]"
+            + " [--zerocred-jvm-option OPTION]...";
 
     static Options parse(String[] args) {
       Map<String, String> values = new LinkedHashMap<>();
       boolean quick = false;
+      boolean inProcess = false;
+      List<String> jvmOptions = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         if (args[i].equals("--quick")) {
           quick = true;
+          continue;
+        }
+        if (args[i].equals("--in-process")) {
+          inProcess = true;
+          continue;
+        }
+        if (args[i].equals("--zerocred-jvm-option") && i + 1 < args.length) {
+          jvmOptions.add(args[++i]); // for profiling, e.g. -XX:StartFlightRecording=...
           continue;
         }
         if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -915,12 +1009,26 @@ public final class Bench {
               work,
               path(values.remove("--results")),
               values.getOrDefault("--commit", "unknown"),
-              quick);
+              quick,
+              inProcess,
+              only(values.remove("--only")),
+              List.copyOf(jvmOptions));
       values.remove("--commit");
       if (!values.isEmpty()) {
         throw new IllegalArgumentException("unknown options " + values.keySet());
       }
       return o;
+    }
+
+    private static Set<Integer> only(String value) {
+      if (value == null || value.isBlank()) {
+        return Set.of();
+      }
+      Set<Integer> numbers = new java.util.TreeSet<>();
+      for (String part : value.split(",")) {
+        numbers.add(Integer.parseInt(part.trim()));
+      }
+      return numbers;
     }
 
     private static Path path(String value) {

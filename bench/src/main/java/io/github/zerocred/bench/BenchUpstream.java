@@ -53,8 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code GET /sse?events=N&size=S&gapMicros=G}: N events of about S bytes, one every G µs.
  * </ul>
  *
- * Every request must carry {@code Authorization: Bearer <the real token>}; the counts of those that
- * did and did not prove that each proxy injected the credential.
+ * Every request for {@code api.anthropic.com} must carry {@code Authorization: Bearer <the real
+ * token>}; the counts of those that did and did not prove that each proxy injected the credential.
  */
 final class BenchUpstream implements AutoCloseable {
   static final int SMALL_BYTES = 1024;
@@ -126,10 +126,13 @@ final class BenchUpstream implements AutoCloseable {
       if (msg instanceof HttpRequest r) {
         request = r;
         bodyBytes = 0;
-        if (expectedAuthorization.equals(r.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-          authorized.incrementAndGet();
-        } else {
-          unauthorized.incrementAndGet();
+        String host = r.headers().get(HttpHeaderNames.HOST, "");
+        if (host.equals(Bench.HOST) || host.startsWith(Bench.HOST + ":")) {
+          if (expectedAuthorization.equals(r.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            authorized.incrementAndGet();
+          } else {
+            unauthorized.incrementAndGet();
+          }
         }
       }
       if (msg instanceof HttpContent content) {

@@ -25,6 +25,25 @@ final class Processes {
     throw new IOException("no VmRSS for process " + pid);
   }
 
+  /** CPU time (user + system) a process has used so far, in nanoseconds. */
+  static long cpuNanos(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+    return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+  }
+
+  /**
+   * Asks a JVM to collect garbage (and G1 to give unused heap back), so that its resident memory
+   * shows what it keeps rather than what it has not collected yet.
+   */
+  static void collectGarbage(long pid) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    firstLine(List.of(jcmd.toString(), String.valueOf(pid), "GC.run"));
+    sleep(500);
+  }
+
   /** A port that was free a moment ago, for programs that cannot report the one they chose. */
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
