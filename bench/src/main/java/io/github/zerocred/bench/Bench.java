@@ -255,6 +255,12 @@ public final class Bench {
     table.add(
         row(1, "1 KB, one tunnel: p99 latency (ms)", w -> ms(stats.get(w).percentile(99)), null));
     table.add(row(1, "1 KB, one tunnel: proxy CPU per request (µs)", cpu::microsPerRequest, null));
+    table.add(
+        row(
+            1,
+            "1 KB, one tunnel: upstream connections opened per 1,000 requests",
+            cpu::upstreamConnectionsPerThousand,
+            null));
   }
 
   /** 2. 64 concurrent tunnels, 1 KB responses. */
@@ -291,6 +297,12 @@ public final class Bench {
             2,
             "1 KB, 64 tunnels: proxy CPU per request, handshakes included (µs)",
             cpu::microsPerRequest,
+            null));
+    table.add(
+        row(
+            2,
+            "1 KB, 64 tunnels: upstream connections opened per 1,000 requests",
+            cpu::upstreamConnectionsPerThousand,
             null));
   }
 
@@ -709,6 +721,17 @@ public final class Bench {
             walls.get(s.name()).add(cli.run(s));
           }
         }
+        StringBuilder each = new StringBuilder("Workload 8, each run in order (ms):");
+        walls.forEach(
+            (name, list) -> {
+              each.append(' ').append(name).append(' ');
+              List<String> values = new ArrayList<>();
+              for (long v : list.values()) {
+                values.add(Table.number(ms(v)));
+              }
+              each.append(String.join(", ", values)).append(';');
+            });
+        notes.add(each.toString());
         java.util.function.Function<String, Double> p50 =
             name -> walls.containsKey(name) ? ms(walls.get(name).stats().median()) : null;
         table.add(
@@ -731,6 +754,7 @@ public final class Bench {
   private final class ProxyCpu {
     private final Map<String, Long> startCpu = new LinkedHashMap<>();
     private final Map<String, Long> requests = new LinkedHashMap<>();
+    private final Map<String, Long> upstreamConnections = new LinkedHashMap<>();
 
     ProxyCpu() throws IOException {
       startCpu.put("zerocred", Processes.cpuNanos(zerocred.pid()));
@@ -741,6 +765,13 @@ public final class Bench {
 
     void count(Way way, Sample sample) {
       requests.merge(way.name(), sample.count(), Long::sum);
+      upstreamConnections.merge(way.name(), sample.upstreamConnections(), Long::sum);
+    }
+
+    /** Upstream TLS connections the way opened per 1,000 requests: 0 when all were reused. */
+    Double upstreamConnectionsPerThousand(Way way) {
+      Long n = requests.get(way.name());
+      return n == null || n == 0 ? null : upstreamConnections.get(way.name()) * 1000.0 / n;
     }
 
     Double microsPerRequest(Way way) {
@@ -760,15 +791,19 @@ public final class Bench {
   // ---------------------------------------------------------------- load loops
 
   /** What a timed loop measured. */
-  private record Sample(long count, long elapsedNanos, LongList latencies) {
+  private record Sample(
+      long count, long elapsedNanos, LongList latencies, long upstreamConnections) {
     double perSecond() {
       return count / (elapsedNanos / 1e9);
     }
   }
 
-  private static Sample sequential(Way way, Duration duration) throws IOException {
+  private Sample sequential(Way way, Duration duration) throws IOException {
+    long connections = upstream.connections.get();
     try (HttpConnection c = HttpConnection.open(way, HOST)) {
-      return loop(c, way, System.nanoTime() + duration.toNanos());
+      Sample s = loop(c, way, System.nanoTime() + duration.toNanos());
+      return new Sample(
+          s.count, s.elapsedNanos, s.latencies, upstream.connections.get() - connections);
     }
   }
 
@@ -792,10 +827,11 @@ public final class Bench {
     if (sink.bytes != count * BenchUpstream.SMALL_BYTES) {
       throw new IOException(way.name() + ": " + sink.bytes + " bytes for " + count + " responses");
     }
-    return new Sample(count, now - start, latencies);
+    return new Sample(count, now - start, latencies, 0);
   }
 
-  private static Sample concurrent(Way way, int tunnels, Duration duration) throws Exception {
+  private Sample concurrent(Way way, int tunnels, Duration duration) throws Exception {
+    long upstreamBefore = upstream.connections.get();
     List<HttpConnection> connections = openMany(way, tunnels, 16);
     ExecutorService pool = Executors.newFixedThreadPool(tunnels);
     try {
@@ -820,7 +856,8 @@ public final class Bench {
         count += s.count;
         latencies.addAll(s.latencies);
       }
-      return new Sample(count, System.nanoTime() - start, latencies);
+      return new Sample(
+          count, System.nanoTime() - start, latencies, upstream.connections.get() - upstreamBefore);
     } finally {
       pool.shutdownNow();
       connections.forEach(HttpConnection::close);

@@ -24,6 +24,11 @@ final class LongList {
     return size;
   }
 
+  /** The values in the order they were added. */
+  long[] values() {
+    return Arrays.copyOf(values, size);
+  }
+
   Stats stats() {
     return Stats.of(Arrays.copyOf(values, size));
   }
