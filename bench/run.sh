@@ -62,7 +62,9 @@ ZEROCRED_JAR=$ROOT/zerocred-action/target/zerocred.jar
 [ -f "$BENCH_JAR" ] && [ -f "$ZEROCRED_JAR" ] || die "missing $BENCH_JAR or $ZEROCRED_JAR"
 
 COMMIT=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-if [ "$COMMIT" != unknown ] && [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+# The results file itself does not make the measured code "uncommitted".
+if [ "$COMMIT" != unknown ] &&
+  [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!bench/RESULTS.md' 2>/dev/null)" ]; then
   COMMIT="$COMMIT (with uncommitted changes)"
 fi
 
