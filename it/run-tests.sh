@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test, doing all the set-up a fresh machine needs (run as root, or as a user who may
-# use Docker): a Docker engine, the offline runner image, the pinned Claude Code CLI on the host,
-# then the Maven build (unit, socket-level and end-to-end tests, formatting and leak checks).
+# use Docker): a Docker engine, the offline runner and action base images, the pinned Claude Code
+# CLI on the host, then the Maven build (unit, socket-level and end-to-end tests, formatting and
+# leak checks).
 #
 #   bash it/run-tests.sh                 # everything
 #   bash it/run-tests.sh -pl proxy-core -am   # extra arguments go to Maven
@@ -17,6 +18,8 @@ ZEROCRED_CLAUDE_BIN=$(bash it/testbed/claude-cli.sh)
 export ZEROCRED_CLAUDE_BIN
 ZEROCRED_TEST_IMAGE=$(bash it/testbed/claude-image.sh)
 export ZEROCRED_TEST_IMAGE
+# The action image's base (Debian + JRE, the slow part); the tests add the freshly built jar.
+bash it/testbed/action-image.sh --base-only >/dev/null
 echo "[tests] Claude Code CLI: $ZEROCRED_CLAUDE_BIN" >&2
 echo "[tests] runner image:    $ZEROCRED_TEST_IMAGE" >&2
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs a real zerocred review, doing all the set-up a fresh machine needs: a Docker engine, the
-# runner image (built offline), the `zerocred` program. Claude Code runs in a locked-down
-# container against a copy of the workspace, behind the per-run credential-injecting proxy.
+# Runs a real zerocred review with `mvn zerocred:review`, doing all the set-up a fresh machine
+# needs: a Docker engine, the runner image (built offline), the Maven plugin. Claude Code runs in
+# a locked-down container against a copy of the workspace, behind the per-run
+# credential-injecting proxy.
 #
 #   bash it/demo/review.sh                 # review the bundled sample project
 #   bash it/demo/review.sh /path/to/repo   # review another checkout
@@ -9,7 +10,11 @@
 # With CLAUDE_CODE_OAUTH_TOKEN or ANTHROPIC_API_KEY in the environment it talks to the real API.
 # Without one it starts the bundled stand-in Messages API and says that this is a demo.
 # Environment: ZEROCRED_IMAGE (runner image; default: the offline-built test image),
-# ZEROCRED_OUTPUT_DIR (default target/zerocred-demo), ZEROCRED_PROMPT.
+# ZEROCRED_OUTPUT_DIR (default target/zerocred-demo), ZEROCRED_PROMPT, MAVEN_LOCAL_REPOSITORY
+# (your Maven local repository, read-only here; default ~/.m2/repository).
+#
+# The plugin is installed into a private repository under target/, never into your own: the
+# sample build reads everything else from yours (Maven 3.9's maven.repo.local.tail).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -26,8 +31,12 @@ zerocred_ensure_docker_engine
 IMAGE=${ZEROCRED_IMAGE:-$(bash it/testbed/claude-image.sh)}
 say "runner image: $IMAGE"
 
-say "building zerocred (./mvnw package, tests skipped)"
-./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl zerocred-action -am >&2
+VERSION=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -n 1)
+REPO_ARGS=(-Dmaven.repo.local="$ROOT/target/demo-repo"
+  -Dmaven.repo.local.tail="${MAVEN_LOCAL_REPOSITORY:-$HOME/.m2/repository}")
+say "building the zerocred Maven plugin $VERSION (tests skipped) into target/demo-repo"
+./mvnw -B -q -DskipTests -Dspotless.check.skip=true "${REPO_ARGS[@]}" \
+  install -pl zerocred-maven-plugin -am >&2
 
 TMP=$(mktemp -d)
 STAND_IN_PID=
@@ -62,16 +71,20 @@ BANNER
   PORT=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$TMP/stand-in.json")
   [ -n "$PORT" ] || { say "the stand-in API did not start"; exit 1; }
   say "stand-in Messages API on 127.0.0.1:$PORT"
-  EXTRA+=(--route "api.anthropic.com=127.0.0.1:$PORT" --upstream-ca "$TMP/stand-in-ca.pem")
+  # The demo token comes from the environment, even if settings.xml has an `anthropic` server.
+  EXTRA+=("-Dzerocred.routes=api.anthropic.com=127.0.0.1:$PORT"
+    "-Dzerocred.upstreamCa=$TMP/stand-in-ca.pem" -Dzerocred.serverId=zerocred-demo-none)
   export CLAUDE_CODE_OAUTH_TOKEN=$DEMO_TOKEN
 fi
 
 PROMPT_ARGS=()
-[ -z "${ZEROCRED_PROMPT:-}" ] || PROMPT_ARGS=(--prompt "$ZEROCRED_PROMPT")
+[ -z "${ZEROCRED_PROMPT:-}" ] || PROMPT_ARGS=("-Dzerocred.prompt=$ZEROCRED_PROMPT")
 
+# The sample project's POM names the plugin; -Dzerocred.* set everything else.
 status=0
-java -jar zerocred-action/target/zerocred.jar review \
-  --workspace "$WORKSPACE" --image "$IMAGE" --output-dir "$OUTPUT_DIR" \
+./mvnw -B -ntp "${REPO_ARGS[@]}" -f it/demo/sample-project/pom.xml zerocred:review \
+  -Dzerocred.version="$VERSION" -Dzerocred.workspace="$WORKSPACE" -Dzerocred.image="$IMAGE" \
+  -Dzerocred.outputDirectory="$OUTPUT_DIR" \
   "${PROMPT_ARGS[@]+"${PROMPT_ARGS[@]}"}" "${EXTRA[@]+"${EXTRA[@]}"}" || status=$?
 
 if [ -s "$OUTPUT_DIR/audit.jsonl" ]; then

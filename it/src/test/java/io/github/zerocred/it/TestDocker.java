@@ -75,16 +75,25 @@ final class TestDocker implements AutoCloseable {
     if (image != null) {
       return image;
     }
-    String configured = System.getProperty(IMAGE_VARIABLE, System.getenv(IMAGE_VARIABLE));
+    image = imageFrom(IMAGE_VARIABLE, repositoryRoot().resolve("it/testbed/claude-image.sh"));
+    return image;
+  }
+
+  /**
+   * An image tag: {@code variable} (system property or environment) if set, else the last line
+   * {@code script} prints on stdout when run with {@code args} (a build that reuses what exists).
+   */
+  static String imageFrom(String variable, Path script, String... args) {
+    String configured = System.getProperty(variable, System.getenv(variable));
     if (configured != null && !configured.isBlank()) {
-      image = configured.strip();
-      return image;
+      return configured.strip();
     }
-    Path script = repositoryRoot().resolve("it/testbed/claude-image.sh");
+    List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+    command.addAll(List.of(args));
     try {
-      Path log = Files.createTempFile("claude-image", ".log");
+      Path log = Files.createTempFile("image-build", ".log");
       Process p =
-          new ProcessBuilder("bash", script.toString())
+          new ProcessBuilder(command)
               .redirectError(log.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();
@@ -92,17 +101,16 @@ final class TestDocker implements AutoCloseable {
       if (!p.waitFor(20, TimeUnit.MINUTES) || p.exitValue() != 0 || out.isEmpty()) {
         String err = Files.readString(log);
         fail(
-            "Could not build the runner image with "
+            "Could not build the image with "
                 + script
                 + " (set "
-                + IMAGE_VARIABLE
+                + variable
                 + " to use an existing one):\n"
                 + err.substring(Math.max(0, err.length() - 3000)));
       }
       Files.deleteIfExists(log);
       String[] lines = out.split("\n");
-      image = lines[lines.length - 1].strip();
-      return image;
+      return lines[lines.length - 1].strip();
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + script, e);
     } catch (InterruptedException e) {
@@ -111,7 +119,7 @@ final class TestDocker implements AutoCloseable {
     }
   }
 
-  private static Path repositoryRoot() {
+  static Path repositoryRoot() {
     Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     for (Path d = dir; d != null; d = d.getParent()) {
       if (Files.exists(d.resolve("it/testbed/claude-image.sh"))) {
@@ -148,6 +156,24 @@ final class TestDocker implements AutoCloseable {
             "true",
             "zerocred.owner.pid",
             Long.toString(ProcessHandle.current().pid())));
+  }
+
+  /** The host's INPUT rules ({@code iptables -S INPUT}), where runs lock their bridge down. */
+  static String hostInputRules() {
+    try {
+      Process p =
+          new ProcessBuilder("iptables", "-w", "-S", "INPUT").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        fail("iptables -S INPUT failed (these tests need root and iptables): " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run iptables", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Output of a command run in a container, and its exit code. */

@@ -77,6 +77,8 @@ public final class ClaudeRun {
   private volatile String containerId;
   private volatile String selfContainerId;
   private volatile Path tempDir;
+  private volatile HostFirewall firewall;
+  private volatile InetSocketAddress lockedProxy;
 
   private ClaudeRun(RunConfig config, String runId) {
     this.config = config;
@@ -133,11 +135,13 @@ public final class ClaudeRun {
     engine = DockerEngine.connect(config.dockerHost());
     DockerClient docker = engine.client();
     checkImage(docker);
+    selfContainerId = SelfContainer.find(docker).orElse(null);
     Sweeper sweeper = new Sweeper(docker, this::warn);
     Sweeper.Swept swept = sweeper.sweepAbandoned(owner);
     if (swept.containers() + swept.networks() > 0) {
       listener.onEvent(new RunEvent.Swept(runId, swept.containers(), swept.networks()));
     }
+    HostFirewall.find().ifPresent(f -> sweepFirewall(f, sweeper));
     try {
       tempDir = Files.createTempDirectory("zerocred-run-");
     } catch (IOException e) {
@@ -147,15 +151,66 @@ public final class ClaudeRun {
     String networkName = "zerocred-" + runId;
     InetAddress listenAddress = createNetwork(docker, networkName);
     proxy = ZerocredProxy.start(proxyConfig(listenAddress));
+    lockHostAddresses();
 
     containerId = createContainer(docker, networkName);
     copyFilesIn(docker);
     StreamJsonCollector collector = new StreamJsonCollector(runId, listener);
     docker.startContainerCmd(containerId).exec();
     listener.onEvent(
-        new RunEvent.Started(runId, config.image(), containerId, proxy.address().toString()));
+        new RunEvent.Started(runId, config.image(), containerId, networkName, proxy.address()));
 
     return follow(docker, collector, start);
+  }
+
+  /** The run's labels; a zerocred in a container also names that container as the owner. */
+  private Map<String, String> labels() {
+    Map<String, String> labels = new LinkedHashMap<>(owner.labels(runId));
+    if (selfContainerId != null) {
+      labels.put(Sweeper.OWNER_CONTAINER, selfContainerId);
+    }
+    return labels;
+  }
+
+  private void sweepFirewall(HostFirewall f, Sweeper sweeper) {
+    try {
+      f.sweep(sweeper.liveRuns());
+    } catch (IOException | RuntimeException e) {
+      warn("Could not remove the firewall rules of finished runs: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The run network's default route leads to this host, so every host address answers the
+   * container: allow only the proxy (see {@link HostFirewall}).
+   */
+  private void lockHostAddresses() {
+    if (selfContainerId != null) {
+      warn(
+          "zerocred runs in a container: the run's container can reach services listening on the"
+              + " Docker host's addresses; only the proxy leads off the machine");
+      return;
+    }
+    Optional<HostFirewall> found = HostFirewall.find();
+    if (found.isEmpty()) {
+      warn(
+          "Without root and iptables the run's container can reach services listening on this"
+              + " host's addresses; only the proxy leads off the machine");
+      return;
+    }
+    InetSocketAddress address = proxy.address();
+    try {
+      found
+          .get()
+          .lock(runId, HostFirewall.bridgeName(runId), address.getAddress(), address.getPort());
+      firewall = found.get();
+      lockedProxy = address;
+    } catch (IOException e) {
+      warn(
+          "Could not restrict the run network to the proxy with iptables ("
+              + e.getMessage()
+              + "); the container can reach services listening on this host's addresses");
+    }
   }
 
   private void checkImage(DockerClient docker) {
@@ -184,7 +239,8 @@ public final class ClaudeRun {
             .withDriver("bridge")
             .withInternal(true)
             .withCheckDuplicate(true)
-            .withLabels(owner.labels(runId))
+            .withOptions(Map.of("com.docker.network.bridge.name", HostFirewall.bridgeName(runId)))
+            .withLabels(labels())
             .exec()
             .getId();
     Network network = docker.inspectNetworkCmd().withNetworkId(networkId).exec();
@@ -197,10 +253,8 @@ public final class ClaudeRun {
               .findFirst()
               .orElse(null);
     }
-    Optional<String> self = SelfContainer.find(docker);
-    if (self.isPresent()) {
+    if (selfContainerId != null) {
       // In a container the gateway is the engine host's address, not ours: join the network.
-      selfContainerId = self.get();
       docker.connectToNetworkCmd().withNetworkId(networkId).withContainerId(selfContainerId).exec();
       InspectContainerResponse me = docker.inspectContainerCmd(selfContainerId).exec();
       ContainerNetwork mine = me.getNetworkSettings().getNetworks().get(networkName);
@@ -277,6 +331,15 @@ public final class ClaudeRun {
       cmd.add("--disallowedTools");
       cmd.add(String.join(",", config.disallowedTools()));
     }
+    config
+        .jsonSchema()
+        .ifPresent(
+            schema -> {
+              // Claude Code offers the schema to the model as a StructuredOutput tool, validates
+              // the answer against it and puts it in the result event's structured_output.
+              cmd.add("--json-schema");
+              cmd.add(schema);
+            });
     return cmd;
   }
 
@@ -322,7 +385,7 @@ public final class ClaudeRun {
         .withUser(CONTAINER_USER)
         .withWorkingDir(WORKDIR)
         .withEnv(environment())
-        .withLabels(owner.labels(runId))
+        .withLabels(labels())
         .withEntrypoint("/bin/sh", "-c", "exec \"$@\" < " + PROMPT_PATH, "zerocred-run")
         .withCmd(claudeCommand())
         .withHostConfig(host)
@@ -492,6 +555,15 @@ public final class ClaudeRun {
       } catch (RuntimeException ex) {
         warn("Could not check for leftovers of run " + runId + ": " + DockerEngine.rootMessage(ex));
       }
+    }
+    HostFirewall f = firewall;
+    if (f != null) {
+      f.unlockQuietly(
+              runId,
+              HostFirewall.bridgeName(runId),
+              lockedProxy.getAddress(),
+              lockedProxy.getPort())
+          .ifPresent(problem -> warn("Could not remove the run's firewall rules: " + problem));
     }
     ZerocredProxy p = proxy;
     if (p != null) {

@@ -1,5 +1,8 @@
 package io.github.zerocred.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.HostNames;
@@ -45,12 +48,17 @@ import java.util.regex.Pattern;
  * @param routes hosts whose traffic goes to a fixed address, still verified against the host name
  * @param upstreamTrust trust anchors added to the system's for upstream connections
  * @param credentials the real credentials; the container only ever gets placeholders
- * @param bindMountWorkspace bind-mount the workspace read-only instead of copying it in
+ * @param bindMountWorkspace bind-mount the workspace read-only instead of copying it in; a bind
+ *     mount keeps the host's owners and modes, so uid 1000 must be able to read it, and it works
+ *     only with an engine on this machine
  * @param dockerHost the engine to use; empty means {@code DOCKER_HOST}, else the local socket
  * @param auditLog where the proxy's JSON Lines audit log goes, if anywhere
  * @param listener receives the run's progress
  * @param proxyListener receives the proxy's own events (each request, refusals, warnings)
  * @param progressInterval how often an {@link RunEvent.Elapsed} heartbeat is sent
+ * @param jsonSchema a JSON schema for Claude Code's structured output ({@code --json-schema}): the
+ *     answer then arrives in the result event's {@code structured_output}, see {@link
+ *     RunResult#structuredOutput()}
  */
 public record RunConfig(
     Path workspace,
@@ -74,7 +82,8 @@ public record RunConfig(
     Optional<Path> auditLog,
     RunListener listener,
     ProxyListener proxyListener,
-    Duration progressInterval) {
+    Duration progressInterval,
+    Optional<String> jsonSchema) {
 
   /** The production runner image (see {@code runner-image/}), tagged with its Claude Code. */
   public static final String DEFAULT_IMAGE = "ghcr.io/zerocred/claude-runner:2.1.330";
@@ -84,6 +93,7 @@ public record RunConfig(
   public static final double DEFAULT_CPUS = 2.0;
   public static final long DEFAULT_PIDS_LIMIT = 512;
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern TOOL = Pattern.compile("[A-Za-z0-9_.:*()\\- /\"'=,|~@\\[\\]]+");
   private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9._\\-\\[\\]@:/]+");
 
@@ -106,6 +116,7 @@ public record RunConfig(
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(proxyListener, "proxyListener");
     Objects.requireNonNull(progressInterval, "progressInterval");
+    Objects.requireNonNull(jsonSchema, "jsonSchema");
   }
 
   public static Builder builder() {
@@ -154,6 +165,7 @@ public record RunConfig(
     private RunListener listener = RunListener.NONE;
     private ProxyListener proxyListener = ProxyListener.NONE;
     private Duration progressInterval = Duration.ofSeconds(15);
+    private String jsonSchema;
 
     private Builder() {}
 
@@ -324,6 +336,15 @@ public record RunConfig(
     }
 
     /**
+     * Asks for structured output matching this JSON schema (a JSON object), or none with {@code
+     * null}.
+     */
+    public Builder jsonSchema(String jsonSchema) {
+      this.jsonSchema = jsonSchema;
+      return this;
+    }
+
+    /**
      * Checks the configuration as a whole.
      *
      * @throws InvalidConfigurationException naming the setting to fix
@@ -390,6 +411,12 @@ public record RunConfig(
       if (progressInterval == null || progressInterval.compareTo(Duration.ofMillis(100)) < 0) {
         throw new InvalidConfigurationException("progressInterval must be at least 100 ms");
       }
+      if (jsonSchema != null && !isJsonObject(jsonSchema)) {
+        throw new InvalidConfigurationException(
+            "jsonSchema must be a JSON schema (a JSON object), got '"
+                + (jsonSchema.length() > 80 ? jsonSchema.substring(0, 80) + "…" : jsonSchema)
+                + "'");
+      }
       String host = dockerHost == null || dockerHost.isBlank() ? null : dockerHost.strip();
       return new RunConfig(
           ws,
@@ -413,7 +440,16 @@ public record RunConfig(
           Optional.ofNullable(auditLog),
           listener,
           proxyListener,
-          progressInterval);
+          progressInterval,
+          Optional.ofNullable(jsonSchema));
+    }
+
+    private static boolean isJsonObject(String text) {
+      try {
+        return JSON.readTree(text) instanceof ObjectNode;
+      } catch (JsonProcessingException e) {
+        return false;
+      }
     }
 
     private static void checkTools(List<String> tools, String field) {

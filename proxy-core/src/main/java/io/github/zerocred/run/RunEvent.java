@@ -1,5 +1,6 @@
 package io.github.zerocred.run;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /** Something a run did, for a front end to show; the core itself never prints. */
@@ -11,8 +12,18 @@ public sealed interface RunEvent {
   /** Leftovers of runs whose owner is gone were removed before this run started. */
   record Swept(String runId, int containers, int networks) implements RunEvent {}
 
-  /** The container started: Claude Code is running. */
-  record Started(String runId, String image, String containerId, String proxyAddress)
+  /**
+   * The container started: Claude Code is running.
+   *
+   * @param network the run's internal network
+   * @param proxyAddress where the proxy listens on that network: the container's only way out
+   */
+  record Started(
+      String runId,
+      String image,
+      String containerId,
+      String network,
+      InetSocketAddress proxyAddress)
       implements RunEvent {}
 
   /** Claude Code reported its session (the {@code system/init} event). */

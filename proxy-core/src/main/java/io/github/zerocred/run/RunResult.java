@@ -1,5 +1,8 @@
 package io.github.zerocred.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,6 +45,8 @@ public record RunResult(
     Optional<Integer> exitCode,
     Duration wallTime) {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /** How a run ended. */
   public enum Outcome {
     /** Claude Code finished and reported no error. */
@@ -66,6 +71,25 @@ public record RunResult(
     Objects.requireNonNull(stderrTail, "stderrTail");
     Objects.requireNonNull(exitCode, "exitCode");
     Objects.requireNonNull(wallTime, "wallTime");
+  }
+
+  /**
+   * Claude Code's {@code structured_output} from the result event (runs with a {@link
+   * RunConfig#jsonSchema()}), as JSON text; empty when the event is missing, holds none, or is not
+   * JSON.
+   */
+  public Optional<String> structuredOutput() {
+    if (rawResultJson.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode output = JSON.readTree(rawResultJson.get()).path("structured_output");
+      return output.isMissingNode() || output.isNull()
+          ? Optional.empty()
+          : Optional.of(output.toString());
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
   }
 
   /** Whether the run succeeded. */

@@ -1,6 +1,7 @@
 package io.github.zerocred.run;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Network;
@@ -14,6 +15,12 @@ import java.util.function.Consumer;
  * a JVM that was killed.
  */
 final class Sweeper {
+  /**
+   * Set when zerocred ran in a container on the same engine (the GitHub Action): its owner is gone
+   * when that container is, whatever host name or pid the next run sees.
+   */
+  static final String OWNER_CONTAINER = "zerocred.owner.container";
+
   private final DockerClient docker;
   private final Consumer<String> warnings;
 
@@ -36,20 +43,33 @@ final class Sweeper {
             .withLabelFilter(Map.of(Owner.MANAGED, "true"))
             .exec();
     for (Container c : list) {
-      if (Owner.fromLabels(c.getLabels()).map(o -> o.isGoneSeenFrom(self)).orElse(false)) {
+      if (isAbandoned(c.getLabels(), self)) {
         if (removeContainer(c.getId())) {
           containers++;
         }
       }
     }
     for (Network n : managedNetworks(Map.of(Owner.MANAGED, "true"))) {
-      if (Owner.fromLabels(n.getLabels()).map(o -> o.isGoneSeenFrom(self)).orElse(false)) {
+      if (isAbandoned(n.getLabels(), self)) {
         if (removeNetwork(n.getId())) {
           networks++;
         }
       }
     }
     return new Swept(containers, networks);
+  }
+
+  private boolean isAbandoned(Map<String, String> labels, Owner self) {
+    String container = labels == null ? null : labels.get(OWNER_CONTAINER);
+    if (container != null && !container.isBlank()) {
+      try {
+        InspectContainerResponse owner = docker.inspectContainerCmd(container).exec();
+        return owner.getState() == null || !Boolean.TRUE.equals(owner.getState().getRunning());
+      } catch (NotFoundException e) {
+        return true;
+      }
+    }
+    return Owner.fromLabels(labels).map(o -> o.isGoneSeenFrom(self)).orElse(false);
   }
 
   /** Removes every container and network labelled with {@code runId}. */
@@ -69,6 +89,17 @@ final class Sweeper {
       }
     }
     return new Swept(containers, networks);
+  }
+
+  /** The run ids of every zerocred network still on the engine. */
+  java.util.Set<String> liveRuns() {
+    java.util.Set<String> runs = new java.util.HashSet<>();
+    for (Network n : managedNetworks(Map.of(Owner.MANAGED, "true"))) {
+      if (n.getLabels() != null && n.getLabels().get(Owner.RUN) != null) {
+        runs.add(n.getLabels().get(Owner.RUN));
+      }
+    }
+    return runs;
   }
 
   private List<Network> managedNetworks(Map<String, String> labels) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.zerocred.testkit.StandInResponse;
+import io.github.zerocred.testkit.TunnelClient;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class AuditLogTest {
             "Authorization: Bearer " + placeholder);
       }
       try (TunnelClient c = TunnelClient.connect(f.proxy.address())) {
-        c.connectTunnel("paste.example:443", TunnelClient.authorization(f.proxy));
+        c.connectTunnel("paste.example:443", ProxyFixture.authorization(f.proxy));
       }
       try (TunnelClient c = TunnelClient.connect(f.proxy.address())) {
         c.connectTunnel("api.anthropic.com:443", TunnelClient.basic("zerocred", "guess"));

@@ -3,6 +3,7 @@ package io.github.zerocred.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.zerocred.testkit.StandInResponse;
+import io.github.zerocred.testkit.TunnelClient;
 import org.junit.jupiter.api.Test;
 
 class EgressTest {
@@ -12,7 +13,7 @@ class EgressTest {
     try (ProxyFixture f = ProxyFixture.start();
         TunnelClient c = TunnelClient.connect(f.proxy.address())) {
       TunnelClient.Response r =
-          c.connectTunnel("paste.example:443", TunnelClient.authorization(f.proxy));
+          c.connectTunnel("paste.example:443", ProxyFixture.authorization(f.proxy));
 
       assertThat(r.status).isEqualTo(403);
       AuditRecord a = f.awaitAudit(1).get(0);
@@ -27,7 +28,7 @@ class EgressTest {
     try (ProxyFixture f = ProxyFixture.start()) {
       for (String target : new String[] {"127.0.0.1:443", "[::1]:443", "2130706433:443"}) {
         try (TunnelClient c = TunnelClient.connect(f.proxy.address())) {
-          TunnelClient.Response r = c.connectTunnel(target, TunnelClient.authorization(f.proxy));
+          TunnelClient.Response r = c.connectTunnel(target, ProxyFixture.authorization(f.proxy));
           assertThat(r.status).as(target).isEqualTo(403);
         }
       }
@@ -41,7 +42,7 @@ class EgressTest {
     try (ProxyFixture f = ProxyFixture.start();
         TunnelClient c = TunnelClient.connect(f.proxy.address())) {
       TunnelClient.Response r =
-          c.connectTunnel("api.anthropic.com:8443", TunnelClient.authorization(f.proxy));
+          c.connectTunnel("api.anthropic.com:8443", ProxyFixture.authorization(f.proxy));
 
       assertThat(r.status).isEqualTo(403);
       assertThat(f.awaitAudit(1).get(0).reason()).isEqualTo("port_not_allowed");
@@ -53,7 +54,7 @@ class EgressTest {
     try (ProxyFixture f = ProxyFixture.start();
         TunnelClient c = TunnelClient.connect(f.proxy.address())) {
       TunnelClient.Response r =
-          c.connectTunnel("API.Anthropic.COM.:443", TunnelClient.authorization(f.proxy));
+          c.connectTunnel("API.Anthropic.COM.:443", ProxyFixture.authorization(f.proxy));
       assertThat(r.status).isEqualTo(200);
     }
   }
@@ -65,7 +66,7 @@ class EgressTest {
       c.write(
           "GET http://api.anthropic.com/v1/models HTTP/1.1\r\nHost: api.anthropic.com\r\n"
               + "Proxy-Authorization: "
-              + TunnelClient.authorization(f.proxy)
+              + ProxyFixture.authorization(f.proxy)
               + "\r\n\r\n");
       TunnelClient.Response r = c.readResponse(false);
 
@@ -93,7 +94,7 @@ class EgressTest {
                     .build());
         TunnelClient c = TunnelClient.connect(proxy.address())) {
       assertThat(
-              c.connectTunnel("passthrough.example:443", TunnelClient.authorization(proxy)).status)
+              c.connectTunnel("passthrough.example:443", ProxyFixture.authorization(proxy)).status)
           .isEqualTo(200);
       // The client sees the upstream's own certificate: the proxy did not terminate TLS.
       c.startTls("passthrough.example", pki.caCertificate());
@@ -112,7 +113,7 @@ class EgressTest {
             ProxyFixture.start(r -> StandInResponse.echo(), b -> b.allowHost("localhost"));
         TunnelClient c = TunnelClient.connect(f.proxy.address())) {
       TunnelClient.Response r =
-          c.connectTunnel("localhost:443", TunnelClient.authorization(f.proxy));
+          c.connectTunnel("localhost:443", ProxyFixture.authorization(f.proxy));
 
       assertThat(r.status).isEqualTo(403);
       assertThat(r.bodyText()).contains("loopback");

@@ -3,6 +3,7 @@ package io.github.zerocred.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.zerocred.testkit.StandInResponse;
+import io.github.zerocred.testkit.TunnelClient;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -189,7 +190,7 @@ class HostileInputTest {
                 b -> b.limits(ProxyLimits.DEFAULTS.withHandshakeTimeout(Duration.ofMillis(300))));
         TunnelClient c = TunnelClient.connect(f.proxy.address())) {
       assertThat(
-              c.connectTunnel("api.anthropic.com:443", TunnelClient.authorization(f.proxy)).status)
+              c.connectTunnel("api.anthropic.com:443", ProxyFixture.authorization(f.proxy)).status)
           .isEqualTo(200);
       assertThat(c.isClosedByPeer()).isTrue();
     }
@@ -199,7 +200,7 @@ class HostileInputTest {
   void clientNotTrustingTheRunCa_isAuditedAsTlsFailure() throws Exception {
     try (ProxyFixture f = ProxyFixture.start();
         TunnelClient c = TunnelClient.connect(f.proxy.address())) {
-      c.connectTunnel("api.anthropic.com:443", TunnelClient.authorization(f.proxy));
+      c.connectTunnel("api.anthropic.com:443", ProxyFixture.authorization(f.proxy));
       try {
         c.startTls("api.anthropic.com", f.pki.caCertificate()); // the wrong anchor
       } catch (javax.net.ssl.SSLException expected) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.zerocred.testkit.RecordedRequest;
 import io.github.zerocred.testkit.StandInResponse;
+import io.github.zerocred.testkit.TunnelClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +55,7 @@ class InjectionTest {
                     .upstreamTrust(pki.caCertificate())
                     .build());
         TunnelClient c = TunnelClient.connect(proxy.address())) {
-      assertThat(c.connectTunnel("api.anthropic.com:443", TunnelClient.authorization(proxy)).status)
+      assertThat(c.connectTunnel("api.anthropic.com:443", ProxyFixture.authorization(proxy)).status)
           .isEqualTo(200);
       c.startTls(
           "api.anthropic.com",
@@ -98,7 +99,7 @@ class InjectionTest {
       c.get(
           "api.anthropic.com",
           "/x",
-          "Proxy-Authorization: " + TunnelClient.authorization(f.proxy),
+          "Proxy-Authorization: " + ProxyFixture.authorization(f.proxy),
           "Proxy-Connection: keep-alive",
           "Proxy-Anything: 1",
           "Connection: x-secret-hop",
@@ -173,13 +174,13 @@ class InjectionTest {
       assertThat(githubPlaceholder).startsWith("ghs_").hasSameSizeAs(ProxyFixture.GITHUB_TOKEN);
 
       try (TunnelClient c = TunnelClient.connect(proxy.address())) {
-        c.connectTunnel("api.github.com:443", TunnelClient.authorization(proxy));
+        c.connectTunnel("api.github.com:443", ProxyFixture.authorization(proxy));
         c.startTls("api.github.com", ca);
         // The Anthropic placeholder sent to GitHub must not turn into the Anthropic token.
         c.get("api.github.com", "/repos/o/r", "Authorization: Bearer " + anthropicPlaceholder);
       }
       try (TunnelClient c = TunnelClient.connect(proxy.address())) {
-        c.connectTunnel("github.com:443", TunnelClient.authorization(proxy));
+        c.connectTunnel("github.com:443", ProxyFixture.authorization(proxy));
         c.startTls("github.com", ca);
         c.get("github.com", "/o/r.git/info/refs?service=git-upload-pack");
       }

@@ -2,6 +2,7 @@ package io.github.zerocred.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.zerocred.testkit.TunnelClient;
 import org.junit.jupiter.api.Test;
 
 class ProxyAuthenticationTest {
@@ -49,7 +50,7 @@ class ProxyAuthenticationTest {
     try (ProxyFixture f = ProxyFixture.start();
         TunnelClient c = TunnelClient.connect(f.proxy.address())) {
       TunnelClient.Response r =
-          c.connectTunnel("api.anthropic.com:443", TunnelClient.authorization(f.proxy));
+          c.connectTunnel("api.anthropic.com:443", ProxyFixture.authorization(f.proxy));
       assertThat(r.status).isEqualTo(200);
     }
   }

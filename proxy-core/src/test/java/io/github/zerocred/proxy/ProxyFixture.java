@@ -5,6 +5,7 @@ import io.github.zerocred.testkit.StandInHandler;
 import io.github.zerocred.testkit.StandInResponse;
 import io.github.zerocred.testkit.StandInServer;
 import io.github.zerocred.testkit.TestPki;
+import io.github.zerocred.testkit.TunnelClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,10 +69,15 @@ final class ProxyFixture implements AutoCloseable {
     return new ProxyFixture(handler, customise);
   }
 
+  /** The {@code Proxy-Authorization} value that opens a tunnel through {@code proxy}. */
+  static String authorization(ZerocredProxy proxy) {
+    return TunnelClient.basic(proxy.proxyUser(), proxy.proxyPassword());
+  }
+
   /** A client with an authenticated tunnel to {@code host:443} and TLS inside it, ready to send. */
   TunnelClient tunnel(String host) throws Exception {
     TunnelClient c = TunnelClient.connect(proxy.address());
-    TunnelClient.Response r = c.connectTunnel(host + ":443", TunnelClient.authorization(proxy));
+    TunnelClient.Response r = c.connectTunnel(host + ":443", ProxyFixture.authorization(proxy));
     if (r.status != 200) {
       c.close();
       throw new AssertionError("CONNECT " + host + " answered " + r.status);

@@ -3,6 +3,7 @@ package io.github.zerocred.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.zerocred.testkit.StandInResponse;
+import io.github.zerocred.testkit.TunnelClient;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

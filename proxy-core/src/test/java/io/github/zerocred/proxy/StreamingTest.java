@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.zerocred.testkit.RecordedRequest;
 import io.github.zerocred.testkit.StandInResponse;
+import io.github.zerocred.testkit.TunnelClient;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;

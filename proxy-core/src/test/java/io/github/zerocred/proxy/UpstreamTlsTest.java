@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.zerocred.testkit.StandInServer;
 import io.github.zerocred.testkit.TestPki;
+import io.github.zerocred.testkit.TunnelClient;
 import org.junit.jupiter.api.Test;
 
 class UpstreamTlsTest {
 
   private static TunnelClient.Response requestThrough(ZerocredProxy proxy) throws Exception {
     try (TunnelClient c = TunnelClient.connect(proxy.address())) {
-      c.connectTunnel("api.anthropic.com:443", TunnelClient.authorization(proxy));
+      c.connectTunnel("api.anthropic.com:443", ProxyFixture.authorization(proxy));
       c.startTls(
           "api.anthropic.com",
           io.github.zerocred.proxy.tls.Pem.parse(proxy.caCertificatePem().getBytes()).get(0));

@@ -86,7 +86,8 @@ public final class Main implements Callable<Integer> {
   static CommandLine commandLine(Map<String, String> env, PrintWriter err, StopSignal stop) {
     return new CommandLine(new Main())
         .addSubcommand(new ProxyCommand(env, err, stop))
-        .addSubcommand(new ReviewCommand(env, err));
+        .addSubcommand(new ReviewCommand(env, err))
+        .addSubcommand(new ActionCommand(env));
   }
 
   @Override

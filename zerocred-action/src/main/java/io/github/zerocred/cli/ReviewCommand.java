@@ -1,27 +1,25 @@
 package io.github.zerocred.cli;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.github.zerocred.findings.FindingsParser;
+import io.github.zerocred.findings.FindingsSchema;
+import io.github.zerocred.findings.ReviewFindings;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.review.ProgressLines;
+import io.github.zerocred.review.Quantities;
+import io.github.zerocred.review.ReviewFiles;
+import io.github.zerocred.review.ReviewPrompt;
 import io.github.zerocred.run.ClaudeRun;
 import io.github.zerocred.run.RunConfig;
-import io.github.zerocred.run.RunEvent;
 import io.github.zerocred.run.RunResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,13 +60,6 @@ import picocli.CommandLine.Spec;
       "  3  credential missing or malformed in the environment"
     })
 final class ReviewCommand implements Callable<Integer> {
-  static final String DEFAULT_PROMPT =
-      "You are reviewing the code in the current directory for a pull request. Read the code,"
-          + " find real problems (bugs, security issues, data loss, concurrency errors, missing"
-          + " error handling), and report each with its file, line, severity and a short"
-          + " explanation of why it is wrong and how to fix it. Do not modify any file. Answer"
-          + " in Markdown; if you find nothing worth reporting, say so.";
-
   @Option(
       names = "--workspace",
       paramLabel = "DIR",
@@ -171,17 +162,25 @@ final class ReviewCommand implements Callable<Integer> {
     } catch (InvalidConfigurationException e) {
       throw new CliException(ExitCodes.CREDENTIALS, e.getMessage(), e);
     }
-    Files.createDirectories(outputDir);
-    Path audit = outputDir.resolve("audit.jsonl");
-    Files.deleteIfExists(audit);
+    // Everything the user typed is checked before anything is written.
+    // The built-in prompt asks for findings through the schema; the user's own gets plain text.
+    boolean structured = (prompt == null || prompt.isBlank()) && promptFile == null;
+    String promptText =
+        ReviewPrompt.resolve(prompt, promptFile, baseRef, "--prompt", "--prompt-file")
+            + (structured ? FindingsSchema.PROMPT : "");
+    Duration limit = Quantities.duration(timeout, "--timeout");
+    ReviewFiles files = ReviewFiles.prepare(outputDir);
     RunConfig.Builder b =
         RunConfig.builder()
             .workspace(workspace)
-            .prompt(prompt())
-            .timeout(parseDuration(timeout))
+            .prompt(promptText)
+            .timeout(limit)
             .credentials(credentials)
-            .auditLog(audit)
-            .listener(this::progress);
+            .auditLog(files.auditLog())
+            .listener(new ProgressLines(this::say));
+    if (structured) {
+      b.jsonSchema(FindingsSchema.json());
+    }
     if (model != null) {
       b.model(model);
     }
@@ -199,115 +198,20 @@ final class ReviewCommand implements Callable<Integer> {
     routes.forEach(b::route);
     upstreamCas.forEach(b::upstreamCa);
     RunResult result = ClaudeRun.execute(b.build());
-    write(result);
-    say(summary(result));
-    if (!result.resultText().isEmpty()) {
+    ReviewFindings findings = FindingsParser.forRun(result, structured);
+    findings.warnings().forEach(w -> say("warning: " + w));
+    files.write(result, findings, VersionProvider.version());
+    say(ProgressLines.summary(result));
+    String review = result.isSuccess() ? findings.markdown().strip() : result.resultText();
+    if (!review.isEmpty()) {
       PrintWriter out = spec.commandLine().getOut();
-      out.println(result.resultText());
+      out.println(review);
       out.flush();
     }
     if (!result.isSuccess()) {
       throw new CliException(ExitCodes.RUNTIME_FAILURE, result.message());
     }
     return ExitCodes.OK;
-  }
-
-  private String prompt() throws IOException {
-    if (prompt != null && promptFile != null) {
-      throw new InvalidConfigurationException("give --prompt or --prompt-file, not both");
-    }
-    if (promptFile != null) {
-      if (!Files.isRegularFile(promptFile)) {
-        throw new InvalidConfigurationException("--prompt-file " + promptFile + " does not exist");
-      }
-      return Files.readString(promptFile, StandardCharsets.UTF_8);
-    }
-    if (prompt != null) {
-      return prompt;
-    }
-    if (baseRef != null) {
-      return DEFAULT_PROMPT
-          + " Review only the changes between "
-          + baseRef
-          + " and HEAD: run `git diff "
-          + baseRef
-          + "...HEAD` to see them, and read the surrounding code for context.";
-    }
-    return DEFAULT_PROMPT;
-  }
-
-  static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    try {
-      Duration d;
-      if (t.startsWith("p")) {
-        d = Duration.parse(t.toUpperCase(Locale.ROOT));
-      } else if (t.endsWith("ms")) {
-        d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      } else if (t.endsWith("s")) {
-        d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-      } else if (t.endsWith("m")) {
-        d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-      } else if (t.endsWith("h")) {
-        d = Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-      } else {
-        d = Duration.ofSeconds(Long.parseLong(t));
-      }
-      if (d.isNegative() || d.isZero()) {
-        throw new InvalidConfigurationException("--timeout must be positive, got '" + text + "'");
-      }
-      return d;
-    } catch (NumberFormatException | DateTimeParseException e) {
-      throw new InvalidConfigurationException(
-          "--timeout must be a duration like 90s, 10m or 1h, got '" + text + "'", e);
-    }
-  }
-
-  private void progress(RunEvent event) {
-    if (event instanceof RunEvent.Swept s && s.containers() + s.networks() > 0) {
-      say(
-          "removed leftovers of an earlier run: "
-              + s.containers()
-              + " container(s), "
-              + s.networks()
-              + " network(s)");
-    } else if (event instanceof RunEvent.Started s) {
-      say("run " + s.runId() + ": Claude Code started in " + s.image());
-    } else if (event instanceof RunEvent.ToolUsed t) {
-      say("turn " + t.turn() + ": " + t.tool());
-    } else if (event instanceof RunEvent.Elapsed e) {
-      say(e.elapsed().toSeconds() + "s elapsed, " + e.turns() + " turn(s)");
-    } else if (event instanceof RunEvent.Warning w) {
-      say("warning: " + w.message());
-    }
-  }
-
-  private static String summary(RunResult r) {
-    return String.format(
-        Locale.ROOT,
-        "%s: %d turn(s), $%.4f, %.1fs%s",
-        r.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '),
-        r.numTurns(),
-        r.costUsd(),
-        r.durationMs() / 1000.0,
-        r.isSuccess() ? "" : " — " + r.message());
-  }
-
-  private void write(RunResult result) throws IOException {
-    String review =
-        result.resultText().isEmpty()
-            ? "_No review was produced: " + result.message() + "_\n"
-            : result.resultText() + "\n";
-    Files.writeString(outputDir.resolve("review.md"), review, StandardCharsets.UTF_8);
-    JsonMapper json =
-        JsonMapper.builder()
-            .addModule(new Jdk8Module())
-            .addModule(new JavaTimeModule())
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-            .build();
-    Files.writeString(
-        outputDir.resolve("review.json"), json.writeValueAsString(result), StandardCharsets.UTF_8);
   }
 
   private void say(String line) {

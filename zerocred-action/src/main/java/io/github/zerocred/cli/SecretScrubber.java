@@ -26,13 +26,28 @@ final class SecretScrubber {
 
   /** Scrubs the token shapes and the values of the credential variables in {@code env}. */
   static SecretScrubber forEnvironment(Map<String, String> env) {
-    List<String> secrets = new ArrayList<>();
+    List<String> values = new ArrayList<>();
     for (String variable :
         List.of(
             Credentials.OAUTH_VARIABLE,
             Credentials.API_KEY_VARIABLE,
-            Credentials.GITHUB_VARIABLE)) {
+            Credentials.GITHUB_VARIABLE,
+            // The GitHub Action's inputs, as the runner passes them.
+            "INPUT_CLAUDE_CODE_OAUTH_TOKEN",
+            "INPUT_ANTHROPIC_API_KEY",
+            "INPUT_GITHUB_TOKEN")) {
       String value = env.get(variable);
+      if (value != null) {
+        values.add(value);
+      }
+    }
+    return forSecrets(values);
+  }
+
+  /** Scrubs the token shapes and these values. */
+  static SecretScrubber forSecrets(List<String> values) {
+    List<String> secrets = new ArrayList<>();
+    for (String value : values) {
       // Very short values would blank out ordinary words; the shape check still catches tokens.
       if (value != null && value.strip().length() >= 8) {
         secrets.add(value.strip());

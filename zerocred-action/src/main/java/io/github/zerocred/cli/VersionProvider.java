@@ -18,6 +18,11 @@ final class VersionProvider implements IVersionProvider {
     };
   }
 
+  /** zerocred's own version, e.g. for SARIF's {@code tool.driver.version}. */
+  static String version() {
+    return load().getProperty("version", "unknown");
+  }
+
   private static Properties load() {
     Properties properties = new Properties();
     try (InputStream in = VersionProvider.class.getResourceAsStream("version.properties")) {

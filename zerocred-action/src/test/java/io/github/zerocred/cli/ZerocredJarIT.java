@@ -7,11 +7,16 @@ import io.github.zerocred.testkit.RecordedRequest;
 import io.github.zerocred.testkit.StandInResponse;
 import io.github.zerocred.testkit.StandInServer;
 import io.github.zerocred.testkit.TestPki;
+import io.github.zerocred.testkit.TunnelClient;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,16 +77,30 @@ class ZerocredJarIT {
           .startsWith("zerocred: proxy listening on 127.0.0.1:")
           .endsWith("ready file " + readyFile);
 
-      TunnelClient.Response response =
-          TunnelClient.get(
-              proxyUrl,
-              Files.readAllBytes(caFile),
-              "api.anthropic.com",
-              "/v1/models?beta=true",
-              "Bearer " + placeholder);
+      URI proxy = URI.create(proxyUrl);
+      TunnelClient.Response response;
+      try (TunnelClient client =
+          TunnelClient.connect(new InetSocketAddress(proxy.getHost(), proxy.getPort()))) {
+        String[] user = proxy.getUserInfo().split(":", 2);
+        assertThat(
+                client.connectTunnel("api.anthropic.com:443", TunnelClient.basic(user[0], user[1]))
+                    .status)
+            .isEqualTo(200);
+        client.startTls(
+            "api.anthropic.com",
+            (X509Certificate)
+                CertificateFactory.getInstance("X.509")
+                    .generateCertificate(Files.newInputStream(caFile)));
+        response =
+            client.get(
+                "api.anthropic.com",
+                "/v1/models?beta=true",
+                "Authorization: Bearer " + placeholder,
+                "Connection: close");
+      }
 
-      assertThat(response.status()).isEqualTo("HTTP/1.1 200 OK");
-      assertThat(response.headersAndBody()).endsWith("hello from the stand-in");
+      assertThat(response.status).isEqualTo(200);
+      assertThat(response.bodyText()).endsWith("hello from the stand-in");
       RecordedRequest seen =
           api.awaitRequest(r -> r.path().equals("/v1/models"), Duration.ofSeconds(5));
       assertThat(seen.header("authorization")).isEqualTo("Bearer " + TOKEN);

@@ -93,6 +93,19 @@ public final class MessagesRequest {
     return Collections.unmodifiableList(names);
   }
 
+  /**
+   * The {@code input_schema} of the {@value Reply#STRUCTURED_OUTPUT_TOOL} tool, which Claude Code
+   * offers when run with {@code --json-schema}: the schema exactly as given on its command line.
+   */
+  public Optional<JsonNode> structuredOutputSchema() {
+    for (JsonNode tool : tools()) {
+      if (Reply.STRUCTURED_OUTPUT_TOOL.equals(tool.path("name").asText())) {
+        return Optional.of(tool.path("input_schema"));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The system prompt's text (blocks joined by newlines); empty when absent. */
   public String systemText() {
     JsonNode system = json.path("system");

@@ -9,6 +9,18 @@ import java.util.function.Function;
 /** One scripted answer of {@link StandInAnthropicApi} to a main-conversation Messages request. */
 public final class Reply {
 
+  /**
+   * The tool Claude Code 2.1.330 adds when run with {@code --json-schema SCHEMA}: its {@code
+   * input_schema} is SCHEMA, and the model answers by calling it. The CLI validates the input
+   * against SCHEMA; valid, it ends the run at once ({@code tool_result} "Structured output provided
+   * successfully") with the input as the result event's {@code structured_output} and its JSON text
+   * as {@code result}; invalid, it returns an error {@code tool_result} ("Output does not match
+   * required schema: …") and the conversation goes on. A run that ends in text instead gets one
+   * "[structured-output-enforce] You MUST call the StructuredOutput tool" turn, then ends with no
+   * {@code structured_output}.
+   */
+  public static final String STRUCTURED_OUTPUT_TOOL = "StructuredOutput";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   enum Kind {
@@ -69,6 +81,16 @@ public final class Reply {
       throw new IllegalArgumentException("inputJson must be a JSON object: " + inputJson);
     }
     return new Reply(Kind.TOOL_USE, preamble, toolName, input, null, 200, null);
+  }
+
+  /**
+   * The model's structured answer, as the real API sends it: a call of the {@value
+   * #STRUCTURED_OUTPUT_TOOL} tool with {@code json} (a JSON object) as its input. The stand-in
+   * answers 400 if the request did not offer that tool (the CLI was run without {@code
+   * --json-schema}).
+   */
+  public static Reply structuredOutput(String json) {
+    return toolUse(STRUCTURED_OUTPUT_TOOL, json);
   }
 
   /**

@@ -259,6 +259,19 @@ public final class StandInAnthropicApi implements AutoCloseable {
     if (reply.kind() == Reply.Kind.ERROR) {
       return error(reply.status(), reply.errorType(), reply.text(), requestId);
     }
+    if (reply.kind() == Reply.Kind.TOOL_USE && !request.toolNames().contains(reply.toolName())) {
+      // The real model cannot call a tool it was not offered; a test scripting one is wrong.
+      return error(
+          400,
+          "invalid_request_error",
+          "stand-in: the script calls "
+              + reply.toolName()
+              + ", which this request does not offer"
+              + (Reply.STRUCTURED_OUTPUT_TOOL.equals(reply.toolName())
+                  ? " (run Claude Code with --json-schema)"
+                  : ""),
+          requestId);
+    }
     if (request.stream()) {
       return StandInResponse.sse(rendering.events(request, reply), Duration.ZERO);
     }

@@ -126,7 +126,71 @@ class ClaudeCliAgainstStandInTest {
     }
   }
 
-  /** Runs {@code claude --print --output-format json PROMPT} and returns its one JSON object. */
+  @Test
+  void printMode_jsonSchema_structuredOutputCall_endsTheRunWithStructuredOutput(@TempDir Path tmp)
+      throws Exception {
+    Path workspace = Files.createDirectories(tmp.resolve("workspace"));
+    String answer = "{\"findings\": [{\"title\": \"Divides by zero\"}]}";
+    try (StandInAnthropicApi api =
+        StandInAnthropicApi.builder()
+            .script(Reply.structuredOutput(answer))
+            .defaultReply(Reply.text("never used"))
+            .start()) {
+
+      JsonNode result =
+          runPrint(
+              api,
+              tmp,
+              workspace,
+              Map.of("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN),
+              "Review",
+              List.of("--json-schema", FINDINGS_SCHEMA));
+
+      assertThat(result.path("is_error").asBoolean()).as(result.toString()).isFalse();
+      assertThat(result.path("structured_output")).isEqualTo(JSON.readTree(answer));
+      assertThat(JSON.readTree(result.path("result").asText())).isEqualTo(JSON.readTree(answer));
+      // One request: the valid call ends the run without another turn.
+      assertThat(api.mainConversationRequests()).hasSize(1);
+      assertThat(api.mainConversationRequests().get(0).structuredOutputSchema())
+          .contains(JSON.readTree(FINDINGS_SCHEMA));
+    }
+  }
+
+  @Test
+  void printMode_jsonSchema_answerBreakingTheSchema_isRefusedByTheCli_noStructuredOutput(
+      @TempDir Path tmp) throws Exception {
+    Path workspace = Files.createDirectories(tmp.resolve("workspace"));
+    try (StandInAnthropicApi api =
+        StandInAnthropicApi.builder()
+            .script(Reply.structuredOutput("{\"findings\": [{\"headline\": 3}]}"))
+            .defaultReply(Reply.text("A plain-text review."))
+            .start()) {
+
+      JsonNode result =
+          runPrint(
+              api,
+              tmp,
+              workspace,
+              Map.of("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN),
+              "Review",
+              List.of("--json-schema", FINDINGS_SCHEMA));
+
+      assertThat(result.path("is_error").asBoolean()).as(result.toString()).isFalse();
+      assertThat(result.hasNonNull("structured_output")).as(result.toString()).isFalse();
+      assertThat(result.path("result").asText()).isEqualTo("A plain-text review.");
+      List<MessagesRequest> main = api.mainConversationRequests();
+      assertThat(main.get(1).lastToolResultContent())
+          .hasValueSatisfying(c -> assertThat(c).contains("does not match required schema"));
+      // Ending in text earns one more turn that insists on the tool, then the run ends.
+      assertThat(main.get(main.size() - 1).lastUserText()).contains("StructuredOutput");
+    }
+  }
+
+  private static final String FINDINGS_SCHEMA =
+      "{\"type\":\"object\",\"properties\":{\"findings\":{\"type\":\"array\",\"items\":"
+          + "{\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\"}},"
+          + "\"required\":[\"title\"]}}},\"required\":[\"findings\"]}";
+
   private static JsonNode runPrint(
       StandInAnthropicApi api,
       Path tmp,
@@ -134,14 +198,30 @@ class ClaudeCliAgainstStandInTest {
       Map<String, String> credentials,
       String prompt)
       throws IOException, InterruptedException {
+    return runPrint(api, tmp, workspace, credentials, prompt, List.of());
+  }
+
+  /** Runs {@code claude --print --output-format json [ARGS] PROMPT}; returns its JSON object. */
+  private static JsonNode runPrint(
+      StandInAnthropicApi api,
+      Path tmp,
+      Path workspace,
+      Map<String, String> credentials,
+      String prompt,
+      List<String> args)
+      throws IOException, InterruptedException {
     Path home = Files.createDirectories(tmp.resolve("home"));
     Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\": true}");
     Path ca = api.writeCaPem(tmp.resolve("stand-in-ca.pem"));
     Path stdout = tmp.resolve("claude.stdout");
     Path stderr = tmp.resolve("claude.stderr");
 
+    List<String> command =
+        new java.util.ArrayList<>(List.of(claude.toString(), "--print", "--output-format", "json"));
+    command.addAll(args);
+    command.add(prompt);
     ProcessBuilder builder =
-        new ProcessBuilder(claude.toString(), "--print", "--output-format", "json", prompt)
+        new ProcessBuilder(command)
             .directory(workspace.toFile())
             .redirectOutput(stdout.toFile())
             .redirectError(stderr.toFile());

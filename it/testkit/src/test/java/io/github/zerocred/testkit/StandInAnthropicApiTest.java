@@ -132,6 +132,39 @@ class StandInAnthropicApiTest {
   }
 
   @Test
+  void structuredOutput_isAToolUseOfStructuredOutput_refusedWhenTheToolIsNotOffered()
+      throws Exception {
+    String offered =
+        String.format(MAIN_BODY, false)
+            .replace(
+                "\"tools\":[",
+                "\"tools\":[{\"name\":\"StructuredOutput\",\"input_schema\":"
+                    + "{\"type\":\"object\",\"required\":[\"findings\"]}},");
+    try (StandInAnthropicApi api =
+        StandInAnthropicApi.builder()
+            .script(
+                Reply.structuredOutput("{\"findings\": []}"),
+                Reply.structuredOutput("{\"findings\": []}"))
+            .start()) {
+      HttpResponse<String> answered = post(api, "/v1/messages", offered, Map.of());
+      HttpResponse<String> refused =
+          post(api, "/v1/messages", String.format(MAIN_BODY, false), Map.of());
+
+      assertThat(answered.statusCode()).isEqualTo(200);
+      JsonNode block = JSON.readTree(answered.body()).at("/content/0");
+      assertThat(block.path("type").asText()).isEqualTo("tool_use");
+      assertThat(block.path("name").asText()).isEqualTo(Reply.STRUCTURED_OUTPUT_TOOL);
+      assertThat(block.path("input")).isEqualTo(JSON.readTree("{\"findings\": []}"));
+      assertThat(api.mainConversationRequests().get(0).structuredOutputSchema())
+          .hasValueSatisfying(
+              s -> assertThat(s.path("required").get(0).asText()).isEqualTo("findings"));
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body()).contains("--json-schema");
+      assertThat(api.mainConversationRequests().get(1).structuredOutputSchema()).isEmpty();
+    }
+  }
+
+  @Test
   void nonStreamedText_isOneMessageWithEndTurn() throws Exception {
     try (StandInAnthropicApi api =
         StandInAnthropicApi.builder().script(Reply.text("Hello there.")).start()) {

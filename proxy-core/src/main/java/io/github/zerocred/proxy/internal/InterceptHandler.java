@@ -370,18 +370,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     if (exchange != ex) {
       return;
     }
-    rt.audit(
-        ex.start,
-        ex.method,
-        target.host(),
-        target.port(),
-        ex.path,
-        AuditRecord.ALLOWED,
-        "credential_injected",
-        true,
-        ex.status,
-        ex.bytesIn,
-        ex.bytesOut);
+    audit(ex, "credential_host", true, ex.status, ex.bytesOut);
     exchange = null;
     Channel up = ex.upstream;
     up.pipeline().remove(ex.upstreamHandler);
@@ -418,18 +407,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
       failBeforeResponse(502, "upstream_failed", "the upstream closed the connection");
       return;
     }
-    rt.audit(
-        ex.start,
-        ex.method,
-        target.host(),
-        target.port(),
-        ex.path,
-        AuditRecord.ALLOWED,
-        "upstream_failed",
-        true,
-        ex.status,
-        ex.bytesIn,
-        ex.bytesOut);
+    audit(ex, "upstream_failed", true, ex.status, ex.bytesOut);
     exchange = null;
     closeAll();
   }
@@ -437,18 +415,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
   /** Nothing of the response was sent yet: answer the client ourselves, then close. */
   private void failBeforeResponse(int status, String reason, String message) {
     Exchange ex = exchange;
-    rt.audit(
-        ex.start,
-        ex.method,
-        target.host(),
-        target.port(),
-        ex.path,
-        AuditRecord.ALLOWED,
-        reason,
-        false,
-        status,
-        ex.bytesIn,
-        0);
+    audit(ex, reason, false, status, 0);
     if (ex.upstream != null) {
       ex.upstream.close();
     }
@@ -510,18 +477,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     Exchange ex = exchange;
     if (ex != null) {
-      rt.audit(
-          ex.start,
-          ex.method,
-          target.host(),
-          target.port(),
-          ex.path,
-          AuditRecord.ALLOWED,
-          "client_closed",
-          ex.upstream != null,
-          ex.status,
-          ex.bytesIn,
-          ex.bytesOut);
+      audit(ex, "client_closed", ex.upstream != null, ex.status, ex.bytesOut);
     }
     closeAll();
     ctx.fireChannelInactive();
@@ -561,6 +517,22 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     closeAll();
+  }
+
+  /** Records how an exchange this tunnel allowed ended. */
+  private void audit(Exchange ex, String reason, boolean injected, int status, long bytesOut) {
+    rt.audit(
+        ex.start,
+        ex.method,
+        target.host(),
+        target.port(),
+        ex.path,
+        AuditRecord.ALLOWED,
+        reason,
+        injected,
+        status,
+        ex.bytesIn,
+        bytesOut);
   }
 
   /** Why this request's framing is unsafe to forward, or null when it is fine. */

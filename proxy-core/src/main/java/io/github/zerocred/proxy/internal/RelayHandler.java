@@ -43,7 +43,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             port,
             null,
             AuditRecord.ALLOWED,
-            "tunnel",
+            "allow_listed",
             false,
             200,
             fromClient,

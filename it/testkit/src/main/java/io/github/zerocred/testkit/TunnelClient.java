@@ -1,4 +1,4 @@
-package io.github.zerocred.proxy;
+package io.github.zerocred.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,9 +25,10 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A deliberately low-level client for proxy tests: it writes exactly the bytes a test asks for, so
- * hostile shapes (smuggling, foreign Host headers, garbage) reach the proxy unmodified.
+ * hostile shapes (smuggling, foreign Host headers, garbage) reach the proxy unmodified. Hand-made
+ * also because the JDK's HTTP clients refuse Basic proxy authentication for tunnels by default.
  */
-final class TunnelClient implements AutoCloseable {
+public final class TunnelClient implements AutoCloseable {
   private final Socket raw;
   private Socket socket;
   private InputStream in;
@@ -40,25 +41,21 @@ final class TunnelClient implements AutoCloseable {
     this.out = raw.getOutputStream();
   }
 
-  static TunnelClient connect(InetSocketAddress proxy) throws IOException {
+  public static TunnelClient connect(InetSocketAddress proxy) throws IOException {
     Socket s = new Socket();
     s.connect(proxy, 5000);
     s.setSoTimeout(20_000);
     return new TunnelClient(s);
   }
 
-  static String basic(String user, String password) {
+  public static String basic(String user, String password) {
     return "Basic "
         + Base64.getEncoder()
             .encodeToString((user + ":" + password).getBytes(StandardCharsets.US_ASCII));
   }
 
-  static String authorization(ZerocredProxy proxy) {
-    return basic(proxy.proxyUser(), proxy.proxyPassword());
-  }
-
   /** Sends CONNECT with the given Proxy-Authorization (or none) and reads the proxy's answer. */
-  Response connectTunnel(String authority, String proxyAuthorization) throws IOException {
+  public Response connectTunnel(String authority, String proxyAuthorization) throws IOException {
     StringBuilder req = new StringBuilder();
     req.append("CONNECT ").append(authority).append(" HTTP/1.1\r\n");
     req.append("Host: ").append(authority).append("\r\n");
@@ -71,7 +68,7 @@ final class TunnelClient implements AutoCloseable {
   }
 
   /** Starts TLS inside the tunnel, trusting only {@code trustAnchor}, with SNI {@code host}. */
-  void startTls(String host, X509Certificate trustAnchor) throws Exception {
+  public void startTls(String host, X509Certificate trustAnchor) throws Exception {
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
     ks.setCertificateEntry("anchor", trustAnchor);
@@ -91,29 +88,29 @@ final class TunnelClient implements AutoCloseable {
     out = tls.getOutputStream();
   }
 
-  X509Certificate peerCertificate() throws Exception {
+  public X509Certificate peerCertificate() throws Exception {
     return (X509Certificate) ((SSLSocket) socket).getSession().getPeerCertificates()[0];
   }
 
-  void write(String s) throws IOException {
+  public void write(String s) throws IOException {
     write(s.getBytes(StandardCharsets.ISO_8859_1));
   }
 
-  void write(byte[] b) throws IOException {
+  public void write(byte[] b) throws IOException {
     out.write(b);
     out.flush();
   }
 
-  OutputStream output() {
+  public OutputStream output() {
     return out;
   }
 
-  InputStream input() {
+  public InputStream input() {
     return in;
   }
 
   /** A simple GET with the given extra header lines. */
-  Response get(String host, String path, String... headerLines) throws IOException {
+  public Response get(String host, String path, String... headerLines) throws IOException {
     StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n");
     for (String h : headerLines) {
       req.append(h).append("\r\n");
@@ -124,7 +121,7 @@ final class TunnelClient implements AutoCloseable {
   }
 
   /** Reads one response; the body is read fully unless it is a CONNECT answer. */
-  Response readResponse(boolean connectAnswer) throws IOException {
+  public Response readResponse(boolean connectAnswer) throws IOException {
     String status = readLine();
     if (status == null) {
       throw new IOException("connection closed before a response");
@@ -148,7 +145,7 @@ final class TunnelClient implements AutoCloseable {
   }
 
   /** Reads the body of a response whose headers were read, hashing rather than keeping it. */
-  Response readResponseHashed() throws IOException {
+  public Response readResponseHashed() throws IOException {
     String status = readLine();
     Map<String, List<String>> headers = new LinkedHashMap<>();
     String line;
@@ -210,7 +207,7 @@ final class TunnelClient implements AutoCloseable {
     }
   }
 
-  String readLine() throws IOException {
+  public String readLine() throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int b;
     while ((b = in.read()) >= 0) {
@@ -225,7 +222,7 @@ final class TunnelClient implements AutoCloseable {
   }
 
   /** Whether the peer has closed: the next read sees end of stream (or a reset). */
-  boolean isClosedByPeer() {
+  public boolean isClosedByPeer() {
     try {
       return in.read() < 0;
     } catch (IOException e) {
@@ -239,25 +236,25 @@ final class TunnelClient implements AutoCloseable {
     raw.close();
   }
 
-  /** A response: status, lower-cased header names, and the body. */
-  static final class Response {
-    final int status;
-    final Map<String, List<String>> headers;
-    byte[] body;
-    long length;
-    String sha256;
+  /** A response: status, lower-cased header names, and the body (or its length and hash). */
+  public static final class Response {
+    public final int status;
+    public final Map<String, List<String>> headers;
+    public byte[] body;
+    public long length;
+    public String sha256;
 
     Response(int status, Map<String, List<String>> headers) {
       this.status = status;
       this.headers = headers;
     }
 
-    String header(String name) {
+    public String header(String name) {
       List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
       return v == null ? null : v.get(0);
     }
 
-    String bodyText() {
+    public String bodyText() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }

@@ -1,0 +1,33 @@
+# The GitHub Action's image (action.yml: `runs: using: docker, image: Dockerfile`): the `zerocred`
+# program on a slim JRE. It talks to the runner's Docker engine over /var/run/docker.sock (the
+# runner mounts it into every container action) and starts Claude Code in a sibling container.
+#
+#   docker build -t zerocred-action .
+#
+# The tests build an offline twin (it/testbed/action-image.sh) with the same layout and entrypoint.
+
+# --- build: the shaded zerocred.jar, with the Maven wrapper --------------------------------------
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+# The wrapper and the POMs first: dependencies are resolved in a layer of their own.
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+COPY it/testkit/pom.xml it/testkit/pom.xml
+COPY proxy-core/pom.xml proxy-core/pom.xml
+COPY zerocred-action/pom.xml zerocred-action/pom.xml
+COPY it/pom.xml it/pom.xml
+RUN ./mvnw -B -q -pl zerocred-action -am dependency:go-offline -DskipTests || true
+COPY . .
+RUN ./mvnw -B -pl zerocred-action -am package -DskipTests -Dspotless.check.skip=true \
+    && cp zerocred-action/target/zerocred.jar /zerocred.jar
+
+# --- run: a slim JRE and the jar -------------------------------------------------------------------
+FROM eclipse-temurin:17-jre
+LABEL zerocred.image="action" \
+      org.opencontainers.image.title="zerocred GitHub Action" \
+      org.opencontainers.image.description="Claude Code PR reviews without giving the agent a real credential"
+COPY --from=build /zerocred.jar /opt/zerocred/zerocred.jar
+# Runs as root, as GitHub runs container actions: it needs the engine's socket and writes into
+# the workspace the runner mounted.
+# Keep in step with it/testbed/action-image.Dockerfile: ActionImageTest compares the two.
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", "/opt/zerocred/zerocred.jar", "action"]

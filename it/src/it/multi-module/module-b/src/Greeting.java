@@ -1,0 +1,6 @@
+/** Greets. */
+public final class Greeting {
+  static String greet(String name) {
+    return "Hello, " + name.trim();
+  }
+}

@@ -1,0 +1,9 @@
+/** Counts requests. */
+public final class Counter {
+  private int count;
+
+  /** Called from many threads. */
+  public int next() {
+    return count++;
+  }
+}

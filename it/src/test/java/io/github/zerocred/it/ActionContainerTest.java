@@ -1,0 +1,502 @@
+package io.github.zerocred.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.zerocred.findings.FindingsSchema;
+import io.github.zerocred.testkit.MessagesRequest;
+import io.github.zerocred.testkit.RecordedRequest;
+import io.github.zerocred.testkit.Reply;
+import io.github.zerocred.testkit.SarifSchema;
+import io.github.zerocred.testkit.StandInAnthropicApi;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The GitHub Action end to end: the action image run exactly as the runner runs a container action,
+ * with a {@code pull_request} event, the real Claude Code CLI in a sibling container, a stand-in
+ * Anthropic API behind the proxy that runs inside the action container, and a stand-in GitHub REST
+ * API that the action process calls itself.
+ */
+class ActionContainerTest {
+  private static final int PR = 7;
+
+  @TempDir Path root;
+
+  private final String oauthToken = RunFixture.newOauthToken();
+  private final String githubToken = "ghs_" + random(36);
+  private ActionJob job;
+  private StandInGitHubApi github;
+  private Path caFile;
+  private String baseSha;
+  private String headSha;
+
+  @BeforeEach
+  void job() throws IOException {
+    job = new ActionJob(root);
+    // Bound to the job network's gateway, never to every address: the action reaches it there.
+    github = new StandInGitHubApi(new InetSocketAddress(job.gateway, 0), githubToken);
+    job.githubApiUrl = github.url();
+    baseSha = job.commit("src/Discount.java", "class Discount {}\n", "base");
+    headSha =
+        job.commit(
+            "src/Discount.java",
+            "class Discount { int apply(int p) { return p / 0; } }\n",
+            "divide by zero");
+    job.event(pullRequestEvent("acme/widgets"));
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    github.close();
+    job.close();
+  }
+
+  @Test
+  void pullRequest_reviewIsPosted_thenUpdatedNotDuplicated_inStickyMode() throws Exception {
+    github.addComment(PR, "Looks fine to me, but let's hear the bot.");
+    try (StandInAnthropicApi anthropic =
+        anthropic(Reply.text("Division by zero in Discount.apply."))) {
+      ActionJob.Result first = job.run(inputs(), routeTo(anthropic));
+
+      assertThat(first.exitCode()).as(first.log()).isZero();
+      assertDelivered(first, anthropic);
+      assertThat(github.comments()).hasSize(2);
+      StandInGitHubApi.Comment posted = github.comments().get(1);
+      assertThat(posted.body())
+          .startsWith("<!-- zerocred-review:review -->")
+          .contains("Division by zero in Discount.apply.")
+          .contains("https://github.example/acme/widgets/actions/runs/4242");
+      assertThat(first.outputs().get("comment_url")).endsWith("#issuecomment-" + posted.id());
+      // The default prompt names the pull request's commits.
+      MessagesRequest prompt = anthropic.mainConversationRequests().get(0);
+      assertThat(prompt.lastUserText()).contains(baseSha).contains(headSha);
+
+      ActionJob.Result second = job.run(inputs(), routeTo(anthropic));
+
+      assertThat(second.exitCode()).as(second.log()).isZero();
+      assertDelivered(second, anthropic);
+      assertThat(github.comments()).hasSize(2);
+      assertThat(github.comments().get(1).id()).isEqualTo(posted.id());
+      assertThat(github.requests())
+          .extracting(r -> r.method() + " " + r.path())
+          .containsSubsequence(
+              "GET /repos/acme/widgets/issues/7/comments",
+              "POST /repos/acme/widgets/issues/7/comments",
+              "GET /repos/acme/widgets/issues/7/comments",
+              "PATCH /repos/acme/widgets/issues/comments/" + posted.id());
+      assertThat(second.outputs().get("comment_url")).isEqualTo(first.outputs().get("comment_url"));
+    }
+  }
+
+  @Test
+  void structuredFindings_inlineOnDiffLines_restInBody_reRunUpdatesAndResolves_noDuplicates()
+      throws Exception {
+    github.pullRequestFiles(
+        List.of(
+            new StandInGitHubApi.PullFile(
+                "src/Discount.java",
+                "modified",
+                "@@ -1 +1 @@\n-class Discount {}\n+class Discount { int apply(int p) { return p / 0; } }"),
+            new StandInGitHubApi.PullFile(
+                "src/Cart.java",
+                "modified",
+                "@@ -8,4 +8,5 @@ class Cart {\n   int a;\n   int b;\n-  int c;\n+  int total;\n+  int count;\n   }")));
+    String first =
+        findings(
+            finding("src/Discount.java", 1, 1, "critical", "bug", "Divides by zero"),
+            finding("src/Cart.java", 10, 11, "medium", "error-handling", "Total ignores failure"),
+            finding("src/Cart.java", 40, 40, "low", "style", "Long method"),
+            finding("README.md", 3, 3, "info", "documentation", "Typo in the title"));
+    ActionJob.Result run1;
+    try (StandInAnthropicApi anthropic = anthropic(Reply.structuredOutput(first))) {
+      run1 = job.run(inputs(), routeTo(anthropic));
+
+      assertThat(run1.exitCode()).as(run1.log()).isZero();
+      assertThat(anthropic.mainConversationRequests().get(0).structuredOutputSchema())
+          .contains(StandInGitHubApi.parse(FindingsSchema.json()));
+    }
+    assertThat(run1.outputs())
+        .containsEntry("conclusion", "success")
+        .containsEntry("sarif_file", ".zerocred/findings.sarif")
+        .containsEntry("findings_file", ".zerocred/findings.json");
+    assertThat(github.comments()).isEmpty();
+    assertThat(github.reviews()).singleElement();
+    StandInGitHubApi.Review review = github.reviews().get(0);
+    assertThat(review.commitId()).isEqualTo(headSha);
+    assertThat(review.body())
+        .startsWith("<!-- zerocred-review:review -->")
+        .contains("| critical | 1 |", "| medium | 1 |", "| info | 1 |")
+        .contains("Findings outside the diff")
+        .contains("Long method — `src/Cart.java:40`", "Typo in the title — `README.md:3`")
+        .doesNotContain("Divides by zero —");
+    assertThat(run1.outputs().get("comment_url")).endsWith("#pullrequestreview-" + review.id());
+    // Only the two findings on the diff's lines are inline, each where the diff shows it.
+    assertThat(github.reviewComments())
+        .extracting(c -> c.path() + ":" + c.startLine() + "-" + c.line() + ":" + c.side())
+        .containsExactly("src/Discount.java:0-1:RIGHT", "src/Cart.java:10-11:RIGHT");
+    assertThat(github.reviewComments().get(0).body())
+        .contains("**critical** · **Divides by zero**");
+    assertThat(run1.summary()).contains("| critical | 1 |").contains("Divides by zero");
+    JsonNode findingsJson =
+        StandInGitHubApi.parse(Files.readString(job.workspace.resolve(".zerocred/findings.json")));
+    assertThat(findingsJson.path("structured").asBoolean()).isTrue();
+    assertThat(findingsJson.path("findings")).hasSize(4);
+    assertThat(findingsJson.at("/findings/0/title").asText()).isEqualTo("Divides by zero");
+    JsonNode sarif =
+        StandInGitHubApi.parse(Files.readString(job.workspace.resolve(".zerocred/findings.sarif")));
+    assertThat(SarifSchema.problems(sarif)).isEmpty();
+    assertThat(sarif.at("/runs/0/results")).hasSize(4);
+    assertThat(Files.readString(job.workspace.resolve(".zerocred/review.md")))
+        .contains("Divides by zero");
+
+    // The next push: the division is fixed, the cart finding stays, a new one appears.
+    String second =
+        findings(
+            finding("src/Cart.java", 10, 11, "medium", "error-handling", "Total ignores failure"),
+            finding("src/Discount.java", 1, 1, "high", "security", "Logs the price list"));
+    Map<String, String> inputs = inputs();
+    inputs.put("fail_on_severity", "high");
+    long cartComment = github.reviewComments().get(1).id();
+    long divisionComment = github.reviewComments().get(0).id();
+    try (StandInAnthropicApi anthropic = anthropic(Reply.structuredOutput(second))) {
+      ActionJob.Result run2 = job.run(inputs, routeTo(anthropic));
+
+      assertThat(run2.exitCode()).as(run2.log()).isEqualTo(1);
+      assertThat(run2.outputs()).containsEntry("conclusion", "findings_over_threshold");
+      assertThat(errorLines(run2))
+          .singleElement()
+          .asString()
+          .contains("src/Discount.java:1 high Logs the price list");
+      assertThat(run2.outputs().get("comment_url")).isEqualTo(run1.outputs().get("comment_url"));
+    }
+    assertThat(github.reviews())
+        .filteredOn(r -> r.body().startsWith("<!-- zerocred-review"))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.body())
+                    .contains("| high | 1 |", "| critical | 0 |")
+                    .doesNotContain("Long method"));
+    List<StandInGitHubApi.ReviewComment> comments = github.reviewComments();
+    assertThat(comments).hasSize(3);
+    assertThat(comments).filteredOn(c -> c.body().contains("Total ignores failure")).hasSize(1);
+    assertThat(comments)
+        .filteredOn(c -> c.id() == cartComment)
+        .singleElement()
+        .satisfies(c -> assertThat(c.body()).contains("Total ignores failure"));
+    assertThat(comments)
+        .filteredOn(c -> c.id() == divisionComment)
+        .singleElement()
+        .satisfies(c -> assertThat(c.body()).contains("~~").contains("Resolved"));
+    assertThat(comments.get(2).body()).contains("Logs the price list");
+    assertThat(comments.get(2).path() + ":" + comments.get(2).line())
+        .isEqualTo("src/Discount.java:1");
+  }
+
+  @Test
+  void malformedStructuredOutput_degradesToAPlainTextComment_withAWarning() throws Exception {
+    try (StandInAnthropicApi anthropic =
+        StandInAnthropicApi.builder()
+            .bind(new InetSocketAddress(job.gateway, 0))
+            .expectToken(oauthToken)
+            // Breaks the schema (no title, unknown severity): Claude Code refuses it, and the
+            // model falls back to text.
+            .script(
+                Reply.structuredOutput(
+                    "{\"summary\": \"\", \"findings\": [{\"file\": \"a\", \"severity\": \"urgent\"}]}"))
+            .defaultReply(Reply.text("Division by zero in Discount.apply."))
+            .start()) {
+      ActionJob.Result result = job.run(inputs(), routeTo(anthropic));
+
+      assertThat(result.exitCode()).as(result.log()).isZero();
+      assertDelivered(result, anthropic);
+      assertThat(result.stdout())
+          .anySatisfy(l -> assertThat(l).startsWith("::warning").contains("plain text"));
+    }
+    assertThat(github.reviews()).isEmpty();
+    assertThat(github.comments())
+        .singleElement()
+        .satisfies(c -> assertThat(c.body()).contains("Division by zero in Discount.apply."));
+    JsonNode findingsJson =
+        StandInGitHubApi.parse(Files.readString(job.workspace.resolve(".zerocred/findings.json")));
+    assertThat(findingsJson.path("structured").asBoolean()).isFalse();
+    assertThat(findingsJson.path("warnings")).hasSize(1);
+    JsonNode sarif =
+        StandInGitHubApi.parse(Files.readString(job.workspace.resolve(".zerocred/findings.sarif")));
+    assertThat(SarifSchema.problems(sarif)).isEmpty();
+    assertThat(sarif.at("/runs/0/results")).isEmpty();
+  }
+
+  @Test
+  void emptyFindingsList_postsAReviewSayingSo_withoutInlineComments() throws Exception {
+    try (StandInAnthropicApi anthropic =
+        anthropic(Reply.structuredOutput("{\"summary\": \"Clean change.\", \"findings\": []}"))) {
+      ActionJob.Result result = job.run(inputs(), routeTo(anthropic));
+
+      assertThat(result.exitCode()).as(result.log()).isZero();
+      assertThat(result.outputs()).containsEntry("conclusion", "success");
+    }
+    assertThat(github.reviews())
+        .singleElement()
+        .satisfies(r -> assertThat(r.body()).contains("Clean change.").contains("No findings."));
+    assertThat(github.reviewComments()).isEmpty();
+    JsonNode sarif =
+        StandInGitHubApi.parse(Files.readString(job.workspace.resolve(".zerocred/findings.sarif")));
+    assertThat(SarifSchema.problems(sarif)).isEmpty();
+    assertThat(sarif.at("/runs/0/results")).isEmpty();
+  }
+
+  private static String finding(
+      String file, int start, int end, String severity, String category, String title) {
+    return """
+        {"file": "%s", "startLine": %d, "endLine": %d, "severity": "%s", "category": "%s",
+         "title": "%s", "explanation": "Because."}"""
+        .formatted(file, start, end, severity, category, title);
+  }
+
+  private static String findings(String... findings) {
+    return "{\"summary\": \"Reviewed.\", \"findings\": [" + String.join(",", findings) + "]}";
+  }
+
+  @Test
+  void expiredOauthToken_failsAndSaysToRunSetupTokenAgain() throws Exception {
+    try (StandInAnthropicApi anthropic = anthropic(Reply.text("never sent"))) {
+      anthropic.failWith(StandInAnthropicApi.Failure.EXPIRED_OAUTH_TOKEN);
+
+      ActionJob.Result result = job.run(inputs(), routeTo(anthropic));
+
+      assertThat(result.exitCode()).as(result.log()).isEqualTo(3);
+      assertThat(errorLines(result))
+          .singleElement()
+          .asString()
+          .contains("title=Anthropic credential rejected")
+          .contains("run `claude setup-token` again and update the secret");
+      assertThat(result.outputs()).containsEntry("conclusion", "credential_rejected");
+      assertThat(result.summary()).contains("Anthropic credential rejected");
+      assertThat(github.comments()).isEmpty();
+      assertNoSecretsLogged(result);
+      assertNothingLeft(result);
+    }
+  }
+
+  @Test
+  void missingCredential_onForkPullRequest_explainsThatGitHubWithholdsSecrets() throws Exception {
+    job.event(pullRequestEvent("mallory/widgets"));
+    Map<String, String> inputs = inputs();
+    inputs.put("claude_code_oauth_token", "");
+
+    ActionJob.Result result = job.run(inputs, Map.of());
+
+    assertThat(result.exitCode()).as(result.log()).isEqualTo(3);
+    assertThat(errorLines(result))
+        .singleElement()
+        .asString()
+        .contains("title=Anthropic credential missing")
+        .contains("fork mallory/widgets")
+        .contains("does not give repository secrets")
+        .contains("pull_request_target");
+    assertThat(result.outputs()).containsEntry("conclusion", "credential_missing");
+    assertThat(github.requests()).isEmpty();
+    assertNoSecretsLogged(result, List.of(githubToken));
+    assertThat(job.containerGone(result.containerName())).isTrue();
+  }
+
+  @Test
+  void claudeError_failsTheStepWithClaudesReason() throws Exception {
+    // One turn allowed, and the first answer asks for a tool: Claude Code stops with an error.
+    try (StandInAnthropicApi anthropic =
+        anthropic(Reply.toolUse("Read", "{\"file_path\": \"/workspace/src/Discount.java\"}"))) {
+      Map<String, String> inputs = inputs();
+      inputs.put("max_turns", "1");
+
+      ActionJob.Result result = job.run(inputs, routeTo(anthropic));
+
+      assertThat(result.exitCode()).as(result.log()).isEqualTo(1);
+      assertThat(errorLines(result))
+          .singleElement()
+          .asString()
+          .contains("title=Claude Code failed")
+          .contains("Claude Code reported an error");
+      assertThat(result.outputs()).containsEntry("conclusion", "claude_error");
+      assertThat(github.comments()).isEmpty();
+      assertNoSecretsLogged(result);
+      assertNothingLeft(result);
+    }
+  }
+
+  @Test
+  void gitHubRefusingTheComment_failsTheStep_andKeepsTheReviewInTheSummary() throws Exception {
+    github.refuseComments();
+    try (StandInAnthropicApi anthropic =
+        anthropic(Reply.text("Division by zero in Discount.apply."))) {
+      ActionJob.Result result = job.run(inputs(), routeTo(anthropic));
+
+      assertThat(result.exitCode()).as(result.log()).isEqualTo(1);
+      assertThat(errorLines(result))
+          .singleElement()
+          .asString()
+          .contains("title=Review not posted")
+          .contains("403")
+          .contains("Resource not accessible by integration")
+          .contains("permissions: pull-requests: write");
+      assertThat(result.outputs())
+          .containsEntry("conclusion", "comment_failed")
+          .containsEntry("result", "Division by zero in Discount.apply.");
+      assertThat(result.summary()).contains("Division by zero in Discount.apply.");
+      assertNoSecretsLogged(result);
+      assertNothingLeft(result);
+    }
+  }
+
+  private void assertDelivered(ActionJob.Result result, StandInAnthropicApi anthropic)
+      throws IOException {
+    assertThat(result.outputs())
+        .containsEntry("conclusion", "success")
+        .containsEntry("result", "Division by zero in Discount.apply.")
+        .containsEntry("result_file", ".zerocred/review.md")
+        .containsKeys(
+            "cost_usd", "num_turns", "duration_ms", "session_id", "comment_url", "run_id");
+    assertThat(Integer.parseInt(result.outputs().get("num_turns"))).isPositive();
+    assertThat(result.outputs().get("session_id")).isNotBlank();
+    assertThat(Files.readString(job.workspace.resolve(".zerocred/review.md")))
+        .contains("Division by zero in Discount.apply.");
+    assertThat(result.summary())
+        .contains("| ✅ success |")
+        .contains("Division by zero in Discount.apply.")
+        .contains(result.outputs().get("comment_url"));
+    // Progress is grouped in the log.
+    assertThat(result.stdout()).anyMatch(l -> l.startsWith("::group::"));
+    assertThat(result.stdout()).contains("::endgroup::");
+    assertThat(errorLines(result)).isEmpty();
+    // The stand-in saw only the real Anthropic token (the proxy injected it) and never GitHub's.
+    assertThat(anthropic.requests()).isNotEmpty();
+    for (RecordedRequest r : anthropic.requests()) {
+      assertThat(r.header("authorization")).isEqualTo("Bearer " + oauthToken);
+      assertThat(r.headers().toString() + r.bodyAsString()).doesNotContain(githubToken);
+    }
+    assertThat(github.requests())
+        .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + githubToken));
+    assertNoSecretsLogged(result);
+    assertNothingLeft(result);
+  }
+
+  /** Masked first, and then in no other line of the log. */
+  private void assertNoSecretsLogged(ActionJob.Result result) {
+    assertNoSecretsLogged(result, List.of(oauthToken, githubToken));
+  }
+
+  private void assertNoSecretsLogged(ActionJob.Result result, List<String> given) {
+    assertThat(result.stdout().subList(0, given.size()))
+        .as("the first lines mask the secrets given")
+        .containsExactlyInAnyOrderElementsOf(given.stream().map(s -> "::add-mask::" + s).toList());
+    for (String line : result.allLines()) {
+      if (line.startsWith("::add-mask::")) {
+        continue;
+      }
+      assertThat(line).doesNotContain(oauthToken).doesNotContain(githubToken);
+    }
+    assertThat(result.summary()).doesNotContain(oauthToken).doesNotContain(githubToken);
+    assertThat(result.outputs().values())
+        .allSatisfy(v -> assertThat(v).doesNotContain(oauthToken).doesNotContain(githubToken));
+  }
+
+  private void assertNothingLeft(ActionJob.Result result) {
+    assertThat(job.containerGone(result.containerName())).as("the action container").isTrue();
+    String runId = result.outputs().get("run_id");
+    assertThat(runId).as("run_id output").isNotBlank();
+    assertThat(job.docker.labelledWithRun(runId)).as("left by run " + runId).isEmpty();
+    // Only the runner's job network remains attached to nothing.
+    assertThat(
+            job.docker
+                .client()
+                .inspectNetworkCmd()
+                .withNetworkId(job.networkId)
+                .exec()
+                .getContainers())
+        .isNullOrEmpty();
+  }
+
+  private static List<String> errorLines(ActionJob.Result result) {
+    return result.stdout().stream().filter(l -> l.startsWith("::error")).toList();
+  }
+
+  private Map<String, String> inputs() {
+    Map<String, String> inputs = new HashMap<>();
+    inputs.put("claude_code_oauth_token", oauthToken);
+    inputs.put("github_token", githubToken);
+    inputs.put("image", TestDocker.image());
+    inputs.put("timeout_minutes", "3");
+    inputs.put("comment_mode", "sticky");
+    inputs.put("fail_on_error", "true");
+    // Left empty, as the runner passes inputs the workflow does not set.
+    for (String empty :
+        List.of(
+            "prompt",
+            "prompt_file",
+            "anthropic_api_key",
+            "model",
+            "max_turns",
+            "max_budget_usd",
+            "allowed_tools",
+            "allow_hosts")) {
+      inputs.put(empty, "");
+    }
+    return inputs;
+  }
+
+  private StandInAnthropicApi anthropic(Reply first) {
+    return StandInAnthropicApi.builder()
+        .bind(new InetSocketAddress(job.gateway, 0))
+        .expectToken(oauthToken)
+        .script(first)
+        .defaultReply(first)
+        .start();
+  }
+
+  /** Routes the proxy (inside the action container) to the stand-in and trusts its CA. */
+  private Map<String, String> routeTo(StandInAnthropicApi anthropic) throws IOException {
+    caFile = anthropic.writeCaPem(job.home.resolve("stand-in-ca.pem"));
+    return Map.of(
+        "ZEROCRED_ROUTES",
+        StandInAnthropicApi.API_HOST + "=" + job.gateway + ":" + anthropic.port(),
+        "ZEROCRED_UPSTREAM_CA",
+        "/github/home/stand-in-ca.pem");
+  }
+
+  private String pullRequestEvent(String headRepository) {
+    return """
+        {
+          "action": "synchronize",
+          "number": 7,
+          "pull_request": {
+            "number": 7,
+            "base": {"sha": "%s", "ref": "main", "repo": {"full_name": "acme/widgets", "fork": false}},
+            "head": {"sha": "%s", "ref": "fix", "repo": {"full_name": "%s", "fork": %s}}
+          },
+          "repository": {"full_name": "acme/widgets"}
+        }
+        """
+        .formatted(baseSha, headSha, headRepository, !headRepository.equals("acme/widgets"));
+  }
+
+  private static String random(int length) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    SecureRandom random = new SecureRandom();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+}

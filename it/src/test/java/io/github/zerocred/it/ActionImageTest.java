@@ -1,0 +1,73 @@
+package io.github.zerocred.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The production action image cannot be built here (its stages come from a registry); its offline
+ * twin is what the end-to-end tests run. These checks keep the two, and action.yml, in step.
+ */
+class ActionImageTest {
+  private final Path root = TestDocker.repositoryRoot();
+
+  @Test
+  void testImage_hasTheProductionEntrypointAndJarPath() throws IOException {
+    String production = Files.readString(root.resolve("Dockerfile"));
+    String twin = Files.readString(root.resolve("it/testbed/action-image.Dockerfile"));
+
+    assertThat(entrypoint(twin)).isEqualTo(entrypoint(production)).contains("\"action\"");
+    assertThat(production).contains("/opt/zerocred/zerocred.jar");
+    assertThat(twin).contains("COPY zerocred.jar /opt/zerocred/zerocred.jar");
+  }
+
+  @Test
+  void actionYml_runsTheDockerfile_andDeclaresEveryInputAndOutput() throws IOException {
+    String yml = Files.readString(root.resolve("action.yml"));
+
+    assertThat(yml).contains("using: docker").contains("image: Dockerfile");
+    for (String input :
+        List.of(
+            "prompt",
+            "prompt_file",
+            "claude_code_oauth_token",
+            "anthropic_api_key",
+            "github_token",
+            "model",
+            "max_turns",
+            "max_budget_usd",
+            "timeout_minutes",
+            "allowed_tools",
+            "allow_hosts",
+            "image",
+            "comment_mode",
+            "fail_on_error")) {
+      assertThat(yml).as("input " + input).containsPattern("(?m)^  " + input + ":$");
+    }
+    for (String output :
+        List.of(
+            "conclusion",
+            "result",
+            "result_file",
+            "cost_usd",
+            "num_turns",
+            "duration_ms",
+            "session_id",
+            "comment_url")) {
+      assertThat(yml).as("output " + output).containsPattern("(?m)^  " + output + ":$");
+    }
+    assertThat(yml).contains("default: ${{ github.token }}");
+  }
+
+  private static String entrypoint(String dockerfile) {
+    Matcher m = Pattern.compile("(?m)^ENTRYPOINT (.+)$").matcher(dockerfile);
+    assertThat(m.find()).as("an ENTRYPOINT line").isTrue();
+    return m.group(1).strip();
+  }
+}

@@ -1,0 +1,288 @@
+package io.github.zerocred.it;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One GitHub Actions job as the runner sets it up for a Docker container action: a job network of
+ * its own, the runner's directories ({@code /github/workspace}, {@code /github/home}, {@code
+ * /github/workflow}, {@code /github/file_commands}) and a {@code docker run} of the action image in
+ * exactly the runner's shape. Docker missing fails the test; it never skips.
+ */
+final class ActionJob implements AutoCloseable {
+  static final String IMAGE_VARIABLE = "ZEROCRED_ACTION_IMAGE";
+  private static String image;
+
+  final TestDocker docker;
+  final String networkName;
+  final String networkId;
+
+  /** The job network's gateway: the host as the action container reaches it. */
+  final String gateway;
+
+  /** {@code GITHUB_API_URL}; nothing listens at the default, so no test reaches the internet. */
+  String githubApiUrl = "http://127.0.0.1:9";
+
+  final Path workspace;
+  final Path home;
+  final Path workflow;
+  final Path fileCommands;
+
+  /** What one {@code docker run} of the action printed and wrote. */
+  record Result(
+      int exitCode,
+      String containerName,
+      List<String> stdout,
+      List<String> stderr,
+      Map<String, String> outputs,
+      String summary) {
+
+    List<String> allLines() {
+      List<String> all = new ArrayList<>(stdout);
+      all.addAll(stderr);
+      return all;
+    }
+
+    String log() {
+      return String.join("\n", allLines());
+    }
+  }
+
+  ActionJob(Path root) throws IOException {
+    docker = TestDocker.connect();
+    networkName = "zerocred-test-job-" + UUID.randomUUID();
+    // A plain bridge, as the runner's `github_network_…`: the action reaches the host through it.
+    networkId =
+        docker
+            .client()
+            .createNetworkCmd()
+            .withName(networkName)
+            .withDriver("bridge")
+            .withLabels(Map.of("zerocred.test", "action-job"))
+            .exec()
+            .getId();
+    gateway = docker.gatewayOf(networkId);
+    workspace = Files.createDirectories(root.resolve("workspace"));
+    home = Files.createDirectories(root.resolve("_github_home"));
+    workflow = Files.createDirectories(root.resolve("_github_workflow"));
+    fileCommands = Files.createDirectories(root.resolve("_runner_file_commands"));
+  }
+
+  /**
+   * The action image: {@code ZEROCRED_ACTION_IMAGE}, else what {@code it/testbed/action-image.sh}
+   * builds from the reactor's {@code zerocred.jar} (an unchanged jar reuses the image).
+   */
+  static synchronized String image() {
+    if (image != null) {
+      return image;
+    }
+    if (System.getProperty(IMAGE_VARIABLE, System.getenv(IMAGE_VARIABLE)) == null) {
+      Path jar = TestDocker.repositoryRoot().resolve("zerocred-action/target/zerocred.jar");
+      if (!Files.isRegularFile(jar)) {
+        fail(
+            jar
+                + " is missing: build through the reactor (./mvnw -B -pl it -am verify) so that"
+                + " zerocred-action is packaged first");
+      }
+    }
+    image =
+        TestDocker.imageFrom(
+            IMAGE_VARIABLE,
+            TestDocker.repositoryRoot().resolve("it/testbed/action-image.sh"),
+            TestDocker.repositoryRoot().resolve("zerocred-action/target/zerocred.jar").toString());
+    return image;
+  }
+
+  /** Writes the event payload where the runner puts it. */
+  void event(String json) throws IOException {
+    Files.writeString(workflow.resolve("event.json"), json);
+  }
+
+  /** Runs a commit in the workspace's git repository; returns its SHA. */
+  String commit(String file, String content, String message) throws IOException {
+    if (!Files.exists(workspace.resolve(".git"))) {
+      git("init", "-q", "-b", "main");
+    }
+    Path f = workspace.resolve(file);
+    Files.createDirectories(f.getParent());
+    Files.writeString(f, content);
+    git("add", "-A");
+    git(
+        "-c",
+        "user.name=Test",
+        "-c",
+        "user.email=test@example.invalid",
+        "commit",
+        "-q",
+        "-m",
+        message);
+    return git("rev-parse", "HEAD").strip();
+  }
+
+  private String git(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("git", "-C", workspace.toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        fail("git " + String.join(" ", args) + " failed: " + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return out;
+  }
+
+  /**
+   * {@code docker run} of the action as the runner does it: {@code --workdir /github/workspace
+   * --rm}, every variable passed by name ({@code -e NAME}, values from the environment, never on
+   * the command line), the engine's socket and the runner's directories mounted, on the job
+   * network.
+   */
+  Result run(Map<String, String> inputs, Map<String, String> extraEnv)
+      throws IOException, InterruptedException {
+    String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String containerName = "zerocred-test-action-" + id;
+    Path output = Files.createFile(fileCommands.resolve("set_output_" + id));
+    Path summary = Files.createFile(fileCommands.resolve("step_summary_" + id));
+
+    Map<String, String> env = new LinkedHashMap<>();
+    inputs.forEach((k, v) -> env.put("INPUT_" + k.toUpperCase(java.util.Locale.ROOT), v));
+    env.put("HOME", "/github/home");
+    env.put("GITHUB_JOB", "review");
+    env.put("GITHUB_REF", "refs/pull/7/merge");
+    env.put("GITHUB_REPOSITORY", "acme/widgets");
+    env.put("GITHUB_REPOSITORY_OWNER", "acme");
+    env.put("GITHUB_RUN_ID", "4242");
+    env.put("GITHUB_RUN_NUMBER", "1");
+    env.put("GITHUB_ACTOR", "octocat");
+    env.put("GITHUB_WORKFLOW", "review");
+    env.put("GITHUB_EVENT_NAME", "pull_request");
+    env.put("GITHUB_EVENT_PATH", "/github/workflow/event.json");
+    env.put("GITHUB_WORKSPACE", "/github/workspace");
+    env.put("GITHUB_SERVER_URL", "https://github.example");
+    env.put("GITHUB_API_URL", githubApiUrl);
+    env.put("GITHUB_OUTPUT", "/github/file_commands/" + output.getFileName());
+    env.put("GITHUB_STEP_SUMMARY", "/github/file_commands/" + summary.getFileName());
+    env.put("GITHUB_ACTIONS", "true");
+    env.put("CI", "true");
+    env.putAll(extraEnv);
+
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "docker",
+                "run",
+                "--name",
+                containerName,
+                "--label",
+                "zerocred.test=action",
+                "--workdir",
+                "/github/workspace",
+                "--rm"));
+    for (String name : env.keySet()) {
+      cmd.add("-e");
+      cmd.add(name);
+    }
+    cmd.addAll(
+        List.of(
+            "-v",
+            "/var/run/docker.sock:/var/run/docker.sock",
+            "-v",
+            home + ":/github/home",
+            "-v",
+            workflow + ":/github/workflow",
+            "-v",
+            fileCommands + ":/github/file_commands",
+            "-v",
+            workspace + ":/github/workspace",
+            "--network",
+            networkName,
+            image()));
+    Path stdout = Files.createTempFile(fileCommands.getParent(), "stdout", ".log");
+    Path stderr = Files.createTempFile(fileCommands.getParent(), "stderr", ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    if (!p.waitFor(6, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      new ProcessBuilder("docker", "rm", "-f", containerName).start().waitFor(60, TimeUnit.SECONDS);
+      fail(
+          "the action did not finish within 6 minutes:\n"
+              + Files.readString(stdout)
+              + Files.readString(stderr));
+    }
+    return new Result(
+        p.exitValue(),
+        containerName,
+        Files.readAllLines(stdout),
+        Files.readAllLines(stderr),
+        parseOutputs(Files.readString(output)),
+        Files.readString(summary));
+  }
+
+  /** Parses {@code GITHUB_OUTPUT}: {@code name<<DELIMITER}, value lines, the delimiter. */
+  static Map<String, String> parseOutputs(String text) {
+    Map<String, String> outputs = new LinkedHashMap<>();
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      int at = lines[i].indexOf("<<");
+      if (at <= 0) {
+        continue;
+      }
+      String name = lines[i].substring(0, at);
+      String delimiter = lines[i].substring(at + 2);
+      StringBuilder value = new StringBuilder();
+      int j = i + 1;
+      for (; j < lines.length && !lines[j].equals(delimiter); j++) {
+        if (j > i + 1) {
+          value.append('\n');
+        }
+        value.append(lines[j]);
+      }
+      if (j == lines.length) {
+        fail("output " + name + " has no closing delimiter " + delimiter + " in:\n" + text);
+      }
+      outputs.put(name, value.toString());
+      i = j;
+    }
+    return outputs;
+  }
+
+  /** Whether the action container is gone (the runner's {@code --rm}). */
+  boolean containerGone(String name) {
+    return docker
+        .client()
+        .listContainersCmd()
+        .withShowAll(true)
+        .withNameFilter(List.of(name))
+        .exec()
+        .isEmpty();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      docker.removeNetworkQuietly(networkId);
+    } finally {
+      docker.close();
+    }
+  }
+}

@@ -1,0 +1,277 @@
+package io.github.zerocred.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Network;
+import io.github.zerocred.run.ClaudeRun;
+import io.github.zerocred.run.RunEvent;
+import io.github.zerocred.run.RunResult;
+import io.github.zerocred.testkit.RecordedRequest;
+import io.github.zerocred.testkit.Reply;
+import io.github.zerocred.testkit.StandInAnthropicApi;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Looks inside a run's container while Claude Code works in it (a scripted {@code sleep} keeps it
+ * busy): what the container holds, how it is locked down, and where it can connect.
+ */
+class RunningContainerTest {
+  @TempDir Path workspace;
+
+  private TestDocker docker;
+  private final RunFixture fixture = new RunFixture();
+
+  @BeforeEach
+  void connect() {
+    docker = TestDocker.connect();
+  }
+
+  @AfterEach
+  void nothingLeft() throws IOException {
+    try {
+      assertThat(docker.labelledByThisJvm())
+          .as("containers and networks left by this JVM")
+          .isEmpty();
+    } finally {
+      docker.close();
+    }
+  }
+
+  @Test
+  void duringARun_theContainerHoldsOnlyThePlaceholder_andReachesOnlyTheProxy() throws Exception {
+    Files.writeString(workspace.resolve("README.md"), "A small project.\n");
+    String otherNetworkId = null;
+    try (StandInAnthropicApi standIn =
+            StandInAnthropicApi.builder()
+                .expectToken(fixture.realToken)
+                .script(
+                    Reply.toolUse(
+                        "Bash",
+                        "{\"command\": \"timeout 25 tail -f /dev/null; echo rested\", \"description\": \"Wait\"}"),
+                    Reply.text("Finished waiting."))
+                .start();
+        ServerSocket onDocker0 = new ServerSocket()) {
+      CompletableFuture<RunResult> run =
+          CompletableFuture.supplyAsync(
+              () -> ClaudeRun.execute(fixture.config(standIn, workspace).build()));
+      RunEvent.Started started = awaitStarted(run);
+      awaitSleepInContainer(started.containerId(), run);
+      String id = started.containerId();
+
+      // --- What the engine was told: placeholder only, locked down, limited.
+      InspectContainerResponse inspected = docker.client().inspectContainerCmd(id).exec();
+      List<String> env = Arrays.asList(inspected.getConfig().getEnv());
+      String placeholder = valueOf(env, "CLAUDE_CODE_OAUTH_TOKEN");
+      assertThat(placeholder)
+          .startsWith("sk-ant-oat01-")
+          .hasSameSizeAs(fixture.realToken)
+          .isNotEqualTo(fixture.realToken);
+      assertThat(valueOf(env, "HTTPS_PROXY"))
+          .isEqualTo(valueOf(env, "https_proxy"))
+          .startsWith("http://zerocred:")
+          .endsWith(
+              "@"
+                  + started.proxyAddress().getAddress().getHostAddress()
+                  + ":"
+                  + started.proxyAddress().getPort());
+      assertThat(env)
+          .contains(
+              "NODE_EXTRA_CA_CERTS=/etc/zerocred/ca.pem",
+              "DISABLE_AUTOUPDATER=1",
+              "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1",
+              "NO_PROXY=");
+      assertThat(inspected.toString()).doesNotContain(fixture.realToken);
+      assertThat(String.join(" ", inspected.getConfig().getCmd())).doesNotContain("follow the");
+      assertThat(inspected.getConfig().getUser()).isEqualTo("1000:1000");
+      assertThat(inspected.getHostConfig().getCapDrop()).containsExactly(Capability.ALL);
+      assertThat(inspected.getHostConfig().getSecurityOpts()).contains("no-new-privileges");
+      assertThat(inspected.getHostConfig().getMemory()).isEqualTo(1024L * 1024 * 1024);
+      assertThat(inspected.getHostConfig().getNanoCPUs()).isEqualTo(1_000_000_000L);
+      assertThat(inspected.getHostConfig().getPidsLimit()).isEqualTo(256L);
+      assertThat(inspected.getConfig().getLabels())
+          .containsEntry("zerocred.managed", "true")
+          .containsKeys("zerocred.run", "zerocred.owner.pid", "zerocred.owner.start");
+      Network runNetwork =
+          docker.client().inspectNetworkCmd().withNetworkId(started.network()).exec();
+      assertThat(runNetwork.getInternal()).isTrue();
+      assertThat(inspected.getNetworkSettings().getNetworks()).containsOnlyKeys(started.network());
+
+      // --- Inside: every process's arguments and environment; the files Claude can see.
+      TestDocker.ExecResult processes =
+          docker.exec(
+              id,
+              "sh",
+              "-c",
+              "for p in /proc/[0-9]*; do tr '\\000' '\\n' < $p/cmdline; tr '\\000' '\\n' <"
+                  + " $p/environ; done 2>/dev/null");
+      assertThat(processes.stdout())
+          .contains("CLAUDE_CODE_OAUTH_TOKEN=" + placeholder)
+          .contains("--dangerously-skip-permissions")
+          .contains("tail -f /dev/null")
+          .doesNotContain(fixture.realToken);
+      for (String dir : List.of("/home/claude", "/workspace", "/etc", "/tmp")) {
+        assertThat(readTree(id, dir)).as("files under " + dir).doesNotContain(fixture.realToken);
+      }
+      assertThat(readTree(id, "/home/claude")).contains("hasCompletedOnboarding");
+      assertThat(readTree(id, "/workspace")).contains("A small project.");
+      TestDocker.ExecResult status = docker.exec(id, "sh", "-c", "id -u; cat /proc/self/status");
+      assertThat(status.stdout())
+          .startsWith("1000\n")
+          .containsPattern("CapEff:\\s+0000000000000000")
+          .containsPattern("NoNewPrivs:\\s+1");
+      TestDocker.ExecResult writable =
+          docker.exec(id, "sh", "-c", "echo '{}' >> /home/claude/.claude.json && echo ok");
+      assertThat(writable.stdout()).contains("ok");
+
+      // --- Egress: the proxy answers; nothing else of this machine does.
+      String runId = inspected.getConfig().getLabels().get("zerocred.run");
+      assertThat(TestDocker.hostInputRules())
+          .as("the run's host firewall rules")
+          .contains("zerocred-run=" + runId);
+      String proxyIp = started.proxyAddress().getAddress().getHostAddress();
+      assertThat(canConnect(id, proxyIp, started.proxyAddress().getPort()))
+          .as("the proxy")
+          .isTrue();
+      String docker0 = docker.gatewayOf("bridge");
+      onDocker0.bind(new InetSocketAddress(InetAddress.getByName(docker0), 0));
+      assertThat(canConnect(id, docker0, onDocker0.getLocalPort()))
+          .as("a listener on the default bridge's address " + docker0)
+          .isFalse();
+      assertThat(canConnect(id, proxyIp, standIn.port()))
+          .as("the stand-in's port on the gateway")
+          .isFalse();
+      assertThat(canConnect(id, "127.0.0.1", standIn.port()))
+          .as("the stand-in's port on loopback")
+          .isFalse();
+      otherNetworkId =
+          docker
+              .client()
+              .createNetworkCmd()
+              .withName("zerocred-it-other-" + UUID.randomUUID())
+              .withLabels(Map.of("zerocred.it", "true"))
+              .exec()
+              .getId();
+      String otherGateway = docker.gatewayOf(otherNetworkId);
+      try (ServerSocket onOther = new ServerSocket()) {
+        onOther.bind(new InetSocketAddress(InetAddress.getByName(otherGateway), 0));
+        assertThat(canConnect(id, otherGateway, onOther.getLocalPort()))
+            .as("a listener on another network's gateway " + otherGateway)
+            .isFalse();
+      }
+
+      RunResult result = run.get(2, TimeUnit.MINUTES);
+      assertThat(result.outcome()).as(result.toString()).isEqualTo(RunResult.Outcome.SUCCESS);
+      assertThat(result.resultText()).isEqualTo("Finished waiting.");
+      assertThat(fixture.events(RunEvent.ToolUsed.class))
+          .extracting(RunEvent.ToolUsed::tool)
+          .contains("Bash");
+      assertThat(fixture.events(RunEvent.Elapsed.class)).isNotEmpty();
+      for (RecordedRequest r : standIn.requests()) {
+        assertThat(r.header("authorization")).isEqualTo("Bearer " + fixture.realToken);
+        assertThat(r.bodyAsString()).doesNotContain(placeholder);
+      }
+      assertThat(docker.labelledWithRun(result.runId())).isEmpty();
+      assertThat(TestDocker.hostInputRules()).doesNotContain("zerocred-run=" + runId);
+    } finally {
+      if (otherNetworkId != null) {
+        docker.removeNetworkQuietly(otherNetworkId);
+      }
+    }
+  }
+
+  private RunEvent.Started awaitStarted(CompletableFuture<RunResult> run)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      List<RunEvent.Started> started = fixture.events(RunEvent.Started.class);
+      if (!started.isEmpty()) {
+        return started.get(0);
+      }
+      if (run.isDone()) {
+        throw new AssertionError("the run ended before it started: " + run.join());
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the run did not start within 60 s; events: " + fixture.events);
+  }
+
+  /** Waits until Claude's Bash tool runs {@code sleep}: the run is then mid-conversation. */
+  private void awaitSleepInContainer(String id, CompletableFuture<RunResult> run)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (run.isDone()) {
+        throw new AssertionError("the run ended early: " + run.join());
+      }
+      TestDocker.ExecResult ps;
+      try {
+        ps =
+            docker.exec(
+                id,
+                "sh",
+                "-c",
+                "for p in /proc/[0-9]*; do tr '\\000' ' ' < $p/cmdline; echo; done 2>/dev/null");
+      } catch (RuntimeException e) {
+        throw new AssertionError(
+            "the container stopped before Claude ran the scripted sleep: "
+                + run.completeOnTimeout(null, 30, TimeUnit.SECONDS).join(),
+            e);
+      }
+      if (ps.stdout().contains("tail -f /dev/null")) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("Claude never ran the scripted sleep; events: " + fixture.events);
+  }
+
+  /** Tries a TCP connection from inside the container, with bash's /dev/tcp. */
+  private boolean canConnect(String containerId, String ip, int port) {
+    TestDocker.ExecResult r =
+        docker.exec(
+            containerId,
+            "timeout",
+            "5",
+            "bash",
+            "-c",
+            "exec 3<>/dev/tcp/" + ip + "/" + port + " && echo connected");
+    return r.exitCode() == 0 && r.stdout().contains("connected");
+  }
+
+  /** Every byte under {@code dir} in the container, read out through the copy API. */
+  private String readTree(String containerId, String dir) throws IOException {
+    try (InputStream tar = docker.client().copyArchiveFromContainerCmd(containerId, dir).exec()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      tar.transferTo(out);
+      return out.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  private static String valueOf(List<String> env, String name) {
+    return env.stream()
+        .filter(e -> e.startsWith(name + "="))
+        .map(e -> e.substring(name.length() + 1))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " is not set in " + env));
+  }
+}

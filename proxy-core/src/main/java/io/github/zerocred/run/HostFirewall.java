@@ -1,0 +1,183 @@
+package io.github.zerocred.run;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Closes the hole an {@code --internal} network leaves: the container has no route out of the
+ * machine, but its default route points at the gateway, which is this host, so every address of the
+ * host answers it (the default bridge's, other networks' gateways, the LAN address): any service
+ * listening there is reachable. Two {@code INPUT} rules on the run's bridge interface let through
+ * only TCP to the proxy's address and port.
+ *
+ * <p>It needs {@code iptables} and root in the host's network namespace. Where it cannot apply the
+ * rules, the run goes on and reports a warning: the proxy remains the only way off the machine.
+ * Rules carry a comment naming the run, so a later sweep removes those of killed runs.
+ */
+final class HostFirewall {
+  private static final String COMMENT_PREFIX = "zerocred-run=";
+  private static final Pattern RULE_COMMENT =
+      Pattern.compile("--comment \"?" + Pattern.quote(COMMENT_PREFIX) + "([0-9a-f-]+)\"?");
+  private static final long TIMEOUT_SECONDS = 20;
+
+  private final String iptables;
+
+  private HostFirewall(String iptables) {
+    this.iptables = iptables;
+  }
+
+  /** The firewall, when iptables is installed and we are root; else empty. */
+  static Optional<HostFirewall> find() {
+    if (!isRoot()) {
+      return Optional.empty();
+    }
+    for (String candidate : List.of("/usr/sbin/iptables", "/sbin/iptables", "/usr/bin/iptables")) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return Optional.of(new HostFirewall(candidate));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isRoot() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Uid:")) {
+          return line.split("\\s+")[2].equals("0"); // the effective uid
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux.
+    }
+    return false;
+  }
+
+  /** The interface name the run's bridge gets; at most 15 characters, as Linux allows. */
+  static String bridgeName(String runId) {
+    return "zc" + runId.replace("-", "").substring(0, 12);
+  }
+
+  /**
+   * Lets {@code bridge} reach only {@code proxy}:{@code port} on this host.
+   *
+   * @throws IOException when iptables refused; whatever was added is removed again
+   */
+  void lock(String runId, String bridge, InetAddress proxy, int port) throws IOException {
+    // Inserted at the top, DROP first, so that ACCEPT ends up above it.
+    run(dropRule("-I", runId, bridge));
+    try {
+      run(acceptRule("-I", runId, bridge, proxy, port));
+    } catch (IOException e) {
+      unlockQuietly(runId, bridge, proxy, port);
+      throw e;
+    }
+  }
+
+  /** Removes the run's rules; returns problems, if any, as text. */
+  Optional<String> unlockQuietly(String runId, String bridge, InetAddress proxy, int port) {
+    List<String> problems = new ArrayList<>();
+    for (List<String> rule :
+        List.of(acceptRule("-D", runId, bridge, proxy, port), dropRule("-D", runId, bridge))) {
+      try {
+        run(rule);
+      } catch (IOException e) {
+        if (!e.getMessage().contains("does a matching rule exist")
+            && !e.getMessage().contains("No chain/target/match")
+            && !e.getMessage().contains("Bad rule")) {
+          problems.add(e.getMessage());
+        }
+      }
+    }
+    return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+  }
+
+  /** Deletes the rules of every run not in {@code liveRuns}; returns how many were deleted. */
+  int sweep(Set<String> liveRuns) throws IOException {
+    int removed = 0;
+    for (String line : run(List.of(iptables, "-w", "-S", "INPUT")).split("\n")) {
+      Matcher m = RULE_COMMENT.matcher(line);
+      if (line.startsWith("-A INPUT ") && m.find() && !liveRuns.contains(m.group(1))) {
+        List<String> delete = new ArrayList<>();
+        delete.add(iptables);
+        delete.add("-w");
+        delete.add("-D");
+        for (String word : line.substring(3).split(" ")) {
+          delete.add(word.replace("\"", ""));
+        }
+        run(delete);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private List<String> dropRule(String op, String runId, String bridge) {
+    return List.of(
+        iptables,
+        "-w",
+        op,
+        "INPUT",
+        "-i",
+        bridge,
+        "-m",
+        "comment",
+        "--comment",
+        COMMENT_PREFIX + runId,
+        "-j",
+        "DROP");
+  }
+
+  private List<String> acceptRule(
+      String op, String runId, String bridge, InetAddress proxy, int port) {
+    return List.of(
+        iptables,
+        "-w",
+        op,
+        "INPUT",
+        "-i",
+        bridge,
+        "-p",
+        "tcp",
+        "-d",
+        proxy.getHostAddress(),
+        "--dport",
+        Integer.toString(port),
+        "-m",
+        "comment",
+        "--comment",
+        COMMENT_PREFIX + runId,
+        "-j",
+        "ACCEPT");
+  }
+
+  private static String run(List<String> command) throws IOException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      p.getOutputStream().close();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException(String.join(" ", command) + " did not finish");
+      }
+      String text = new String(out, StandardCharsets.UTF_8).strip();
+      if (p.exitValue() != 0) {
+        throw new IOException(String.join(" ", command) + " failed: " + text);
+      }
+      return text;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      throw new IOException("interrupted while running iptables", e);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.github.zerocred.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.zerocred.run.RunEvent;
+import io.github.zerocred.run.RunResult;
+import io.github.zerocred.run.TokenUsage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ProgressLinesTest {
+  private final List<String> lines = new ArrayList<>();
+  private final ProgressLines progress = new ProgressLines(lines::add);
+
+  @Test
+  void aRun_givesStartTurnToolTokensAndElapsedLines() {
+    progress.onEvent(new RunEvent.Swept("r", 0, 0));
+    progress.onEvent(
+        new RunEvent.Started(
+            "r", "img:1", "c", "10.0.0.1:1", new java.net.InetSocketAddress("10.0.0.1", 1)));
+    progress.onEvent(new RunEvent.SessionStarted("r", "s-1", "sonnet"));
+    progress.onEvent(new RunEvent.Turn("r", 1));
+    progress.onEvent(new RunEvent.ToolUsed("r", 1, "Read"));
+    progress.onEvent(new RunEvent.TokensSoFar("r", new TokenUsage(100, 20, 5, 3)));
+    progress.onEvent(new RunEvent.Elapsed("r", Duration.ofSeconds(15), 1));
+    progress.onEvent(new RunEvent.Warning("r", "network removal failed"));
+
+    assertThat(lines)
+        .containsExactly(
+            "run r: Claude Code started in img:1",
+            "session s-1, model sonnet",
+            "turn 1: tool Read",
+            "turn 1: 128 token(s) so far (100 in, 20 out, 8 cached)",
+            "15s elapsed, 1 turn(s), 128 token(s) so far",
+            "warning: network removal failed");
+  }
+
+  @Test
+  void sweptLeftovers_areReported() {
+    progress.onEvent(new RunEvent.Swept("r", 2, 1));
+
+    assertThat(lines)
+        .containsExactly("removed leftovers of an earlier run: 2 container(s), 1 network(s)");
+  }
+
+  @Test
+  void summary_saysOutcomeTurnsCostDurationTokens_andWhyOnFailure() {
+    assertThat(ProgressLines.summary(result(RunResult.Outcome.SUCCESS, "done")))
+        .isEqualTo("success: 3 turn(s), $0.1234, 2.5s, 150 token(s)");
+    assertThat(ProgressLines.summary(result(RunResult.Outcome.TIMED_OUT, "killed after 1m")))
+        .isEqualTo("timed out: 3 turn(s), $0.1234, 2.5s, 150 token(s) — killed after 1m");
+  }
+
+  static RunResult result(RunResult.Outcome outcome, String message) {
+    return new RunResult(
+        "run-1",
+        outcome,
+        message,
+        outcome == RunResult.Outcome.SUCCESS ? "All good." : "",
+        false,
+        3,
+        0.1234,
+        new TokenUsage(100, 50, 0, 0),
+        2500,
+        Optional.of("session"),
+        Optional.empty(),
+        "",
+        "",
+        Optional.of(0),
+        Duration.ofSeconds(3));
+  }
+}

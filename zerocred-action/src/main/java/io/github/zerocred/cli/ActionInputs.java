@@ -1,0 +1,185 @@
+package io.github.zerocred.cli;
+
+import io.github.zerocred.findings.Severity;
+import io.github.zerocred.proxy.InvalidConfigurationException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The action's inputs, read from {@code INPUT_*} as the runner passes them (input names in upper
+ * case; an input left out arrives empty). Every problem names the input to fix.
+ *
+ * @param prompt the {@code prompt} input, if given
+ * @param promptFile the {@code prompt_file} input (relative to the workspace), if given
+ * @param oauthToken {@code claude_code_oauth_token}, else the environment's {@code
+ *     CLAUDE_CODE_OAUTH_TOKEN}
+ * @param apiKey {@code anthropic_api_key}, else the environment's {@code ANTHROPIC_API_KEY}
+ * @param githubToken {@code github_token}, else the environment's {@code GITHUB_TOKEN}
+ * @param model the {@code model} input, if given
+ * @param maxTurns the {@code max_turns} input, if given
+ * @param maxBudgetUsd the {@code max_budget_usd} input, if given
+ * @param timeout {@code timeout_minutes}, 30 by default
+ * @param allowedTools {@code allowed_tools}, comma- or newline-separated
+ * @param allowHosts {@code allow_hosts}, comma- or newline-separated
+ * @param image the {@code image} input, if given
+ * @param commentMode {@code comment_mode}
+ * @param failOnError {@code fail_on_error}, true by default
+ * @param failOnSeverity {@code fail_on_severity}: fail when a finding is at least this severe
+ * @param routes {@code ZEROCRED_ROUTES} ({@code HOST=IP:PORT}, comma- or space-separated): an
+ *     internal gateway, or a test stand-in
+ * @param upstreamCas {@code ZEROCRED_UPSTREAM_CA}: PEM files of further upstream trust anchors
+ */
+record ActionInputs(
+    Optional<String> prompt,
+    Optional<String> promptFile,
+    Optional<String> oauthToken,
+    Optional<String> apiKey,
+    Optional<String> githubToken,
+    Optional<String> model,
+    Optional<Integer> maxTurns,
+    Optional<BigDecimal> maxBudgetUsd,
+    Duration timeout,
+    List<String> allowedTools,
+    List<String> allowHosts,
+    Optional<String> image,
+    CommentMode commentMode,
+    boolean failOnError,
+    Optional<Severity> failOnSeverity,
+    List<String> routes,
+    List<Path> upstreamCas) {
+
+  /** What happens to the review on the pull request. */
+  enum CommentMode {
+    /** Update the comment an earlier run of this job posted, else post one. */
+    STICKY,
+    /** Post a new comment every run. */
+    NEW,
+    /** Post nothing (outputs and step summary only). */
+    OFF
+  }
+
+  static final int DEFAULT_TIMEOUT_MINUTES = 30;
+
+  /** The secrets among the inputs and the environment, to be masked before anything else. */
+  static List<String> secrets(Map<String, String> env) {
+    List<String> secrets = new ArrayList<>();
+    for (String name :
+        List.of(
+            "INPUT_CLAUDE_CODE_OAUTH_TOKEN",
+            "INPUT_ANTHROPIC_API_KEY",
+            "INPUT_GITHUB_TOKEN",
+            "CLAUDE_CODE_OAUTH_TOKEN",
+            "ANTHROPIC_API_KEY",
+            "GITHUB_TOKEN")) {
+      String v = env.get(name);
+      if (v != null && !v.isBlank()) {
+        secrets.add(v.strip());
+      }
+    }
+    return secrets;
+  }
+
+  /** Whether {@code fail_on_error} asks to fail; read on its own so even bad inputs honour it. */
+  static boolean failOnError(Map<String, String> env) {
+    return input(env, "fail_on_error").map(v -> !v.equalsIgnoreCase("false")).orElse(true);
+  }
+
+  static ActionInputs from(Map<String, String> env) {
+    return new ActionInputs(
+        input(env, "prompt"),
+        input(env, "prompt_file"),
+        input(env, "claude_code_oauth_token").or(() -> variable(env, "CLAUDE_CODE_OAUTH_TOKEN")),
+        input(env, "anthropic_api_key").or(() -> variable(env, "ANTHROPIC_API_KEY")),
+        input(env, "github_token").or(() -> variable(env, "GITHUB_TOKEN")),
+        input(env, "model"),
+        input(env, "max_turns").map(v -> positiveInt(v, "max_turns")),
+        input(env, "max_budget_usd").map(ActionInputs::budget),
+        input(env, "timeout_minutes")
+            .map(v -> Duration.ofMinutes(positiveInt(v, "timeout_minutes")))
+            .orElse(Duration.ofMinutes(DEFAULT_TIMEOUT_MINUTES)),
+        list(input(env, "allowed_tools"), "[,\\n]"),
+        list(input(env, "allow_hosts"), "[,\\s]"),
+        input(env, "image"),
+        input(env, "comment_mode").map(ActionInputs::commentMode).orElse(CommentMode.STICKY),
+        input(env, "fail_on_error").map(ActionInputs::bool).orElse(true),
+        Severity.threshold(input(env, "fail_on_severity").orElse(null), "input fail_on_severity"),
+        list(variable(env, "ZEROCRED_ROUTES"), "[,\\s]"),
+        list(variable(env, "ZEROCRED_UPSTREAM_CA"), "[,\\n]").stream().map(Path::of).toList());
+  }
+
+  /** An input as the runner passes it: {@code INPUT_} and the name in upper case. */
+  static Optional<String> input(Map<String, String> env, String name) {
+    return variable(env, "INPUT_" + name.toUpperCase(Locale.ROOT));
+  }
+
+  private static Optional<String> variable(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+  }
+
+  private static List<String> list(Optional<String> value, String separators) {
+    List<String> items = new ArrayList<>();
+    value.ifPresent(
+        v -> {
+          for (String item : v.split(separators)) {
+            if (!item.isBlank()) {
+              items.add(item.strip());
+            }
+          }
+        });
+    return items;
+  }
+
+  private static int positiveInt(String value, String input) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw new InvalidConfigurationException(
+        "input " + input + " must be a whole number of at least 1, got '" + value + "'");
+  }
+
+  private static BigDecimal budget(String value) {
+    try {
+      BigDecimal b = new BigDecimal(value);
+      if (b.signum() > 0) {
+        return b;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw new InvalidConfigurationException(
+        "input max_budget_usd must be a positive amount in US dollars such as 2.50, got '"
+            + value
+            + "'");
+  }
+
+  private static CommentMode commentMode(String value) {
+    try {
+      return CommentMode.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigurationException(
+          "input comment_mode must be sticky, new or off, got '" + value + "'", e);
+    }
+  }
+
+  private static boolean bool(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new InvalidConfigurationException(
+              "input fail_on_error must be true or false, got '" + value + "'");
+    };
+  }
+}

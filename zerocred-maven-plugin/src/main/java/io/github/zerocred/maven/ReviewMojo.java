@@ -1,0 +1,379 @@
+package io.github.zerocred.maven;
+
+import io.github.zerocred.findings.Finding;
+import io.github.zerocred.findings.FindingsParser;
+import io.github.zerocred.findings.FindingsSchema;
+import io.github.zerocred.findings.ReviewFindings;
+import io.github.zerocred.findings.Severity;
+import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.proxy.ProxyEvent;
+import io.github.zerocred.review.ProgressLines;
+import io.github.zerocred.review.Quantities;
+import io.github.zerocred.review.ReviewFiles;
+import io.github.zerocred.review.ReviewPrompt;
+import io.github.zerocred.run.ClaudeRun;
+import io.github.zerocred.run.RunConfig;
+import io.github.zerocred.run.RunResult;
+import java.io.File;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.inject.Inject;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.AbstractMojoExecutionException;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+
+/**
+ * Reviews the checkout with Claude Code in print mode, inside a locked-down Docker container whose
+ * only way out is this run's credential-injecting proxy: the container gets a copy of the workspace
+ * and a placeholder, the real credential stays in this JVM. Runs once per build, for the project
+ * Maven was started in, however many modules the build has.
+ */
+@Mojo(
+    name = "review",
+    aggregator = true,
+    threadSafe = true,
+    defaultPhase = LifecyclePhase.VERIFY,
+    requiresDependencyResolution = ResolutionScope.NONE)
+public class ReviewMojo extends AbstractMojo {
+
+  /** The checkout to review. It is copied into the container; the original is never changed. */
+  @Parameter(property = "zerocred.workspace", defaultValue = "${project.basedir}")
+  File workspace;
+
+  /** What to ask Claude. Default: the built-in review prompt (see {@code baseRef}). */
+  @Parameter(property = "zerocred.prompt")
+  String prompt;
+
+  /** A file holding the prompt, instead of {@code prompt}. */
+  @Parameter(property = "zerocred.promptFile")
+  File promptFile;
+
+  /**
+   * Review only the changes from this git ref to HEAD, e.g. {@code origin/main}; the built-in
+   * prompt names them. Needs the ref in the checkout.
+   */
+  @Parameter(property = "zerocred.baseRef")
+  String baseRef;
+
+  /** The Claude model, e.g. {@code sonnet}. Default: Claude Code's own. */
+  @Parameter(property = "zerocred.model")
+  String model;
+
+  /** Stop after this many agent turns. Default: no limit. */
+  @Parameter(property = "zerocred.maxTurns")
+  Integer maxTurns;
+
+  /** Stop once the run has cost this many US dollars (Claude Code's --max-budget-usd). */
+  @Parameter(property = "zerocred.maxBudgetUsd")
+  String maxBudgetUsd;
+
+  /** Kill the run after this long: {@code 90s}, {@code 10m}, {@code 1h} or ISO-8601. */
+  @Parameter(property = "zerocred.timeout", defaultValue = "30m")
+  String timeout;
+
+  /** The runner image Claude Code runs in; it must already be on the Docker engine. */
+  @Parameter(property = "zerocred.image", defaultValue = RunConfig.DEFAULT_IMAGE)
+  String image;
+
+  /** Tools Claude may use without asking, e.g. {@code Read}, {@code Bash(git diff *)}. */
+  @Parameter(property = "zerocred.allowedTools")
+  List<String> allowedTools;
+
+  /** Further hosts the container may reach on port 443, tunnelled without inspection. */
+  @Parameter(property = "zerocred.allowHosts")
+  List<String> allowHosts;
+
+  /**
+   * {@code HOST=IP:PORT}: send HOST's traffic to that address while still verifying TLS against
+   * HOST (an internal gateway, a test stand-in).
+   */
+  @Parameter(property = "zerocred.routes")
+  List<String> routes;
+
+  /** A PEM file of CA certificates to trust for upstream connections, besides the system's. */
+  @Parameter(property = "zerocred.upstreamCa")
+  File upstreamCa;
+
+  /** The container's memory limit, e.g. {@code 2g} or {@code 512m}. */
+  @Parameter(property = "zerocred.memory", defaultValue = "4g")
+  String memory;
+
+  /** How many CPUs the container may use. */
+  @Parameter(property = "zerocred.cpus", defaultValue = "2")
+  double cpus;
+
+  /**
+   * The {@code settings.xml} server whose {@code <password>} holds the Anthropic token (encrypted
+   * passwords work). Without that server, {@code CLAUDE_CODE_OAUTH_TOKEN} or {@code
+   * ANTHROPIC_API_KEY} from the environment is used.
+   */
+  @Parameter(property = "zerocred.serverId", defaultValue = "anthropic")
+  String serverId;
+
+  /** Where review.md, review.json and audit.jsonl are written, whatever the outcome. */
+  @Parameter(
+      property = "zerocred.outputDirectory",
+      defaultValue = "${project.build.directory}/zerocred")
+  File outputDirectory;
+
+  /**
+   * Fail the build when the review did not succeed (Claude failed, timed out, or Docker failed).
+   * With {@code false} that is a warning. Configuration mistakes always fail.
+   */
+  @Parameter(property = "zerocred.failOnError", defaultValue = "true")
+  boolean failOnError;
+
+  /**
+   * Fail the build when a finding is at least this severe: {@code critical}, {@code high}, {@code
+   * medium}, {@code low}, {@code info}, or {@code none} (the default) never to fail on findings.
+   * Findings come with the built-in prompt only (a custom prompt gets a plain-text review).
+   */
+  @Parameter(property = "zerocred.failOnSeverity", defaultValue = "none")
+  String failOnSeverity;
+
+  @Parameter(defaultValue = "${plugin.version}", readonly = true)
+  String pluginVersion;
+
+  /** Skip the review. */
+  @Parameter(property = "zerocred.skip", defaultValue = "false")
+  boolean skip;
+
+  @Parameter(defaultValue = "${session}", readonly = true, required = true)
+  MavenSession session;
+
+  @Parameter(defaultValue = "${project}", readonly = true, required = true)
+  MavenProject project;
+
+  private final SettingsDecrypter decrypter;
+
+  /** The environment credentials are read from; tests replace it. */
+  Map<String, String> environment = System.getenv();
+
+  @Inject
+  public ReviewMojo(SettingsDecrypter decrypter) {
+    this.decrypter = decrypter;
+  }
+
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip) {
+      getLog().info("Skipping the zerocred review: skip is true (zerocred.skip).");
+      return;
+    }
+    if (!project.isExecutionRoot()) {
+      // Bound to a phase in a parent POM, the goal is inherited by every module: review once.
+      getLog()
+          .info(
+              "Skipping the zerocred review in "
+                  + project.getArtifactId()
+                  + ": it runs once per build, in the project the build started from.");
+      return;
+    }
+    ReviewFiles files;
+    try {
+      files = ReviewFiles.prepare(outputDirectory.toPath());
+    } catch (IOException e) {
+      throw new MojoExecutionException(
+          "Cannot prepare the outputDirectory " + outputDirectory + ": " + e.getMessage(), e);
+    }
+    RunResult result;
+    ReviewFindings findings;
+    Optional<Severity> threshold;
+    try {
+      threshold = Severity.threshold(failOnSeverity, "failOnSeverity (zerocred.failOnSeverity)");
+      RunConfig config = configure(files);
+      getLog()
+          .info(
+              "zerocred: reviewing "
+                  + config.workspace()
+                  + " in "
+                  + config.image()
+                  + " (timeout "
+                  + timeout.strip()
+                  + ")");
+      result = ClaudeRun.execute(config);
+      findings = FindingsParser.forRun(result, config.jsonSchema().isPresent());
+      findings.warnings().forEach(w -> getLog().warn("zerocred findings: " + w));
+      files.write(result, findings, pluginVersion == null ? "unknown" : pluginVersion);
+    } catch (IOException | RuntimeException e) {
+      writeNotRun(files, e.getMessage());
+      throw raise(translate(e));
+    }
+    report(result, findings, files);
+    if (!result.isSuccess()) {
+      AbstractMojoExecutionException failure = translate(result);
+      if (failOnError) {
+        throw raise(failure);
+      }
+      getLog().warn(failure.getMessage() + " (failOnError is false: the build goes on)");
+    }
+    List<Finding> over = findings.atOrAbove(threshold);
+    if (!over.isEmpty()) {
+      throw findingsFailure(over, threshold.get());
+    }
+  }
+
+  /** The policy verdict: every finding at or above the threshold, one per line. */
+  static MojoFailureException findingsFailure(List<Finding> over, Severity threshold) {
+    StringBuilder message =
+        new StringBuilder()
+            .append(over.size())
+            .append(" zerocred finding(s) at or above failOnSeverity ")
+            .append(threshold.id())
+            .append(':');
+    for (Finding f : over) {
+      message
+          .append("\n  ")
+          .append(f.location())
+          .append(" [")
+          .append(f.severity().id())
+          .append("] ")
+          .append(f.title());
+    }
+    return new MojoFailureException(message.toString());
+  }
+
+  private RunConfig configure(ReviewFiles files) {
+    CredentialLookup.Found found =
+        new CredentialLookup(session.getSettings(), decrypter, environment).find(serverId);
+    getLog().info("zerocred: " + found.credential().kind() + " from " + found.source());
+    // The built-in prompt asks for findings through the schema; the user's own gets plain text.
+    boolean structured = (prompt == null || prompt.isBlank()) && promptFile == null;
+    RunConfig.Builder b =
+        RunConfig.builder()
+            .workspace(workspace == null ? null : workspace.toPath())
+            .prompt(
+                ReviewPrompt.resolve(
+                        prompt,
+                        promptFile == null ? null : promptFile.toPath(),
+                        baseRef,
+                        "prompt (zerocred.prompt)",
+                        "promptFile (zerocred.promptFile)")
+                    + (structured ? FindingsSchema.PROMPT : ""))
+            .jsonSchema(structured ? FindingsSchema.json() : null)
+            .timeout(Quantities.duration(timeout, "timeout (zerocred.timeout)"))
+            .image(image)
+            .memoryBytes(Quantities.bytes(memory, "memory (zerocred.memory)"))
+            .cpus(cpus)
+            .model(model)
+            .maxTurns(maxTurns)
+            .maxBudgetUsd(usd(maxBudgetUsd))
+            .credential(found.credential())
+            .auditLog(files.auditLog())
+            .listener(new ProgressLines(line -> getLog().info("zerocred: " + line)))
+            .proxyListener(
+                event -> {
+                  if (event instanceof ProxyEvent.Warning w) {
+                    getLog().warn("zerocred proxy: " + w.message());
+                  }
+                });
+    b.allowedTools(nonNull(allowedTools));
+    nonNull(allowHosts).forEach(b::extraAllowedHost);
+    nonNull(routes).forEach(b::route);
+    if (upstreamCa != null) {
+      b.upstreamCa(upstreamCa.toPath());
+    }
+    return b.build();
+  }
+
+  private void report(RunResult result, ReviewFindings findings, ReviewFiles files) {
+    String review = result.isSuccess() ? findings.markdown().strip() : result.resultText();
+    if (!review.isEmpty()) {
+      getLog().info("");
+      getLog().info("---- review ----");
+      review.lines().forEach(getLog()::info);
+      getLog().info("----------------");
+    }
+    getLog()
+        .info(
+            "zerocred: written "
+                + files.reviewMarkdown()
+                + ", "
+                + files.resultJson()
+                + ", "
+                + files.auditLog());
+    getLog().info("zerocred: " + ProgressLines.summary(result));
+  }
+
+  private void writeNotRun(ReviewFiles files, String reason) {
+    try {
+      files.writeNotRun(reason == null ? "the review could not start" : reason);
+    } catch (IOException e) {
+      getLog().warn("zerocred: could not write " + files.reviewMarkdown() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The one place failures become Maven's: the user's configuration is a {@link
+   * MojoFailureException} whose message names the parameter; Docker, network and I/O trouble is a
+   * {@link MojoExecutionException} with its cause.
+   */
+  static AbstractMojoExecutionException translate(Throwable e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    if (e instanceof InvalidConfigurationException) {
+      return new MojoFailureException(message, e);
+    }
+    return new MojoExecutionException(message, e);
+  }
+
+  /**
+   * A run that did not succeed: Claude's own failure or the user's time limit fail the build like a
+   * verdict; Docker trouble is an execution error.
+   */
+  static AbstractMojoExecutionException translate(RunResult result) {
+    String message =
+        "The zerocred review "
+            + switch (result.outcome()) {
+              case SUCCESS -> "succeeded";
+              case CLAUDE_ERROR -> "failed in Claude Code";
+              case TIMED_OUT -> "timed out";
+              case INFRASTRUCTURE_FAILURE -> "could not run";
+            }
+            + ": "
+            + result.message();
+    return result.outcome() == RunResult.Outcome.INFRASTRUCTURE_FAILURE
+        ? new MojoExecutionException(message)
+        : new MojoFailureException(message);
+  }
+
+  /** Throws {@code e} as the checked type it is; returns only to let callers write throw. */
+  private static MojoExecutionException raise(AbstractMojoExecutionException e)
+      throws MojoFailureException {
+    if (e instanceof MojoFailureException f) {
+      throw f;
+    }
+    return (MojoExecutionException) e;
+  }
+
+  // Maven's configurator cannot make a BigDecimal, so the amount arrives as text.
+  private static BigDecimal usd(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return new BigDecimal(text.strip());
+    } catch (NumberFormatException e) {
+      throw new InvalidConfigurationException(
+          "maxBudgetUsd (zerocred.maxBudgetUsd) must be an amount in US dollars like 2.50, got '"
+              + text
+              + "'",
+          e);
+    }
+  }
+
+  private static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : new ArrayList<>(list);
+  }
+}
