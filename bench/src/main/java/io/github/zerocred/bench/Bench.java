@@ -403,6 +403,7 @@ public final class Bench {
     table.add(row(4, "SSE: all " + events + " events (ms)", w -> median(totals.get(w)), null));
   }
 
+  /** One event stream: time to the first event, to the last, and each event's latency. */
   private record SseResult(long firstEventNanos, long totalNanos, SseSink sink) {}
 
   private SseResult sse(Way way, int events, int size, long gapMicros) throws IOException {
@@ -884,6 +885,7 @@ public final class Bench {
     return ways;
   }
 
+  /** One numbered workload; may throw, {@link #guarded} reports it. */
   private interface Workload {
     void run() throws Exception;
   }
