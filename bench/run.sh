@@ -68,7 +68,7 @@ if [ "$COMMIT" != unknown ] &&
   COMMIT="$COMMIT (with uncommitted changes)"
 fi
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/zerocred-bench.XXXXXX")
+WORK=$(mktemp -d -t zerocred-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
 args=(--zerocred-jar "$ZEROCRED_JAR" --work "$WORK" --commit "$COMMIT")
