@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Benchmarks zerocred side by side with a direct connection and with mitmproxy, on loopback only.
+#
+#   bash bench/run.sh            # full run (about 5 minutes of workloads), rewrites bench/RESULTS.md
+#   bash bench/run.sh --quick    # shorter runs, smaller transfers, for trying changes out
+#
+# Installs what it needs on a Debian machine (mitmproxy from Debian's packages, the pinned Claude
+# Code CLI from npm), builds the project with the Maven wrapper, then runs the load generator
+# (bench/target/zerocred-bench.jar), which starts the stand-in upstream, `zerocred proxy` and
+# mitmproxy itself, prints the Markdown table and writes it to bench/RESULTS.md (the hand-written
+# analysis below the table is kept). Environment: BENCH_RESULTS (default bench/RESULTS.md; empty
+# for none), BENCH_SKIP_BUILD=1 to reuse the built jars.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+RESULTS=${BENCH_RESULTS-$BENCH_DIR/RESULTS.md}
+
+say() { printf '[bench] %s\n' "$*" >&2; }
+die() {
+  printf '[bench] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    return 1
+  fi
+}
+
+command -v java >/dev/null 2>&1 || die "a JDK 17+ is needed (java not found)"
+
+if ! command -v mitmdump >/dev/null 2>&1; then
+  say "installing mitmproxy from Debian's packages"
+  if ! { as_root apt-get update -qq &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mitmproxy >/dev/null; }; then
+    say "could not install mitmproxy: its column will be empty"
+  fi
+fi
+MITMDUMP=$(command -v mitmdump || true)
+
+CLAUDE_BIN=${ZEROCRED_CLAUDE_BIN:-}
+if [ -z "$CLAUDE_BIN" ]; then
+  say "locating the pinned Claude Code CLI (installs it with npm once)"
+  CLAUDE_BIN=$(bash "$ROOT/it/testbed/claude-cli.sh") || {
+    say "no Claude Code CLI: workload 8 will be skipped"
+    CLAUDE_BIN=
+  }
+fi
+
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  say "building (tests skipped; the benchmarks never run inside Maven)"
+  (cd "$ROOT" && ./mvnw -B -q -pl bench,zerocred-action -am package -DskipTests) ||
+    die "the build failed"
+fi
+BENCH_JAR=$ROOT/bench/target/zerocred-bench.jar
+ZEROCRED_JAR=$ROOT/zerocred-action/target/zerocred.jar
+[ -f "$BENCH_JAR" ] && [ -f "$ZEROCRED_JAR" ] || die "missing $BENCH_JAR or $ZEROCRED_JAR"
+
+COMMIT=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# The results file itself does not make the measured code "uncommitted".
+if [ "$COMMIT" != unknown ] &&
+  [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!bench/RESULTS.md' 2>/dev/null)" ]; then
+  COMMIT="$COMMIT (with uncommitted changes)"
+fi
+
+WORK=$(mktemp -d -t zerocred-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+args=(--zerocred-jar "$ZEROCRED_JAR" --work "$WORK" --commit "$COMMIT")
+[ -n "$MITMDUMP" ] && args+=(--mitmdump "$MITMDUMP" --mitm-addon "$BENCH_DIR/mitm_inject.py")
+[ -n "$CLAUDE_BIN" ] && args+=(--claude "$CLAUDE_BIN")
+[ -n "$RESULTS" ] && args+=(--results "$RESULTS")
+args+=("$@")
+
+# The load generator and the upstream share this JVM (so SSE events can be timed end to end); a
+# fixed heap keeps its garbage collector from resizing in the middle of a workload.
+say "running the workloads"
+java -Xms512m -Xmx512m -XX:+UseParallelGC -jar "$BENCH_JAR" "${args[@]}"
