@@ -66,6 +66,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     UpstreamHandler upstreamHandler;
     SecretRedactor redactor;
     boolean requestComplete;
+    boolean upstreamUnflushed;
     boolean responseStarted;
     boolean responseComplete;
     boolean interim;
@@ -103,8 +104,20 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     maybeRead();
   }
 
-  /** Processes queued client messages as far as the current exchange allows. */
+  /**
+   * Processes queued client messages as far as the current exchange allows, then flushes what was
+   * written upstream in one go: a small request leaves as one TLS record, not one per part.
+   */
   private void drain() {
+    drainQueued();
+    Exchange ex = exchange;
+    if (ex != null && ex.upstream != null && ex.upstreamUnflushed) {
+      ex.upstreamUnflushed = false;
+      ex.upstream.flush();
+    }
+  }
+
+  private void drainQueued() {
     while (!inbound.isEmpty() && !closing) {
       Object msg = inbound.peek();
       if (exchange == null) {
@@ -201,8 +214,9 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     ex.redactor = new SecretRedactor(rt.redactions);
     ex.upstreamHandler = new UpstreamHandler(this);
     upstream.pipeline().addLast("exchange", ex.upstreamHandler);
+    ex.upstreamUnflushed = true;
     upstream
-        .writeAndFlush(upstreamRequest)
+        .write(upstreamRequest)
         .addListener(
             f -> {
               if (!f.isSuccess()) {
@@ -221,8 +235,9 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     if (last) {
       ex.requestComplete = true;
     }
+    ex.upstreamUnflushed = true;
     ex.upstream
-        .writeAndFlush(content)
+        .write(content)
         .addListener(
             f -> {
               if (!f.isSuccess()) {
@@ -231,6 +246,14 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
                 maybeRead();
               }
             });
+  }
+
+  /** The upstream read is done: send the client everything it brought, in one flush. */
+  void upstreamReadComplete(UpstreamHandler from) {
+    Exchange ex = exchange;
+    if (ex != null && ex.upstreamHandler == from) {
+      ctx.channel().flush();
+    }
   }
 
   /** Called by the upstream side when it becomes writable again. */
@@ -271,8 +294,9 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
       HttpHeaders trailers = last ? ((LastHttpContent) content).trailingHeaders().copy() : null;
       content.release();
       if (!last) {
+        // Flushed when the upstream read completes: one TLS record for what one read brought.
         client
-            .writeAndFlush(new DefaultHttpContent(body))
+            .write(new DefaultHttpContent(body))
             .addListener(f -> afterClientWrite(ex, f.isSuccess()));
         return;
       }
@@ -342,7 +366,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     HttpResponse head =
         new DefaultHttpResponse(
             ex.http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, response.status(), headers);
-    ctx.channel().writeAndFlush(head).addListener(f -> afterClientWrite(ex, f.isSuccess()));
+    ctx.channel().write(head).addListener(f -> afterClientWrite(ex, f.isSuccess()));
   }
 
   private void afterClientWrite(Exchange ex, boolean ok) {

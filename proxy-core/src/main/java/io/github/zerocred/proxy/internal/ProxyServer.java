@@ -6,6 +6,7 @@ import io.github.zerocred.proxy.ZerocredException;
 import io.github.zerocred.proxy.audit.AuditLog;
 import io.github.zerocred.proxy.tls.CertificateAuthority;
 import io.github.zerocred.proxy.tls.InterceptionTls;
+import io.github.zerocred.proxy.tls.TlsWarmUp;
 import io.github.zerocred.proxy.tls.UpstreamTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -86,6 +87,8 @@ public final class ProxyServer implements AutoCloseable {
           "cannot listen on " + config.listen() + ": " + UpstreamConnector.describe(e), e);
     }
     audit.event(new ProxyEvent.Started(config.runId(), address()));
+    // Off the network threads, while the client (a container, usually) is still starting.
+    resolver.execute(() -> TlsWarmUp.run(runtime.interception, config.interceptedHosts()));
   }
 
   /** Starts a proxy run; on failure nothing is left running. */
