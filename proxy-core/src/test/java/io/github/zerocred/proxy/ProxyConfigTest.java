@@ -54,9 +54,9 @@ class ProxyConfigTest {
 
   @Test
   void interceptedHosts_areExactlyTheCredentialHosts() {
-    ProxyConfig c = base().allowHost("registry.npmjs.org").build();
+    ProxyConfig c = base().allowHost("downloads.example.com").build();
     assertThat(c.interceptedHosts()).containsExactly("api.anthropic.com");
-    assertThat(c.allowHosts()).containsExactly("registry.npmjs.org");
+    assertThat(c.allowHosts()).containsExactly("downloads.example.com");
   }
 
   @Test

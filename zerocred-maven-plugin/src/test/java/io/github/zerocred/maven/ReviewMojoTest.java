@@ -86,7 +86,7 @@ class ReviewMojoTest {
     assertThat(mojo.timeout).isEqualTo("90s");
     assertThat(mojo.image).isEqualTo("example/runner:1");
     assertThat(mojo.allowedTools).containsExactly("Read", "Bash(git diff *)");
-    assertThat(mojo.allowHosts).containsExactly("registry.npmjs.org");
+    assertThat(mojo.allowHosts).containsExactly("downloads.example.com");
     assertThat(mojo.routes).containsExactly("api.anthropic.com=127.0.0.1:8443");
     assertThat(mojo.memory).isEqualTo("1g");
     assertThat(mojo.cpus).isEqualTo(1.5);
