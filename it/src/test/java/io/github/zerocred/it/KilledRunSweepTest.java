@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,26 +29,19 @@ import org.junit.jupiter.api.io.TempDir;
 class KilledRunSweepTest {
   @TempDir Path workspace;
 
-  private TestDocker docker;
+  @RegisterExtension final NothingLeftBehind engine = new NothingLeftBehind();
   private Process child;
 
   @BeforeEach
-  void connect() throws IOException {
-    docker = TestDocker.connect();
+  void workspace() throws IOException {
     Files.writeString(workspace.resolve("README.md"), "A small project.\n");
   }
 
   @AfterEach
-  void cleanUp() throws IOException {
-    try {
-      if (child != null) {
-        child.destroyForcibly();
-      }
-      assertThat(docker.labelledByThisJvm())
-          .as("containers and networks left by this JVM")
-          .isEmpty();
-    } finally {
-      docker.close();
+  void stopChild() {
+    // Before the engine check, which runs after this.
+    if (child != null) {
+      child.destroyForcibly();
     }
   }
 
@@ -55,11 +49,11 @@ class KilledRunSweepTest {
   void sigtermedJvm_tearsItsRunDownInTheShutdownHook() throws Exception {
     child = startChild();
     String childRunId = awaitRunning(child);
-    assertThat(docker.labelledWithRun(childRunId)).hasSize(2);
+    assertThat(engine.docker().labelledWithRun(childRunId)).hasSize(2);
 
     child.destroy(); // SIGTERM, as Ctrl-C or a CI cancel sends
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(docker.labelledWithRun(childRunId)).as("left after SIGTERM").isEmpty();
+    assertThat(engine.docker().labelledWithRun(childRunId)).as("left after SIGTERM").isEmpty();
     assertThat(TestDocker.hostInputRules()).doesNotContain("zerocred-run=" + childRunId);
   }
 
@@ -68,7 +62,7 @@ class KilledRunSweepTest {
     child = startChild();
     String childRunId = awaitRunning(child);
 
-    assertThat(docker.labelledWithRun(childRunId))
+    assertThat(engine.docker().labelledWithRun(childRunId))
         .as("the child's run is in progress")
         .anyMatch(s -> s.startsWith("container "))
         .anyMatch(s -> s.startsWith("network "));
@@ -76,7 +70,7 @@ class KilledRunSweepTest {
     child.destroyForcibly(); // SIGKILL: no finally, no shutdown hook
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).isEqualTo(137);
-    List<String> debris = docker.labelledWithRun(childRunId);
+    List<String> debris = engine.docker().labelledWithRun(childRunId);
     assertThat(debris).as("what the killed JVM left").hasSize(2);
     assertThat(TestDocker.hostInputRules()).contains("zerocred-run=" + childRunId);
 
@@ -96,7 +90,9 @@ class KilledRunSweepTest {
                 assertThat(swept.containers()).isGreaterThanOrEqualTo(1);
                 assertThat(swept.networks()).isGreaterThanOrEqualTo(1);
               });
-      assertThat(docker.labelledWithRun(childRunId)).as("after the next run's sweep").isEmpty();
+      assertThat(engine.docker().labelledWithRun(childRunId))
+          .as("after the next run's sweep")
+          .isEmpty();
       assertThat(TestDocker.hostInputRules()).doesNotContain("zerocred-run=" + childRunId);
     }
   }

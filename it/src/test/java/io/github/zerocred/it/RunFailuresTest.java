@@ -14,33 +14,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each way a run can go wrong gives one clear message or outcome, and leaves nothing behind. */
 class RunFailuresTest {
   @TempDir Path workspace;
 
-  private TestDocker docker;
+  @RegisterExtension final NothingLeftBehind engine = new NothingLeftBehind();
   private final RunFixture fixture = new RunFixture();
 
   @BeforeEach
-  void connect() throws IOException {
-    docker = TestDocker.connect();
+  void workspace() throws IOException {
     Files.writeString(workspace.resolve("README.md"), "A small project.\n");
-  }
-
-  @AfterEach
-  void nothingLeft() throws IOException {
-    try {
-      assertThat(docker.labelledByThisJvm())
-          .as("containers and networks left by this JVM")
-          .isEmpty();
-    } finally {
-      docker.close();
-    }
   }
 
   @Test
@@ -70,7 +58,7 @@ class RunFailuresTest {
       assertThat(result.exitCode()).isEmpty();
       assertThat(seconds).as("seconds until the run returned").isLessThan(45);
       assertThat(fixture.events(RunEvent.ToolUsed.class)).hasSize(1);
-      assertThat(docker.labelledWithRun(result.runId())).isEmpty();
+      assertThat(engine.docker().labelledWithRun(result.runId())).isEmpty();
     }
   }
 
@@ -86,7 +74,7 @@ class RunFailuresTest {
       assertThat(result.outcome()).as(result.toString()).isEqualTo(RunResult.Outcome.CLAUDE_ERROR);
       assertThat(result.isError()).isTrue();
       assertThat(result.message()).startsWith("Claude Code reported an error: ").contains("401");
-      assertThat(docker.labelledWithRun(result.runId())).isEmpty();
+      assertThat(engine.docker().labelledWithRun(result.runId())).isEmpty();
     }
   }
 
@@ -102,7 +90,7 @@ class RunFailuresTest {
           .startsWith("The image zerocred-no-such-image:0.0.0 is not on the Docker engine at ")
           .contains("docker build -t zerocred-no-such-image:0.0.0 runner-image/");
       assertThat(standIn.requests()).isEmpty();
-      assertThat(docker.labelledWithRun(result.runId())).isEmpty();
+      assertThat(engine.docker().labelledWithRun(result.runId())).isEmpty();
     }
   }
 

@@ -26,9 +26,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,24 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RunningContainerTest {
   @TempDir Path workspace;
 
-  private TestDocker docker;
+  @RegisterExtension final NothingLeftBehind engine = new NothingLeftBehind();
   private final RunFixture fixture = new RunFixture();
-
-  @BeforeEach
-  void connect() {
-    docker = TestDocker.connect();
-  }
-
-  @AfterEach
-  void nothingLeft() throws IOException {
-    try {
-      assertThat(docker.labelledByThisJvm())
-          .as("containers and networks left by this JVM")
-          .isEmpty();
-    } finally {
-      docker.close();
-    }
-  }
 
   @Test
   void duringARun_theContainerHoldsOnlyThePlaceholder_andReachesOnlyTheProxy() throws Exception {
@@ -79,7 +62,7 @@ class RunningContainerTest {
       String id = started.containerId();
 
       // --- What the engine was told: placeholder only, locked down, limited.
-      InspectContainerResponse inspected = docker.client().inspectContainerCmd(id).exec();
+      InspectContainerResponse inspected = engine.docker().client().inspectContainerCmd(id).exec();
       List<String> env = Arrays.asList(inspected.getConfig().getEnv());
       String placeholder = valueOf(env, "CLAUDE_CODE_OAUTH_TOKEN");
       assertThat(placeholder)
@@ -112,18 +95,20 @@ class RunningContainerTest {
           .containsEntry("zerocred.managed", "true")
           .containsKeys("zerocred.run", "zerocred.owner.pid", "zerocred.owner.start");
       Network runNetwork =
-          docker.client().inspectNetworkCmd().withNetworkId(started.network()).exec();
+          engine.docker().client().inspectNetworkCmd().withNetworkId(started.network()).exec();
       assertThat(runNetwork.getInternal()).isTrue();
       assertThat(inspected.getNetworkSettings().getNetworks()).containsOnlyKeys(started.network());
 
       // --- Inside: every process's arguments and environment; the files Claude can see.
       TestDocker.ExecResult processes =
-          docker.exec(
-              id,
-              "sh",
-              "-c",
-              "for p in /proc/[0-9]*; do tr '\\000' '\\n' < $p/cmdline; tr '\\000' '\\n' <"
-                  + " $p/environ; done 2>/dev/null");
+          engine
+              .docker()
+              .exec(
+                  id,
+                  "sh",
+                  "-c",
+                  "for p in /proc/[0-9]*; do tr '\\000' '\\n' < $p/cmdline; tr '\\000' '\\n' <"
+                      + " $p/environ; done 2>/dev/null");
       assertThat(processes.stdout())
           .contains("CLAUDE_CODE_OAUTH_TOKEN=" + placeholder)
           .contains("--dangerously-skip-permissions")
@@ -134,13 +119,14 @@ class RunningContainerTest {
       }
       assertThat(readTree(id, "/home/claude")).contains("hasCompletedOnboarding");
       assertThat(readTree(id, "/workspace")).contains("A small project.");
-      TestDocker.ExecResult status = docker.exec(id, "sh", "-c", "id -u; cat /proc/self/status");
+      TestDocker.ExecResult status =
+          engine.docker().exec(id, "sh", "-c", "id -u; cat /proc/self/status");
       assertThat(status.stdout())
           .startsWith("1000\n")
           .containsPattern("CapEff:\\s+0000000000000000")
           .containsPattern("NoNewPrivs:\\s+1");
       TestDocker.ExecResult writable =
-          docker.exec(id, "sh", "-c", "echo '{}' >> /home/claude/.claude.json && echo ok");
+          engine.docker().exec(id, "sh", "-c", "echo '{}' >> /home/claude/.claude.json && echo ok");
       assertThat(writable.stdout()).contains("ok");
 
       // --- Egress: the proxy answers; nothing else of this machine does.
@@ -152,7 +138,7 @@ class RunningContainerTest {
       assertThat(canConnect(id, proxyIp, started.proxyAddress().getPort()))
           .as("the proxy")
           .isTrue();
-      String docker0 = docker.gatewayOf("bridge");
+      String docker0 = engine.docker().gatewayOf("bridge");
       onDocker0.bind(new InetSocketAddress(InetAddress.getByName(docker0), 0));
       assertThat(canConnect(id, docker0, onDocker0.getLocalPort()))
           .as("a listener on the default bridge's address " + docker0)
@@ -164,14 +150,15 @@ class RunningContainerTest {
           .as("the stand-in's port on loopback")
           .isFalse();
       otherNetworkId =
-          docker
+          engine
+              .docker()
               .client()
               .createNetworkCmd()
               .withName("zerocred-it-other-" + UUID.randomUUID())
               .withLabels(Map.of("zerocred.it", "true"))
               .exec()
               .getId();
-      String otherGateway = docker.gatewayOf(otherNetworkId);
+      String otherGateway = engine.docker().gatewayOf(otherNetworkId);
       try (ServerSocket onOther = new ServerSocket()) {
         onOther.bind(new InetSocketAddress(InetAddress.getByName(otherGateway), 0));
         assertThat(canConnect(id, otherGateway, onOther.getLocalPort()))
@@ -190,11 +177,11 @@ class RunningContainerTest {
         assertThat(r.header("authorization")).isEqualTo("Bearer " + fixture.realToken);
         assertThat(r.bodyAsString()).doesNotContain(placeholder);
       }
-      assertThat(docker.labelledWithRun(result.runId())).isEmpty();
+      assertThat(engine.docker().labelledWithRun(result.runId())).isEmpty();
       assertThat(TestDocker.hostInputRules()).doesNotContain("zerocred-run=" + runId);
     } finally {
       if (otherNetworkId != null) {
-        docker.removeNetworkQuietly(otherNetworkId);
+        engine.docker().removeNetworkQuietly(otherNetworkId);
       }
     }
   }
@@ -226,11 +213,13 @@ class RunningContainerTest {
       TestDocker.ExecResult ps;
       try {
         ps =
-            docker.exec(
-                id,
-                "sh",
-                "-c",
-                "for p in /proc/[0-9]*; do tr '\\000' ' ' < $p/cmdline; echo; done 2>/dev/null");
+            engine
+                .docker()
+                .exec(
+                    id,
+                    "sh",
+                    "-c",
+                    "for p in /proc/[0-9]*; do tr '\\000' ' ' < $p/cmdline; echo; done 2>/dev/null");
       } catch (RuntimeException e) {
         throw new AssertionError(
             "the container stopped before Claude ran the scripted sleep: "
@@ -248,19 +237,22 @@ class RunningContainerTest {
   /** Tries a TCP connection from inside the container, with bash's /dev/tcp. */
   private boolean canConnect(String containerId, String ip, int port) {
     TestDocker.ExecResult r =
-        docker.exec(
-            containerId,
-            "timeout",
-            "5",
-            "bash",
-            "-c",
-            "exec 3<>/dev/tcp/" + ip + "/" + port + " && echo connected");
+        engine
+            .docker()
+            .exec(
+                containerId,
+                "timeout",
+                "5",
+                "bash",
+                "-c",
+                "exec 3<>/dev/tcp/" + ip + "/" + port + " && echo connected");
     return r.exitCode() == 0 && r.stdout().contains("connected");
   }
 
   /** Every byte under {@code dir} in the container, read out through the copy API. */
   private String readTree(String containerId, String dir) throws IOException {
-    try (InputStream tar = docker.client().copyArchiveFromContainerCmd(containerId, dir).exec()) {
+    try (InputStream tar =
+        engine.docker().client().copyArchiveFromContainerCmd(containerId, dir).exec()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       tar.transferTo(out);
       return out.toString(StandardCharsets.ISO_8859_1);

@@ -13,33 +13,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real Claude Code CLI, in the runner image, on the real engine, against the stand-in API. */
 class SandboxedRunTest {
   @TempDir Path workspace;
 
-  private TestDocker docker;
+  @RegisterExtension final NothingLeftBehind engine = new NothingLeftBehind();
   private final RunFixture fixture = new RunFixture();
-
-  @BeforeEach
-  void connect() {
-    docker = TestDocker.connect();
-  }
-
-  @AfterEach
-  void nothingLeft() throws IOException {
-    try {
-      assertThat(docker.labelledByThisJvm())
-          .as("containers and networks left by this JVM")
-          .isEmpty();
-    } finally {
-      docker.close();
-    }
-  }
 
   @Test
   void twoTurnConversation_readsTheWorkspace_andTheApiSeesOnlyTheRealToken() throws IOException {
@@ -91,7 +74,7 @@ class SandboxedRunTest {
           .contains("Read");
       assertThat(fixture.events(RunEvent.Turn.class)).hasSizeGreaterThanOrEqualTo(2);
       assertThat(fixture.events(RunEvent.Finished.class)).hasSize(1);
-      assertThat(docker.labelledWithRun(result.runId())).isEmpty();
+      assertThat(engine.docker().labelledWithRun(result.runId())).isEmpty();
     }
   }
 
@@ -122,7 +105,7 @@ class SandboxedRunTest {
           .contains("Mounted, not copied.")
           .contains("Read-only file system");
       assertThat(workspace.resolve("new")).doesNotExist();
-      assertThat(docker.labelledWithRun(result.runId())).isEmpty();
+      assertThat(engine.docker().labelledWithRun(result.runId())).isEmpty();
     }
   }
 }
