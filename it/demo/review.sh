@@ -59,9 +59,10 @@ BANNER
   DEMO_TOKEN="sk-ant-oat01-demo-$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   ./mvnw -B -q dependency:build-classpath -pl it/testkit -Dmdep.outputFile="$TMP/cp.txt" >&2
   STAND_IN_CP="$ROOT/it/testkit/target/classes:$(cat "$TMP/cp.txt")"
-  REVIEW=$'## Review (stand-in demo)\n\n- **high** `src/Discount.java:11` — the loop runs to `i <= THRESHOLDS.length` and reads past the end of the array: an `ArrayIndexOutOfBoundsException` for every order.\n- **medium** `src/Discount.java:22` — `averagePrice` divides by `quantity` without checking it is positive.'
+  # What the stand-in answers through the built-in prompt's findings schema (a canned review).
+  FINDINGS='{"summary":"Two real bugs in the discount code (stand-in demo review).","findings":[{"file":"src/Discount.java","startLine":11,"endLine":11,"severity":"high","category":"bug","title":"Loop reads past the end of THRESHOLDS","explanation":"The loop runs while `i <= THRESHOLDS.length`, so its last pass reads `THRESHOLDS[THRESHOLDS.length]`: every order throws `ArrayIndexOutOfBoundsException`. Use `i < THRESHOLDS.length`.","suggestion":"    for (int i = 0; i < THRESHOLDS.length; i++) {"},{"file":"src/Discount.java","startLine":22,"endLine":22,"severity":"medium","category":"error-handling","title":"averagePrice divides by quantity unchecked","explanation":"A quantity of 0 throws `ArithmeticException`; reject non-positive quantities with a clear message."}]}'
   STAND_IN_EXPECT_TOKEN=$DEMO_TOKEN java -cp "$STAND_IN_CP" io.github.zerocred.testkit.StandInAnthropicApi \
-    --ca-file "$TMP/stand-in-ca.pem" --reply "$REVIEW" >"$TMP/stand-in.json" 2>"$TMP/stand-in.log" &
+    --ca-file "$TMP/stand-in-ca.pem" --structured-output "$FINDINGS" >"$TMP/stand-in.json" 2>"$TMP/stand-in.log" &
   STAND_IN_PID=$!
   for _ in $(seq 1 100); do
     [ -s "$TMP/stand-in.json" ] && break

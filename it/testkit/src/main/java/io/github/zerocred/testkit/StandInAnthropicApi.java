@@ -320,9 +320,11 @@ public final class StandInAnthropicApi implements AutoCloseable {
   /**
    * Runs the stand-in until killed. Arguments: {@code --bind HOST:PORT} (default {@code
    * 127.0.0.1:0}), {@code --ca-file FILE} (required), {@code --name NAME} (extra certificate names,
-   * repeatable), {@code --reply TEXT} (scripted text replies, repeatable). The expected token, if
-   * any, comes from the environment variable {@code STAND_IN_EXPECT_TOKEN} so it never shows in a
-   * process list. Prints one JSON line: {@code {"host":..,"port":..,"caFile":..}}.
+   * repeatable), {@code --reply TEXT} (scripted text replies, repeatable), {@code
+   * --structured-output JSON} (a scripted structured-output answer, repeatable, in order with the
+   * text replies). The expected token, if any, comes from the environment variable {@code
+   * STAND_IN_EXPECT_TOKEN} so it never shows in a process list. Prints one JSON line: {@code
+   * {"host":..,"port":..,"caFile":..}}.
    */
   public static void main(String[] args) throws InterruptedException {
     Builder builder = builder();
@@ -353,6 +355,10 @@ public final class StandInAnthropicApi implements AutoCloseable {
           break;
         case "--reply":
           builder.addScript(Reply.text(value));
+          break;
+        case "--structured-output":
+          // Answered as the model answers under --json-schema: a StructuredOutput tool call.
+          builder.addScript(Reply.structuredOutput(value));
           break;
         default:
           usage(System.err, "unknown option " + arg);
