@@ -109,15 +109,21 @@ zerocred_ensure_docker_engine() {
   # An engine already starting (or hung)? Wait for it rather than starting a second one.
   if [ -r "$pidfile" ]; then
     pid=$(cat "$pidfile" 2>/dev/null || true)
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    # A killed engine leaves its pid file behind, and the pid may since belong to anything else.
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
+      [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ]; then
       _zerocred_engine_log "dockerd (pid $pid) is running but not answering yet; waiting up to ${timeout}s"
       if _zerocred_engine_wait "$timeout" "$pid"; then
         _zerocred_engine_log "Docker engine is up"
         return 0
       fi
-      _zerocred_engine_log "dockerd (pid $pid) did not answer 'docker info' within ${timeout}s"
-      return 1
+      if kill -0 "$pid" 2>/dev/null; then
+        _zerocred_engine_log "dockerd (pid $pid) did not answer 'docker info' within ${timeout}s"
+        return 1
+      fi
     fi
+    _zerocred_engine_log "removing the stale $pidfile of an engine that is gone"
+    _zerocred_engine_as_root rm -f "$pidfile" || return 1
   fi
 
   # Under systemd, let it own the engine.
