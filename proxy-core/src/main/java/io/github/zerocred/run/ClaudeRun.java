@@ -102,24 +102,24 @@ public final class ClaudeRun {
     Instant start = Instant.now();
     Thread hook = new Thread(this::teardown, "zerocred-teardown-" + runId);
     Runtime.getRuntime().addShutdownHook(hook);
-    Partial outcome;
+    RunResult outcome;
     try {
       outcome = runContained(start);
     } catch (DockerEngineUnavailableException e) {
-      outcome = Partial.failure(e.getMessage());
+      outcome = Results.failure(runId, e.getMessage());
     } catch (InvalidConfigurationException e) {
       teardown();
       removeHook(hook);
       throw e;
     } catch (ZerocredException e) {
-      outcome = Partial.failure(e.getMessage());
+      outcome = Results.failure(runId, e.getMessage());
     } catch (RuntimeException e) {
-      outcome = Partial.failure("The run failed: " + DockerEngine.rootMessage(e));
+      outcome = Results.failure(runId, "The run failed: " + DockerEngine.rootMessage(e));
     } finally {
       teardown();
     }
     removeHook(hook);
-    RunResult result = outcome.toResult(runId, Duration.between(start, Instant.now()));
+    RunResult result = outcome.withWallTime(Duration.between(start, Instant.now()));
     listener.onEvent(new RunEvent.Finished(runId, result));
     return result;
   }
@@ -132,7 +132,7 @@ public final class ClaudeRun {
     }
   }
 
-  private Partial runContained(Instant start) {
+  private RunResult runContained(Instant start) {
     engine = DockerEngine.connect(config.dockerHost());
     DockerClient docker = engine.client();
     checkImage(docker);
@@ -470,7 +470,7 @@ public final class ClaudeRun {
     }
   }
 
-  private Partial follow(DockerClient docker, StreamJsonCollector collector, Instant start) {
+  private RunResult follow(DockerClient docker, StreamJsonCollector collector, Instant start) {
     LogFollower logs = new LogFollower(collector, MAX_LINE_BYTES);
     docker
         .logContainerCmd(containerId)
@@ -535,7 +535,7 @@ public final class ClaudeRun {
     }
     InspectContainerResponse.ContainerState state =
         docker.inspectContainerCmd(containerId).exec().getState();
-    return Partial.from(config, complete, state, timedOut, start);
+    return Results.from(runId, config, complete, state, timedOut, start);
   }
 
   private boolean isRunning(DockerClient docker) {
@@ -638,24 +638,13 @@ public final class ClaudeRun {
     };
   }
 
-  /** What the run found out, before the wall time is known. */
-  private record Partial(
-      RunResult.Outcome outcome,
-      String message,
-      String resultText,
-      boolean isError,
-      int numTurns,
-      double costUsd,
-      TokenUsage usage,
-      long durationMs,
-      Optional<String> sessionId,
-      Optional<String> rawResultJson,
-      String partialOutput,
-      String stderrTail,
-      Optional<Integer> exitCode) {
+  /** Turns what a run found out into its result; the wall time is added once teardown is done. */
+  private static final class Results {
+    private Results() {}
 
-    static Partial failure(String message) {
-      return new Partial(
+    static RunResult failure(String runId, String message) {
+      return new RunResult(
+          runId,
           RunResult.Outcome.INFRASTRUCTURE_FAILURE,
           message,
           "",
@@ -668,10 +657,12 @@ public final class ClaudeRun {
           Optional.empty(),
           "",
           "",
-          Optional.empty());
+          Optional.empty(),
+          Duration.ZERO);
     }
 
-    static Partial from(
+    static RunResult from(
+        String runId,
         RunConfig config,
         StreamJsonCollector collector,
         InspectContainerResponse.ContainerState state,
@@ -685,7 +676,8 @@ public final class ClaudeRun {
       String other = collector.otherStdoutTail();
       long wall = Duration.between(start, Instant.now()).toMillis();
       if (timedOut) {
-        return new Partial(
+        return new RunResult(
+            runId,
             RunResult.Outcome.TIMED_OUT,
             "Claude Code did not finish within the timeout of "
                 + human(config.timeout())
@@ -702,7 +694,8 @@ public final class ClaudeRun {
             Optional.empty(),
             collector.partialOutput(),
             stderr,
-            Optional.empty());
+            Optional.empty(),
+            Duration.ZERO);
       }
       if (result.isEmpty()) {
         String why =
@@ -714,7 +707,8 @@ public final class ClaudeRun {
                     + exit.map(String::valueOf).orElse("?")
                     + " without a result"
                     + lastLine(stderr.isBlank() ? other : stderr);
-        return new Partial(
+        return new RunResult(
+            runId,
             oom ? RunResult.Outcome.INFRASTRUCTURE_FAILURE : RunResult.Outcome.CLAUDE_ERROR,
             "Claude Code " + why,
             "",
@@ -727,7 +721,8 @@ public final class ClaudeRun {
             Optional.empty(),
             collector.partialOutput(),
             stderr.isBlank() ? other : stderr,
-            exit);
+            exit,
+            Duration.ZERO);
       }
       JsonNode r = result.get();
       boolean isError = r.path("is_error").asBoolean(false);
@@ -750,7 +745,8 @@ public final class ClaudeRun {
         String detail = text.isBlank() ? subtype : text.strip();
         message = "Claude Code reported an error: " + firstLine(detail);
       }
-      return new Partial(
+      return new RunResult(
+          runId,
           success ? RunResult.Outcome.SUCCESS : RunResult.Outcome.CLAUDE_ERROR,
           message,
           text,
@@ -763,26 +759,8 @@ public final class ClaudeRun {
           collector.rawResult(),
           collector.partialOutput(),
           stderr,
-          exit);
-    }
-
-    RunResult toResult(String runId, Duration wallTime) {
-      return new RunResult(
-          runId,
-          outcome,
-          message,
-          resultText,
-          isError,
-          numTurns,
-          costUsd,
-          usage,
-          durationMs,
-          sessionId,
-          rawResultJson,
-          partialOutput,
-          stderrTail,
-          exitCode,
-          wallTime);
+          exit,
+          Duration.ZERO);
     }
 
     private static String lastLine(String text) {

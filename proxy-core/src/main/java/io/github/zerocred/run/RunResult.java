@@ -73,6 +73,26 @@ public record RunResult(
     Objects.requireNonNull(wallTime, "wallTime");
   }
 
+  /** The same result with the run's wall time, known only once teardown is done. */
+  public RunResult withWallTime(Duration wallTime) {
+    return new RunResult(
+        runId,
+        outcome,
+        message,
+        resultText,
+        isError,
+        numTurns,
+        costUsd,
+        usage,
+        durationMs,
+        sessionId,
+        rawResultJson,
+        partialOutput,
+        stderrTail,
+        exitCode,
+        wallTime);
+  }
+
   /**
    * Claude Code's {@code structured_output} from the result event (runs with a {@link
    * RunConfig#jsonSchema()}), as JSON text; empty when the event is missing, holds none, or is not
