@@ -220,26 +220,49 @@ public final class Bench {
     }
   }
 
-  /** 1. One keep-alive tunnel, sequential 1 KB responses. */
-  private void workload1() throws Exception {
-    say("workload 1: one keep-alive tunnel, sequential 1 KB responses");
+  /** One way's measurement, for {@link #interleaved}. */
+  @FunctionalInterface
+  private interface Measure {
+    Sample of(Way way) throws Exception;
+  }
+
+  /** What interleaved rounds kept: latencies over all rounds, each round's rate, proxy CPU. */
+  private record Rounds(Map<Way, Stats> stats, Map<Way, List<Double>> rates, ProxyCpu cpu) {}
+
+  /**
+   * Warms every way up, then measures the ways in turn, round after round, so that the machine's
+   * noise falls on all of them alike.
+   */
+  private Rounds interleaved(Measure warmUp, Measure measure) throws Exception {
     Map<Way, LongList> latencies = new LinkedHashMap<>();
     Map<Way, List<Double>> rates = new LinkedHashMap<>();
     for (Way way : ways()) {
-      sequential(way, options.warmup()); // JIT, handshakes, pools
+      warmUp.of(way);
       latencies.put(way, new LongList());
       rates.put(way, new ArrayList<>());
     }
-    ProxyCpu cpu = new ProxyCpu();
+    ProxyCpu cpu = new ProxyCpu(); // after the warm-up: JIT compilation is not per request
     for (int round = 0; round < options.rounds(); round++) {
       for (Way way : ways()) {
-        Sample s = sequential(way, options.measure());
+        Sample s = measure.of(way);
         cpu.count(way, s);
         latencies.get(way).addAll(s.latencies);
         rates.get(way).add(s.perSecond());
       }
     }
-    Map<Way, Stats> stats = stats(latencies);
+    return new Rounds(stats(latencies), rates, cpu);
+  }
+
+  /** 1. One keep-alive tunnel, sequential 1 KB responses. */
+  private void workload1() throws Exception {
+    say("workload 1: one keep-alive tunnel, sequential 1 KB responses");
+    Rounds r =
+        interleaved(
+            way -> sequential(way, options.warmup()), // JIT, handshakes, pools
+            way -> sequential(way, options.measure()));
+    Map<Way, Stats> stats = r.stats();
+    Map<Way, List<Double>> rates = r.rates();
+    ProxyCpu cpu = r.cpu();
     table.add(
         row(
             1,
@@ -267,23 +290,13 @@ public final class Bench {
   private void workload2() throws Exception {
     int tunnels = 64;
     say("workload 2: " + tunnels + " concurrent tunnels, 1 KB responses");
-    Map<Way, LongList> latencies = new LinkedHashMap<>();
-    Map<Way, List<Double>> rates = new LinkedHashMap<>();
-    for (Way way : ways()) {
-      concurrent(way, tunnels, options.warmup());
-      latencies.put(way, new LongList());
-      rates.put(way, new ArrayList<>());
-    }
-    ProxyCpu cpu = new ProxyCpu(); // after the warm-up: JIT compilation is not per request
-    for (int round = 0; round < options.rounds(); round++) {
-      for (Way way : ways()) {
-        Sample s = concurrent(way, tunnels, options.measure());
-        cpu.count(way, s);
-        latencies.get(way).addAll(s.latencies);
-        rates.get(way).add(s.perSecond());
-      }
-    }
-    Map<Way, Stats> stats = stats(latencies);
+    Rounds r =
+        interleaved(
+            way -> concurrent(way, tunnels, options.warmup()),
+            way -> concurrent(way, tunnels, options.measure()));
+    Map<Way, Stats> stats = r.stats();
+    Map<Way, List<Double>> rates = r.rates();
+    ProxyCpu cpu = r.cpu();
     table.add(
         row(
             2,
