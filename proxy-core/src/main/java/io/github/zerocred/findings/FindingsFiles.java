@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.zerocred.review.OutputDirectory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The two findings files every front end writes beside {@code review.md}: {@code findings.json}
@@ -23,23 +21,17 @@ public final class FindingsFiles {
 
   private FindingsFiles() {}
 
-  /** Writes both files into {@code directory} (which must exist). */
-  public static void write(Path directory, ReviewFindings review, String toolVersion)
+  /** Writes both files into {@code directory}, never through a link. */
+  public static void write(OutputDirectory directory, ReviewFindings review, String toolVersion)
       throws IOException {
-    Files.writeString(
-        directory.resolve(FINDINGS_JSON),
-        JSON.writeValueAsString(json(review)) + "\n",
-        StandardCharsets.UTF_8);
-    Files.writeString(
-        directory.resolve(FINDINGS_SARIF),
-        JSON.writeValueAsString(Sarif.log(review, toolVersion)) + "\n",
-        StandardCharsets.UTF_8);
+    directory.write(FINDINGS_JSON, JSON.writeValueAsString(json(review)) + "\n");
+    directory.write(FINDINGS_SARIF, JSON.writeValueAsString(Sarif.log(review, toolVersion)) + "\n");
   }
 
   /** Removes both files, so that a failed run leaves nothing stale behind. */
-  public static void delete(Path directory) throws IOException {
-    Files.deleteIfExists(directory.resolve(FINDINGS_JSON));
-    Files.deleteIfExists(directory.resolve(FINDINGS_SARIF));
+  public static void delete(OutputDirectory directory) throws IOException {
+    directory.delete(FINDINGS_JSON);
+    directory.delete(FINDINGS_SARIF);
   }
 
   static ObjectNode json(ReviewFindings review) {

@@ -9,8 +9,6 @@ import io.github.zerocred.findings.FindingsParser;
 import io.github.zerocred.findings.ReviewFindings;
 import io.github.zerocred.run.RunResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -19,7 +17,8 @@ import java.util.Objects;
  * The files a review leaves in its output directory, written whatever the outcome: {@code
  * review.md} (the review, or why there is none), {@code review.json} (the whole result), {@code
  * findings.json} and {@code findings.sarif} (see {@link FindingsFiles}) and {@code audit.jsonl}
- * (the proxy's audit log; empty when the run never got as far as the proxy).
+ * (the proxy's audit log; empty when the run never got as far as the proxy). Every file goes
+ * through {@link OutputDirectory}: no link in the directory is ever followed.
  */
 public final class ReviewFiles {
   public static final String REVIEW_MD = "review.md";
@@ -34,38 +33,38 @@ public final class ReviewFiles {
           .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
           .build();
 
-  private final Path directory;
+  private final OutputDirectory directory;
 
-  private ReviewFiles(Path directory) {
+  private ReviewFiles(OutputDirectory directory) {
     this.directory = directory;
   }
 
   /**
-   * Creates the directory and removes the files of an earlier review, so that nothing stale is
-   * mistaken for this run's output.
+   * Removes the files of an earlier review from {@code directory}, so that nothing stale is
+   * mistaken for this run's output, and creates an empty audit log for the proxy to append to (a
+   * link left where it goes is removed first, so the proxy opens zerocred's own file).
    */
-  public static ReviewFiles prepare(Path directory) throws IOException {
+  public static ReviewFiles prepare(OutputDirectory directory) throws IOException {
     Objects.requireNonNull(directory, "directory");
-    Files.createDirectories(directory);
     ReviewFiles files = new ReviewFiles(directory);
-    Files.deleteIfExists(files.reviewMarkdown());
-    Files.deleteIfExists(files.resultJson());
-    Files.deleteIfExists(files.auditLog());
+    directory.delete(REVIEW_MD);
+    directory.delete(REVIEW_JSON);
+    directory.delete(AUDIT_JSONL);
     FindingsFiles.delete(directory);
+    directory.ensureFile(AUDIT_JSONL);
     return files;
   }
 
   /**
-   * The files in {@code directory}, created if need be, keeping whatever is there (such as an audit
-   * log already copied in).
+   * The files in {@code directory}, keeping whatever is there (such as an audit log already copied
+   * in).
    */
-  public static ReviewFiles in(Path directory) throws IOException {
-    Files.createDirectories(Objects.requireNonNull(directory, "directory"));
-    return new ReviewFiles(directory);
+  public static ReviewFiles in(OutputDirectory directory) {
+    return new ReviewFiles(Objects.requireNonNull(directory, "directory"));
   }
 
   public Path directory() {
-    return directory;
+    return directory.path();
   }
 
   /** Where the proxy should write its audit log. */
@@ -104,8 +103,8 @@ public final class ReviewFiles {
     String text = result.isSuccess() ? findings.markdown().strip() : result.resultText();
     String review =
         text.isEmpty() ? "_No review was produced: " + result.message() + "_\n" : text + "\n";
-    Files.writeString(reviewMarkdown(), review, StandardCharsets.UTF_8);
-    Files.writeString(resultJson(), JSON.writeValueAsString(result), StandardCharsets.UTF_8);
+    directory.write(REVIEW_MD, review);
+    directory.write(REVIEW_JSON, JSON.writeValueAsString(result));
     FindingsFiles.write(directory, findings, toolVersion);
     ensureAuditLog();
     return reviewMarkdown();
@@ -116,20 +115,16 @@ public final class ReviewFiles {
    * that publishes them always finds them, with the reason.
    */
   public void writeNotRun(String reason) throws IOException {
-    Files.writeString(
-        reviewMarkdown(), "_No review was produced: " + reason + "_\n", StandardCharsets.UTF_8);
-    Files.writeString(
-        resultJson(),
+    directory.write(REVIEW_MD, "_No review was produced: " + reason + "_\n");
+    directory.write(
+        REVIEW_JSON,
         JSON.writeValueAsString(
-            JSON.createObjectNode().put("outcome", "NOT_RUN").put("message", reason)),
-        StandardCharsets.UTF_8);
+            JSON.createObjectNode().put("outcome", "NOT_RUN").put("message", reason)));
     FindingsFiles.write(directory, ReviewFindings.plainText("", List.of()), "unknown");
     ensureAuditLog();
   }
 
   private void ensureAuditLog() throws IOException {
-    if (!Files.exists(auditLog())) {
-      Files.createFile(auditLog());
-    }
+    directory.ensureFile(AUDIT_JSONL);
   }
 }

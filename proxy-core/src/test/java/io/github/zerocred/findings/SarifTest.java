@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.zerocred.review.OutputDirectory;
 import io.github.zerocred.testkit.SarifSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +83,8 @@ class SarifTest {
   @Test
   void files_areWrittenBesideEachOther_andTheSarifFilePassesTheSchema(@TempDir Path dir)
       throws Exception {
-    FindingsFiles.write(dir, new ReviewFindings(true, "s", List.of(SQL), List.of("w")), "0.1.0");
+    OutputDirectory out = OutputDirectory.open(dir, null, "outputDir");
+    FindingsFiles.write(out, new ReviewFindings(true, "s", List.of(SQL), List.of("w")), "0.1.0");
 
     JsonNode findings = JSON.readTree(dir.resolve(FindingsFiles.FINDINGS_JSON).toFile());
     JsonNode sarif = JSON.readTree(dir.resolve(FindingsFiles.FINDINGS_SARIF).toFile());
@@ -95,7 +97,7 @@ class SarifTest {
     assertThat(findings.at("/warnings/0").asText()).isEqualTo("w");
     assertThat(SarifSchema.problems(sarif)).isEmpty();
 
-    FindingsFiles.delete(dir);
+    FindingsFiles.delete(out);
     assertThat(Files.list(dir)).isEmpty();
   }
 

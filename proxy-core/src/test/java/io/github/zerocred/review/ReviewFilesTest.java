@@ -13,22 +13,22 @@ class ReviewFilesTest {
   @TempDir Path dir;
 
   @Test
-  void prepare_createsTheDirectory_andRemovesAnEarlierReview() throws IOException {
+  void prepare_removesAnEarlierReview_andStartsAnEmptyAuditLog() throws IOException {
     Path out = dir.resolve("a/b");
     Files.createDirectories(out);
     Files.writeString(out.resolve("review.md"), "old");
     Files.writeString(out.resolve("audit.jsonl"), "old");
 
-    ReviewFiles files = ReviewFiles.prepare(out);
+    ReviewFiles files = ReviewFiles.prepare(OutputDirectory.open(out, dir, "outputDir"));
 
     assertThat(files.reviewMarkdown()).doesNotExist();
-    assertThat(files.auditLog()).doesNotExist();
+    assertThat(files.auditLog()).isEmptyFile();
     assertThat(files.directory()).isDirectory();
   }
 
   @Test
   void write_success_leavesTheReviewTheResultAndAnAuditLog() throws IOException {
-    ReviewFiles files = ReviewFiles.prepare(dir);
+    ReviewFiles files = ReviewFiles.prepare(OutputDirectory.open(dir, null, "outputDir"));
 
     files.write(ProgressLinesTest.result(RunResult.Outcome.SUCCESS, "done"));
 
@@ -43,7 +43,7 @@ class ReviewFilesTest {
 
   @Test
   void write_failure_saysWhyThereIsNoReview() throws IOException {
-    ReviewFiles files = ReviewFiles.prepare(dir);
+    ReviewFiles files = ReviewFiles.prepare(OutputDirectory.open(dir, null, "outputDir"));
 
     files.write(ProgressLinesTest.result(RunResult.Outcome.TIMED_OUT, "killed after 1m"));
 
@@ -53,7 +53,7 @@ class ReviewFilesTest {
 
   @Test
   void writeNotRun_leavesAllThreeFilesWithTheReason() throws IOException {
-    ReviewFiles files = ReviewFiles.prepare(dir);
+    ReviewFiles files = ReviewFiles.prepare(OutputDirectory.open(dir, null, "outputDir"));
 
     files.writeNotRun("timeout must be positive");
 

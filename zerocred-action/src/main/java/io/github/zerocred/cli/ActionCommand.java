@@ -8,6 +8,7 @@ import io.github.zerocred.findings.ReviewFindings;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.review.OutputDirectory;
 import io.github.zerocred.review.ProgressLines;
 import io.github.zerocred.review.ReviewFiles;
 import io.github.zerocred.review.ReviewPrompt;
@@ -16,7 +17,6 @@ import io.github.zerocred.run.RunConfig;
 import io.github.zerocred.run.RunResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -160,15 +160,17 @@ final class ActionCommand implements Callable<Integer> {
       event = withCommitsFromApi(github, event);
     }
     Path workspace = workspace();
+    // Checked before anything runs: a refused .zerocred means nothing is written at all.
+    OutputDirectory outputDir = outputDirectory(workspace);
     // The built-in prompt asks for findings through the schema; a user's prompt gets plain text.
     boolean structured = inputs.prompt().isEmpty() && inputs.promptFile().isEmpty();
     String prompt = prompt(inputs, event, workspace);
     wf.line("[zerocred] reviewing " + describe(event));
 
-    RunResult result = execute(wf, inputs, credential, workspace, prompt, structured);
+    RunResult result = execute(wf, inputs, credential, workspace, outputDir, prompt, structured);
     ReviewFindings findings = FindingsParser.forRun(result, structured);
     findings.warnings().forEach(w -> wf.warning("zerocred findings: " + w));
-    Path reviewFile = writeResultFiles(workspace, result, findings);
+    Path reviewFile = writeResultFiles(outputDir, result, findings);
 
     outputs
         .set("result", result.resultText())
@@ -275,32 +277,42 @@ final class ActionCommand implements Callable<Integer> {
     return Path.of(ws == null || ws.isBlank() ? "." : ws).toAbsolutePath().normalize();
   }
 
-  private static String prompt(ActionInputs inputs, GitHubEvent event, Path workspace) {
-    if (inputs.prompt().isPresent() && inputs.promptFile().isPresent()) {
+  /** The workspace's {@code .zerocred}: created, or verified to be zerocred's own directory. */
+  private static OutputDirectory outputDirectory(Path workspace) {
+    try {
+      return OutputDirectory.open(
+          workspace.resolve(OUTPUT_DIR),
+          workspace,
+          OUTPUT_DIR + " (the action's output directory)");
+    } catch (InvalidConfigurationException e) {
       throw new ActionFailure(
-          "invalid_input",
-          "Invalid input",
-          "give the prompt input or prompt_file, not both",
-          ExitCodes.USAGE);
+          "invalid_input", "Output directory refused", e.getMessage(), ExitCodes.USAGE);
+    } catch (IOException e) {
+      throw new ActionFailure(
+          "infrastructure_failure",
+          "zerocred failed",
+          "Cannot create " + OUTPUT_DIR + " in the workspace: " + e.getMessage(),
+          ExitCodes.RUNTIME_FAILURE);
     }
-    if (inputs.promptFile().isPresent()) {
-      Path file = workspace.resolve(inputs.promptFile().get()).normalize();
-      try {
-        return Files.readString(file, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new ActionFailure(
-            "invalid_input",
-            "Invalid input",
-            "prompt_file " + inputs.promptFile().get() + " cannot be read in the workspace: " + e,
-            ExitCodes.USAGE);
-      }
+  }
+
+  private static String prompt(ActionInputs inputs, GitHubEvent event, Path workspace) {
+    if (inputs.prompt().isEmpty() && inputs.promptFile().isEmpty()) {
+      return ReviewPrompt.builtIn(event.baseSha().orElse(null), event.headSha().orElse("HEAD"))
+          + FindingsSchema.PROMPT;
     }
-    return inputs
-        .prompt()
-        .orElseGet(
-            () ->
-                ReviewPrompt.builtIn(event.baseSha().orElse(null), event.headSha().orElse("HEAD"))
-                    + FindingsSchema.PROMPT);
+    try {
+      // prompt_file is relative to the workspace, and must stay in it (see ReviewPrompt.readFile).
+      return ReviewPrompt.resolve(
+          inputs.prompt().orElse(null),
+          inputs.promptFile().map(workspace::resolve).orElse(null),
+          workspace,
+          null,
+          "the prompt input",
+          "prompt_file");
+    } catch (InvalidConfigurationException e) {
+      throw new ActionFailure("invalid_input", "Invalid input", e.getMessage(), ExitCodes.USAGE);
+    }
   }
 
   private RunResult execute(
@@ -308,6 +320,7 @@ final class ActionCommand implements Callable<Integer> {
       ActionInputs inputs,
       Credential credential,
       Path workspace,
+      OutputDirectory outputDir,
       String prompt,
       boolean structured) {
     Path temp;
@@ -349,15 +362,15 @@ final class ActionCommand implements Callable<Integer> {
       throw new ActionFailure("invalid_input", "Invalid input", e.getMessage(), ExitCodes.USAGE);
     } finally {
       wf.endGroup();
-      copyAudit(audit, workspace);
+      copyAudit(audit, outputDir);
       deleteTree(temp);
     }
   }
 
-  private static Path writeResultFiles(Path workspace, RunResult result, ReviewFindings findings) {
+  private static Path writeResultFiles(
+      OutputDirectory outputDir, RunResult result, ReviewFindings findings) {
     try {
-      return ReviewFiles.in(workspace.resolve(OUTPUT_DIR))
-          .write(result, findings, VersionProvider.version());
+      return ReviewFiles.in(outputDir).write(result, findings, VersionProvider.version());
     } catch (IOException e) {
       throw new ActionFailure(
           "infrastructure_failure",
@@ -367,14 +380,10 @@ final class ActionCommand implements Callable<Integer> {
     }
   }
 
-  private static void copyAudit(Path audit, Path workspace) {
+  private static void copyAudit(Path audit, OutputDirectory outputDir) {
     try {
       if (Files.exists(audit)) {
-        Path dir = Files.createDirectories(workspace.resolve(OUTPUT_DIR));
-        Files.copy(
-            audit,
-            dir.resolve(ReviewFiles.AUDIT_JSONL),
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        outputDir.copyFrom(audit, ReviewFiles.AUDIT_JSONL);
       }
     } catch (IOException e) {
       // The audit log is a by-product; the run's own outcome decides the step.

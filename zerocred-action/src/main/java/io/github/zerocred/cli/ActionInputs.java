@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param commentMode {@code comment_mode}
  * @param failOnError {@code fail_on_error}, true by default
  * @param failOnSeverity {@code fail_on_severity}: fail when a finding is at least this severe
+ * @param maxInlineComments {@code max_inline_comments}: at most this many findings are commented on
+ *     the diff's lines (25 by default); the rest go in the review's body
  * @param routes {@code ZEROCRED_ROUTES} ({@code HOST=IP:PORT}, comma- or space-separated): an
  *     internal gateway, or a test stand-in
  * @param upstreamCas {@code ZEROCRED_UPSTREAM_CA}: PEM files of further upstream trust anchors
@@ -51,6 +53,7 @@ record ActionInputs(
     CommentMode commentMode,
     boolean failOnError,
     Optional<Severity> failOnSeverity,
+    int maxInlineComments,
     List<String> routes,
     List<Path> upstreamCas) {
 
@@ -65,6 +68,7 @@ record ActionInputs(
   }
 
   static final int DEFAULT_TIMEOUT_MINUTES = 30;
+  static final int DEFAULT_MAX_INLINE_COMMENTS = 25;
 
   /** The secrets among the inputs and the environment, to be masked before anything else. */
   static List<String> secrets(Map<String, String> env) {
@@ -109,6 +113,9 @@ record ActionInputs(
         input(env, "comment_mode").map(ActionInputs::commentMode).orElse(CommentMode.STICKY),
         input(env, "fail_on_error").map(ActionInputs::bool).orElse(true),
         Severity.threshold(input(env, "fail_on_severity").orElse(null), "input fail_on_severity"),
+        input(env, "max_inline_comments")
+            .map(v -> wholeNumber(v, "max_inline_comments", 0))
+            .orElse(DEFAULT_MAX_INLINE_COMMENTS),
         list(variable(env, "ZEROCRED_ROUTES"), "[,\\s]"),
         list(variable(env, "ZEROCRED_UPSTREAM_CA"), "[,\\n]").stream().map(Path::of).toList());
   }
@@ -137,16 +144,20 @@ record ActionInputs(
   }
 
   private static int positiveInt(String value, String input) {
+    return wholeNumber(value, input, 1);
+  }
+
+  private static int wholeNumber(String value, String input, int min) {
     try {
       int n = Integer.parseInt(value);
-      if (n >= 1) {
+      if (n >= min) {
         return n;
       }
     } catch (NumberFormatException e) {
       // Reported below.
     }
     throw new InvalidConfigurationException(
-        "input " + input + " must be a whole number of at least 1, got '" + value + "'");
+        "input " + input + " must be a whole number of at least " + min + ", got '" + value + "'");
   }
 
   private static BigDecimal budget(String value) {

@@ -6,6 +6,7 @@ import io.github.zerocred.findings.ReviewFindings;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.review.OutputDirectory;
 import io.github.zerocred.review.ProgressLines;
 import io.github.zerocred.review.Quantities;
 import io.github.zerocred.review.ReviewFiles;
@@ -166,10 +167,11 @@ final class ReviewCommand implements Callable<Integer> {
     // The built-in prompt asks for findings through the schema; the user's own gets plain text.
     boolean structured = (prompt == null || prompt.isBlank()) && promptFile == null;
     String promptText =
-        ReviewPrompt.resolve(prompt, promptFile, baseRef, "--prompt", "--prompt-file")
+        ReviewPrompt.resolve(prompt, promptFile, workspace, baseRef, "--prompt", "--prompt-file")
             + (structured ? FindingsSchema.PROMPT : "");
     Duration limit = Quantities.duration(timeout, "--timeout");
-    ReviewFiles files = ReviewFiles.prepare(outputDir);
+    ReviewFiles files =
+        ReviewFiles.prepare(OutputDirectory.open(outputDir, workspace, "--output-dir"));
     RunConfig.Builder b =
         RunConfig.builder()
             .workspace(workspace)

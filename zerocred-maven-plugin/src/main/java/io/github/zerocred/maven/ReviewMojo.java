@@ -7,6 +7,7 @@ import io.github.zerocred.findings.ReviewFindings;
 import io.github.zerocred.findings.Severity;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.proxy.ProxyEvent;
+import io.github.zerocred.review.OutputDirectory;
 import io.github.zerocred.review.ProgressLines;
 import io.github.zerocred.review.Quantities;
 import io.github.zerocred.review.ReviewFiles;
@@ -183,7 +184,15 @@ public class ReviewMojo extends AbstractMojo {
     }
     ReviewFiles files;
     try {
-      files = ReviewFiles.prepare(outputDirectory.toPath());
+      files =
+          ReviewFiles.prepare(
+              OutputDirectory.open(
+                  outputDirectory.toPath(),
+                  workspace == null ? null : workspace.toPath(),
+                  "outputDirectory (zerocred.outputDirectory)"));
+    } catch (InvalidConfigurationException e) {
+      // A link or someone else's directory: nothing was written, nothing may be.
+      throw new MojoFailureException(e.getMessage(), e);
     } catch (IOException e) {
       throw new MojoExecutionException(
           "Cannot prepare the outputDirectory " + outputDirectory + ": " + e.getMessage(), e);
@@ -258,6 +267,7 @@ public class ReviewMojo extends AbstractMojo {
                 ReviewPrompt.resolve(
                         prompt,
                         promptFile == null ? null : promptFile.toPath(),
+                        workspace == null ? null : workspace.toPath(),
                         baseRef,
                         "prompt (zerocred.prompt)",
                         "promptFile (zerocred.promptFile)")
