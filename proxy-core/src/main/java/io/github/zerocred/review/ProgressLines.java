@@ -10,7 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * Turns a run's events into one-line progress messages (start, turn, tool, tokens, elapsed time)
- * for a front end to print, and a finished run into its summary line. Nothing here is secret.
+ * for a front end to print, and a finished run into its summary line. Nothing here is secret. Every
+ * field that comes from the container (session id, model, tool names, messages quoting Claude)
+ * passes {@link UntrustedText}: a line printed from here is one line, without control characters.
  */
 public final class ProgressLines implements RunListener {
   private final Consumer<String> sink;
@@ -37,11 +39,16 @@ public final class ProgressLines implements RunListener {
     } else if (event instanceof RunEvent.Started s) {
       sink.accept("run " + s.runId() + ": Claude Code started in " + s.image());
     } else if (event instanceof RunEvent.SessionStarted s) {
-      sink.accept("session " + s.sessionId() + ", model " + s.model());
+      // Claude's init event is the container's to write: every field is attacker text.
+      sink.accept(
+          "session "
+              + UntrustedText.field(s.sessionId())
+              + ", model "
+              + UntrustedText.field(s.model()));
     } else if (event instanceof RunEvent.Turn t) {
       turn = t.number();
     } else if (event instanceof RunEvent.ToolUsed t) {
-      sink.accept("turn " + t.turn() + ": tool " + t.tool());
+      sink.accept("turn " + t.turn() + ": tool " + UntrustedText.field(t.tool()));
     } else if (event instanceof RunEvent.TokensSoFar t) {
       tokens = t.usage().total();
       sink.accept("turn " + turn + ": " + tokens(t.usage()));
@@ -54,7 +61,7 @@ public final class ProgressLines implements RunListener {
               + tokens
               + " token(s) so far");
     } else if (event instanceof RunEvent.Warning w) {
-      sink.accept("warning: " + w.message());
+      sink.accept("warning: " + UntrustedText.oneLine(w.message(), 1000));
     }
   }
 
@@ -84,6 +91,6 @@ public final class ProgressLines implements RunListener {
         r.costUsd(),
         r.durationMs() / 1000.0,
         r.usage().total(),
-        r.isSuccess() ? "" : " — " + r.message());
+        r.isSuccess() ? "" : " — " + UntrustedText.oneLine(r.message(), 1000));
   }
 }

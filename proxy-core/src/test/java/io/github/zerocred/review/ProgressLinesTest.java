@@ -39,6 +39,25 @@ class ProgressLinesTest {
   }
 
   @Test
+  void containerControlledFields_comeOutAsOneLineWithoutControlCharacters() {
+    progress.onEvent(
+        new RunEvent.SessionStarted(
+            "r", "s\r::error::forged", "x\n::notice title=forged::owned\u202e\u001b[31m"));
+    progress.onEvent(new RunEvent.ToolUsed("r", 1, "Bash\u0085\u2028::add-mask::x"));
+    progress.onEvent(new RunEvent.ToolUsed("r", 2, "T".repeat(10_000)));
+
+    assertThat(lines).hasSize(3);
+    for (String line : lines) {
+      assertThat(line.chars())
+          .noneMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x202e);
+    }
+    assertThat(lines.get(0))
+        .isEqualTo(
+            "session s ::error::forged, model x ::notice title=forged::owned\ufffd\ufffd[31m");
+    assertThat(lines.get(2)).hasSizeLessThan(UntrustedText.MAX_FIELD + 20).endsWith("…");
+  }
+
+  @Test
   void sweptLeftovers_areReported() {
     progress.onEvent(new RunEvent.Swept("r", 2, 1));
 

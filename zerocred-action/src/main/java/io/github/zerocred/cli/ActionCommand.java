@@ -171,6 +171,11 @@ final class ActionCommand implements Callable<Integer> {
     ReviewFindings findings = FindingsParser.forRun(result, structured);
     findings.warnings().forEach(w -> wf.warning("zerocred findings: " + w));
     Path reviewFile = writeResultFiles(outputDir, result, findings);
+    // Claude's text, as it is, with the runner's command processing stopped around it.
+    String review = result.isSuccess() ? findings.markdown() : result.resultText();
+    if (!review.isBlank()) {
+      wf.block(result.isSuccess() ? "The review" : "Claude Code's output", review);
+    }
 
     outputs
         .set("result", result.resultText())

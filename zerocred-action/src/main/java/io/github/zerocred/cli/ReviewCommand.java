@@ -207,8 +207,14 @@ final class ReviewCommand implements Callable<Integer> {
     String review = result.isSuccess() ? findings.markdown().strip() : result.resultText();
     if (!review.isEmpty()) {
       PrintWriter out = spec.commandLine().getOut();
-      out.println(review);
-      out.flush();
+      if ("true".equalsIgnoreCase(env.get("GITHUB_ACTIONS"))) {
+        // In a `run:` step the runner reads stdout for workflow commands: Claude's text must
+        // not be able to issue one.
+        new WorkflowCommands(out, SecretScrubber.forEnvironment(env)).block(null, review);
+      } else {
+        out.println(review);
+        out.flush();
+      }
     }
     if (!result.isSuccess()) {
       throw new CliException(ExitCodes.RUNTIME_FAILURE, result.message());
@@ -218,7 +224,8 @@ final class ReviewCommand implements Callable<Integer> {
 
   private void say(String line) {
     synchronized (err) {
-      err.println("[zerocred] " + line);
+      // The runner reads stderr for workflow commands too; a line stays one inert line.
+      err.println(WorkflowCommands.safeLine("[zerocred] " + line));
       err.flush();
     }
   }

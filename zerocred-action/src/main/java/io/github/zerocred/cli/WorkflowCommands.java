@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,8 +17,19 @@ import java.util.UUID;
  * GitHub Actions workflow commands ({@code ::add-mask::}, {@code ::group::}, {@code ::error::}) on
  * standard output, and the runner's file commands: {@code GITHUB_OUTPUT} and {@code
  * GITHUB_STEP_SUMMARY}. Every line printed passes the scrubber first.
+ *
+ * <p>The runner reads a step's output line by line (a line ends at {@code \n} or {@code \r}) and
+ * runs as a command any line that, leading blanks trimmed, starts with {@code ::name ...::}, and
+ * any line that holds {@code ##[name]} anywhere (the legacy form). Attacker text — everything from
+ * Claude's container — must never produce either. So every line goes through one of: {@link #line}
+ * (plain text: line breaks escaped, both command forms broken with a zero-width space), the command
+ * methods (data escaped as the runner unescapes it: {@code %}, {@code \r}, {@code \n}), or {@link
+ * #block} (many lines of model text between {@code ::stop-commands::<random token>} and {@code
+ * ::<token>::}, during which the runner ignores every command but the token).
  */
 final class WorkflowCommands {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final PrintWriter out;
   private final SecretScrubber scrubber;
 
@@ -41,28 +55,69 @@ final class WorkflowCommands {
   }
 
   void group(String title) {
-    line("::group::" + escapeData(title));
+    command("::group::" + escapeData(title));
   }
 
   void endGroup() {
-    line("::endgroup::");
+    command("::endgroup::");
   }
 
   void error(String title, String message) {
-    line("::error title=" + escapeProperty(title) + "::" + escapeData(message));
+    command("::error title=" + escapeProperty(title) + "::" + escapeData(message));
   }
 
   void warning(String message) {
-    line("::warning::" + escapeData(message));
+    command("::warning::" + escapeData(message));
   }
 
   void notice(String message) {
-    line("::notice::" + escapeData(message));
+    command("::notice::" + escapeData(message));
   }
 
-  /** A plain log line, scrubbed. */
+  /** A plain log line, scrubbed, that the runner cannot take for a command whatever it holds. */
   void line(String text) {
-    print(text, true);
+    print(safeLine(text), true);
+  }
+
+  /**
+   * Prints model text (a review, say) as it is, line by line, in a collapsible group, with the
+   * runner's command processing stopped for its length: between {@code ::stop-commands::TOKEN} and
+   * {@code ::TOKEN::} the runner acts on no line but the token, and the token is random, so the
+   * text cannot name it.
+   */
+  void block(String title, String text) {
+    if (title != null) {
+      group(title);
+    }
+    String body = scrubber.scrub(text == null ? "" : text);
+    String token = stopToken(body);
+    synchronized (out) {
+      out.println("::stop-commands::" + token);
+      for (String l : body.split("\r\n|\r|\n", -1)) {
+        out.println(l);
+      }
+      out.println("::" + token + "::");
+      out.flush();
+    }
+    if (title != null) {
+      endGroup();
+    }
+  }
+
+  private static String stopToken(String text) {
+    while (true) {
+      byte[] bytes = new byte[16];
+      RANDOM.nextBytes(bytes);
+      String token = "zerocred-" + HexFormat.of().formatHex(bytes);
+      if (!text.toLowerCase(Locale.ROOT).contains(token)) {
+        return token;
+      }
+    }
+  }
+
+  /** A command zerocred itself issues; its data was escaped by the caller. */
+  private void command(String line) {
+    print(line, true);
   }
 
   private void print(String text, boolean scrub) {
@@ -72,12 +127,32 @@ final class WorkflowCommands {
     }
   }
 
+  /**
+   * {@code text} as one log line the runner takes for no command: line breaks escaped as {@code
+   * %0D}/{@code %0A}, the legacy {@code ##[} and a leading {@code ::} broken by a zero-width space.
+   */
+  static String safeLine(String text) {
+    String t = breakLegacyCommands(text.replace("\r", "%0D").replace("\n", "%0A"));
+    int start = 0;
+    while (start < t.length() && Character.isWhitespace(t.charAt(start))) {
+      start++;
+    }
+    if (t.startsWith("::", start)) {
+      t = t.substring(0, start) + ":\u200b" + t.substring(start + 1);
+    }
+    return t;
+  }
+
   static String escapeData(String s) {
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
+    return breakLegacyCommands(s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"));
   }
 
   static String escapeProperty(String s) {
     return escapeData(s).replace(":", "%3A").replace(",", "%2C");
+  }
+
+  private static String breakLegacyCommands(String s) {
+    return s.replace("##[", "#\u200b#[");
   }
 
   /** Step outputs, written in one go to {@code GITHUB_OUTPUT} with a random delimiter each. */
