@@ -12,7 +12,8 @@ import java.util.Optional;
  * One problem Claude found. {@link FindingsSchema} is generated from these components, so a
  * component added here reaches the schema Claude is given.
  *
- * @param file the file's path relative to the repository root, with {@code /} separators
+ * @param file the file's path relative to the repository root, with {@code /} separators (or, when
+ *     Claude named no such path, what it named, as {@link FindingPath#shown} shows it)
  * @param startLine the first line (1-based) of the problem in the file as it is now
  * @param endLine the last line, at least {@code startLine}
  * @param severity how bad it is
@@ -46,6 +47,14 @@ public record Finding(
       throw new IllegalArgumentException(
           "lines " + startLine + "-" + endLine + " are not a range of 1-based lines");
     }
+  }
+
+  /**
+   * Whether {@link #file} is a file of the repository (see {@link FindingPath}); a finding whose
+   * path is not has no location: no comment on the diff, no SARIF result.
+   */
+  public boolean inRepository() {
+    return FindingPath.isRepositoryPath(file);
   }
 
   /** {@code src/A.java:12} or {@code src/A.java:12-14}. */

@@ -11,9 +11,9 @@ public final class FindingsMarkdown {
             .append(f.severity().id())
             .append("** · ")
             .append(f.title().strip())
-            .append(" — `")
-            .append(f.location())
-            .append("` (")
+            .append(" — ")
+            .append(code(f.location()))
+            .append(" (")
             .append(f.category().id())
             .append(")\n");
     if (!f.explanation().isBlank()) {
@@ -41,15 +41,26 @@ public final class FindingsMarkdown {
     return md.toString();
   }
 
-  /** Fenced with more backticks than the text holds in a row, so the text cannot close it. */
-  static String fenced(String text, String info) {
+  /** An inline code span the text cannot close: more backticks than the text holds in a row. */
+  static String code(String text) {
+    String fence = "`".repeat(longestBacktickRun(text) + 1);
+    String pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+    return fence + pad + text + pad + fence;
+  }
+
+  private static int longestBacktickRun(String text) {
     int longest = 0;
     int run = 0;
     for (char c : text.toCharArray()) {
       run = c == '`' ? run + 1 : 0;
       longest = Math.max(longest, run);
     }
-    String fence = "`".repeat(Math.max(3, longest + 1));
+    return longest;
+  }
+
+  /** Fenced with more backticks than the text holds in a row, so the text cannot close it. */
+  static String fenced(String text, String info) {
+    String fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
     String body = text.endsWith("\n") ? text : text + "\n";
     return fence + info + "\n" + body + fence + "\n";
   }

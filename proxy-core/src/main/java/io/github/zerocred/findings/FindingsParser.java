@@ -17,9 +17,6 @@ import java.util.Optional;
 public final class FindingsParser {
   private static final JsonMapper JSON = new JsonMapper();
 
-  /** Where the runner image puts the workspace; Claude sometimes reports absolute paths. */
-  private static final String CONTAINER_WORKSPACE = "/workspace/";
-
   private FindingsParser() {}
 
   /**
@@ -101,7 +98,21 @@ public final class FindingsParser {
     if (!node.isObject()) {
       throw new IllegalArgumentException("it is not a JSON object");
     }
-    String file = path(requiredText(node, "file"));
+    String raw = requiredText(node, "file");
+    String file =
+        FindingPath.normalise(raw)
+            .orElseGet(
+                () -> {
+                  String shown = FindingPath.shown(raw);
+                  warnings.add(
+                      "finding "
+                          + number
+                          + ": file '"
+                          + shown
+                          + "' is not a path inside the repository; the finding is kept, without"
+                          + " a location (not on the diff, not in SARIF)");
+                  return shown;
+                });
     int start = line(node.path("startLine"), "startLine");
     int end = node.hasNonNull("endLine") ? line(node.path("endLine"), "endLine") : start;
     if (end < start) {
@@ -164,21 +175,6 @@ public final class FindingsParser {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(field + " '" + text + "' is not a line number", e);
     }
-  }
-
-  /** Relative to the repository root, {@code /}-separated, never leaving it. */
-  static String path(String file) {
-    String p = file.replace('\\', '/');
-    if (p.startsWith(CONTAINER_WORKSPACE)) {
-      p = p.substring(CONTAINER_WORKSPACE.length());
-    }
-    while (p.startsWith("./")) {
-      p = p.substring(2);
-    }
-    if (p.startsWith("/") || p.equals("..") || p.startsWith("../") || p.contains("/../")) {
-      throw new IllegalArgumentException("file '" + file + "' is not inside the repository");
-    }
-    return p;
   }
 
   private static Optional<JsonNode> jsonObject(String text) {

@@ -52,7 +52,11 @@ public final class Sarif {
         .put("text", "The root of the reviewed repository");
     ArrayNode results = run.putArray("results");
     for (Finding f : review.findings()) {
-      results.add(result(f, categories.indexOf(f.category())));
+      // A finding without a repository path has nothing to point at; code scanning needs a
+      // location, and a URI the model chose (file:///etc/passwd) must not become one.
+      if (f.inRepository()) {
+        results.add(result(f, categories.indexOf(f.category())));
+      }
     }
     return log;
   }

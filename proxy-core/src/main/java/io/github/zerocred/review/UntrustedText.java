@@ -43,7 +43,7 @@ public final class UntrustedText {
   }
 
   /** Control characters and the invisible characters that reorder or split what a log shows. */
-  static boolean isHidden(char c) {
+  public static boolean isHidden(char c) {
     return c < 0x20
         || (c >= 0x7f && c <= 0x9f)
         || (c >= '\u202a' && c <= '\u202e') // bidi embeddings and overrides

@@ -2,8 +2,10 @@ package io.github.zerocred.findings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.zerocred.testkit.SarifSchema;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -110,19 +112,23 @@ class FindingsParserTest {
     ReviewFindings review = FindingsParser.parse(JSON.readTree(answer), "text");
 
     assertThat(review.structured()).isTrue();
-    assertThat(review.findings()).extracting(Finding::title).containsExactly("Ok", "Lenient");
-    Finding lenient = review.findings().get(1);
+    // A path out of the repository keeps its finding, without a location.
+    assertThat(review.findings())
+        .extracting(Finding::title)
+        .containsExactly("Escapes", "Ok", "Lenient");
+    assertThat(review.findings().get(0).inRepository()).isFalse();
+    Finding lenient = review.findings().get(2);
     assertThat(lenient.file()).isEqualTo("d.py");
     assertThat(lenient.startLine()).isEqualTo(5);
     assertThat(lenient.endLine()).isEqualTo(7);
     assertThat(lenient.severity()).isEqualTo(Severity.MEDIUM);
     assertThat(lenient.category()).isEqualTo(Category.OTHER);
-    assertThat(review.findings().get(0).endLine()).isEqualTo(3);
+    assertThat(review.findings().get(1).endLine()).isEqualTo(3);
     assertThat(review.warnings())
         .anySatisfy(w -> assertThat(w).startsWith("finding 2 was left out: file"))
         .anySatisfy(w -> assertThat(w).startsWith("finding 3 was left out: startLine"))
         .anySatisfy(w -> assertThat(w).startsWith("finding 4 was left out: startLine 0"))
-        .anySatisfy(w -> assertThat(w).contains("not inside the repository"))
+        .anySatisfy(w -> assertThat(w).contains("'../etc/passwd' is not a path inside"))
         .anySatisfy(w -> assertThat(w).startsWith("finding 6 was left out"))
         .anySatisfy(w -> assertThat(w).contains("swapped"))
         .anySatisfy(w -> assertThat(w).contains("'URGENT' is unknown"));
@@ -143,9 +149,73 @@ class FindingsParserTest {
 
   @Test
   void path_isMadeRelativeToTheRepository() {
-    assertThat(FindingsParser.path("/workspace/src/A.java")).isEqualTo("src/A.java");
-    assertThat(FindingsParser.path("./src/A.java")).isEqualTo("src/A.java");
-    assertThat(FindingsParser.path("src\\win\\A.java")).isEqualTo("src/win/A.java");
+    assertThat(FindingPath.normalise("/workspace/src/A.java")).contains("src/A.java");
+    assertThat(FindingPath.normalise("./src/A.java")).contains("src/A.java");
+    assertThat(FindingPath.normalise("src/./A.java")).contains("src/A.java");
+    assertThat(FindingPath.normalise("src\\win\\A.java")).contains("src/win/A.java");
+  }
+
+  @Test
+  void hostilePaths_areNotRepositoryPaths_andTheirShownFormIsNeverOne() {
+    for (String bad :
+        new String[] {
+          "file:///etc/passwd",
+          "https://evil/x",
+          "a/../..",
+          "../x",
+          "/etc/passwd",
+          "//host/share",
+          "C:\\x",
+          "C:x",
+          "..\\..\\etc\\passwd",
+          "/workspace/../etc/passwd",
+          "a//b",
+          "a/",
+          "src/A.java\u0000",
+          "src/A.java\n::error::x",
+          "src/\u202eavaj.A",
+          "x".repeat(FindingPath.MAX_LENGTH + 1)
+        }) {
+      assertThat(FindingPath.normalise(bad)).as(bad).isEmpty();
+      String shown = FindingPath.shown(bad);
+      assertThat(FindingPath.isRepositoryPath(shown)).as(shown).isFalse();
+      assertThat(shown.chars()).noneMatch(c -> c < 0x20 || c == 0x202e);
+    }
+  }
+
+  @Test
+  void aFindingWithABadPath_isKeptWithAWarning_andHasNoLocation() throws Exception {
+    ReviewFindings review =
+        FindingsParser.parse(
+            JSON.readTree(
+                """
+                {"summary": "s", "findings": [
+                  {"file": "file:///etc/passwd", "startLine": 1, "severity": "high",
+                   "category": "bug", "title": "T1"},
+                  {"file": "a/../..", "startLine": 1, "severity": "low",
+                   "category": "bug", "title": "T2"},
+                  {"file": "src/ok.java\\u0000\\n", "startLine": 1, "severity": "low",
+                   "category": "bug", "title": "T3"},
+                  {"file": "src/Good.java", "startLine": 2, "severity": "low",
+                   "category": "bug", "title": "T4"}]}
+                """),
+            "");
+
+    assertThat(review.findings()).hasSize(4);
+    assertThat(review.warnings()).hasSize(3).allMatch(w -> w.contains("not a path inside"));
+    assertThat(review.findings())
+        .filteredOn(Finding::inRepository)
+        .extracting(Finding::file)
+        .containsExactly("src/Good.java");
+    assertThat(review.markdown()).contains("T1").contains("T2").contains("T3");
+
+    JsonNode sarif = Sarif.log(review, "1");
+    assertThat(sarif.at("/runs/0/results")).hasSize(1);
+    assertThat(sarif.toString())
+        .doesNotContain("etc/passwd")
+        .doesNotContain("file:")
+        .doesNotContain("..");
+    assertThat(SarifSchema.problems(sarif)).isEmpty();
   }
 
   @Test

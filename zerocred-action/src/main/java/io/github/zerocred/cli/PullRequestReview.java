@@ -73,8 +73,11 @@ final class PullRequestReview {
     Map<Long, String> update = new HashMap<>();
     Set<String> kept = new HashSet<>();
     for (Finding f : review.findings()) {
+      // A finding whose path names no repository file stays off the diff (in the body).
       Optional<GitHubApi.NewReviewComment> comment =
-          diff.anchor(f.file(), f.startLine(), f.endLine())
+          (f.inRepository()
+                  ? diff.anchor(f.file(), f.startLine(), f.endLine())
+                  : Optional.<int[]>empty())
               .map(
                   at ->
                       new GitHubApi.NewReviewComment(
