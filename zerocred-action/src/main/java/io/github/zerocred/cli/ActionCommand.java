@@ -69,7 +69,6 @@ import picocli.CommandLine.Spec;
     })
 final class ActionCommand implements Callable<Integer> {
   static final String OUTPUT_DIR = ".zerocred";
-  static final int MAX_COMMENT_CHARS = 60_000;
 
   @Spec CommandSpec spec;
 
@@ -203,8 +202,8 @@ final class ActionCommand implements Callable<Integer> {
     } else if (posting) {
       String url =
           findings.structured()
-              ? postReview(github, inputs, event, result, findings)
-              : post(github, inputs, event, result);
+              ? postReview(wf, github, inputs, event, result, findings)
+              : post(wf, github, inputs, event, result);
       outputs.set("comment_url", url);
       summary.append("\n[The review on the pull request](").append(url).append(")\n");
       wf.line("[zerocred] review posted: " + url);
@@ -456,15 +455,25 @@ final class ActionCommand implements Callable<Integer> {
         || t.contains("invalid api key");
   }
 
-  private String post(GitHubApi github, ActionInputs inputs, GitHubEvent event, RunResult result) {
+  private String post(
+      WorkflowCommands wf,
+      GitHubApi github,
+      ActionInputs inputs,
+      GitHubEvent event,
+      RunResult result) {
     String marker = marker();
     String body = commentBody(marker, result);
     String repository = event.repository();
     int number = event.pullRequest().get();
     try {
-      if (inputs.commentMode() == ActionInputs.CommentMode.STICKY) {
+      Optional<String> me =
+          inputs.commentMode() == ActionInputs.CommentMode.STICKY
+              ? identity(wf, github)
+              : Optional.empty();
+      if (me.isPresent()) {
         Optional<GitHubApi.Comment> earlier =
             github.comments(repository, number).stream()
+                .filter(c -> c.author().equalsIgnoreCase(me.get()))
                 .filter(c -> c.body().startsWith(marker))
                 .reduce((first, second) -> second);
         if (earlier.isPresent()) {
@@ -486,6 +495,7 @@ final class ActionCommand implements Callable<Integer> {
 
   /** Posts structured findings as a pull request review with comments on the diff's lines. */
   private String postReview(
+      WorkflowCommands wf,
       GitHubApi github,
       ActionInputs inputs,
       GitHubEvent event,
@@ -494,16 +504,42 @@ final class ActionCommand implements Callable<Integer> {
     String repository = event.repository();
     int number = event.pullRequest().get();
     String head = event.headSha().orElse("");
-    boolean sticky = inputs.commentMode() == ActionInputs.CommentMode.STICKY;
     try {
+      Optional<String> me =
+          inputs.commentMode() == ActionInputs.CommentMode.STICKY
+              ? identity(wf, github)
+              : Optional.empty();
+      boolean sticky = me.isPresent();
       DiffLines diff = DiffLines.of(github.pullRequestFiles(repository, number));
+      // Only the token's own comments are ever edited or resolved: anyone can copy a marker.
       List<GitHubApi.ReviewComment> earlier =
-          sticky ? github.reviewComments(repository, number) : List.of();
-      PullRequestReview.Plan plan = PullRequestReview.plan(findings, diff, earlier, sticky, head);
-      return new PullRequestReview(marker())
+          sticky
+              ? github.reviewComments(repository, number).stream()
+                  .filter(c -> c.author().equalsIgnoreCase(me.get()))
+                  .toList()
+              : List.of();
+      PullRequestReview.Plan plan =
+          PullRequestReview.plan(findings, diff, earlier, sticky, head, inputs.maxInlineComments());
+      return new PullRequestReview(marker(), me.orElse(null))
           .post(github, repository, number, head, findings, plan, sticky, footer(result));
     } catch (GitHubApi.GitHubException e) {
       throw notPosted(number, e);
+    }
+  }
+
+  /**
+   * Who the token acts as, so that sticky mode touches only what that account wrote; when GitHub
+   * does not say, this run posts anew rather than risk editing someone else's comment.
+   */
+  private static Optional<String> identity(WorkflowCommands wf, GitHubApi github) {
+    try {
+      return Optional.of(github.viewerLogin());
+    } catch (GitHubApi.GitHubException e) {
+      wf.warning(
+          "comment_mode sticky: cannot learn which account github_token acts as ("
+              + e.getMessage()
+              + "), so this run posts a new review instead of updating an earlier one");
+      return Optional.empty();
     }
   }
 
@@ -533,13 +569,9 @@ final class ActionCommand implements Callable<Integer> {
   }
 
   private String commentBody(String marker, RunResult result) {
-    String review = result.resultText().strip();
-    if (review.length() > MAX_COMMENT_CHARS) {
-      review =
-          review.substring(0, MAX_COMMENT_CHARS)
-              + "\n\n_… cut here: the whole review is in the step summary and the result output._";
-    }
-    return marker + "\n### Claude Code review\n\n" + review + "\n\n" + footer(result);
+    return GitHubText.withFooter(
+        marker + "\n### Claude Code review\n\n" + result.resultText().strip() + "\n\n",
+        footer(result));
   }
 
   /** The small print under a review: turns, cost, time and a link to the workflow run. */

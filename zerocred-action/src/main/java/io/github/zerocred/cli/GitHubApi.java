@@ -19,8 +19,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The few GitHub REST calls the action makes, from the action's own process: the token never enters
- * Claude's container. {@code GITHUB_API_URL} is honoured, so GitHub Enterprise Server works.
+ * The few GitHub calls the action makes, from the action's own process: the token never enters
+ * Claude's container. {@code GITHUB_API_URL} is honoured, so GitHub Enterprise Server works. Every
+ * body posted passes {@link GitHubText#forGitHub}: mentions neutralised, size within GitHub's
+ * limit.
  */
 final class GitHubApi {
   private static final JsonMapper JSON = new JsonMapper();
@@ -28,20 +30,22 @@ final class GitHubApi {
   private static final int MAX_PAGES = 30;
 
   private final URI apiUrl;
+  private final URI graphqlUrl;
   private final String token;
   private final HttpClient http;
 
-  /** A comment on an issue or pull request. */
-  record Comment(long id, String body, String htmlUrl) {}
+  /** A comment on an issue or pull request, and who wrote it ({@code user.login}). */
+  record Comment(long id, String body, String htmlUrl, String author) {}
 
   /** A file a pull request changes, with its unified diff ({@code patch}; empty when too big). */
   record PullRequestFile(String filename, String status, String patch) {}
 
-  /** A pull request review: its summary body. */
-  record Review(long id, String body, String htmlUrl) {}
+  /** A pull request review: its summary body, and who wrote it. */
+  record Review(long id, String body, String htmlUrl, String author) {}
 
-  /** A comment on a line of a pull request's diff. */
-  record ReviewComment(long id, String body, String path, int line, String htmlUrl) {}
+  /** A comment on a line of a pull request's diff, and who wrote it. */
+  record ReviewComment(
+      long id, String body, String path, int line, String htmlUrl, String author) {}
 
   /**
    * A review comment to make: on line {@code line} of {@code path} on {@code side} of the diff
@@ -50,7 +54,10 @@ final class GitHubApi {
   record NewReviewComment(String path, int startLine, int line, String side, String body) {
     ObjectNode json() {
       ObjectNode c = JSON.createObjectNode();
-      c.put("path", path).put("body", body).put("line", line).put("side", side);
+      c.put("path", path)
+          .put("body", GitHubText.forGitHub(body))
+          .put("line", line)
+          .put("side", side);
       if (startLine < line) {
         c.put("start_line", startLine).put("start_side", side);
       }
@@ -79,6 +86,12 @@ final class GitHubApi {
   GitHubApi(String apiUrl, String token) {
     String url = apiUrl == null || apiUrl.isBlank() ? "https://api.github.com" : apiUrl.strip();
     this.apiUrl = URI.create(url.endsWith("/") ? url : url + "/");
+    // GitHub: https://api.github.com/graphql; Enterprise Server: https://HOST/api/graphql beside
+    // the REST API's https://HOST/api/v3.
+    this.graphqlUrl =
+        this.apiUrl.getPath().endsWith("/api/v3/")
+            ? this.apiUrl.resolve("../graphql")
+            : this.apiUrl.resolve("graphql");
     this.token = token;
     this.http =
         HttpClient.newBuilder()
@@ -86,6 +99,25 @@ final class GitHubApi {
             // Never follow a redirect: the token would go wherever it points.
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+  }
+
+  /**
+   * The login of the account the token acts as: a person (a personal access token), or an app's bot
+   * such as {@code github-actions[bot]} (the job's {@code GITHUB_TOKEN}, an installation token).
+   * REST's {@code GET /user} answers 403 "Resource not accessible by integration" to an
+   * installation token, and {@code GET /app} wants the app's JWT; GraphQL's {@code viewer} answers
+   * both kinds of token.
+   */
+  String viewerLogin() {
+    ObjectNode query = JSON.createObjectNode().put("query", "query { viewer { login } }");
+    JsonNode answer = parse(exchange("POST", graphqlUrl, query.toString()));
+    String login = answer.path("data").path("viewer").path("login").asText("");
+    if (login.isBlank()) {
+      String why = answer.path("errors").path(0).path("message").asText("no login in the answer");
+      throw new GitHubException(
+          200, "GitHub's GraphQL API did not say who the token is: " + why, null);
+    }
+    return login;
   }
 
   PullRequest pullRequest(String repository, int number) {
@@ -151,7 +183,10 @@ final class GitHubApi {
       String body,
       List<NewReviewComment> comments) {
     ObjectNode request = JSON.createObjectNode();
-    request.put("commit_id", commitId).put("body", body).put("event", "COMMENT");
+    request
+        .put("commit_id", commitId)
+        .put("body", GitHubText.forGitHub(body))
+        .put("event", "COMMENT");
     ArrayNode array = request.putArray("comments");
     comments.forEach(c -> array.add(c.json()));
     return review(
@@ -159,7 +194,7 @@ final class GitHubApi {
   }
 
   Review updateReview(String repository, int number, long reviewId, String body) {
-    ObjectNode request = JSON.createObjectNode().put("body", body);
+    ObjectNode request = JSON.createObjectNode().put("body", GitHubText.forGitHub(body));
     return review(
         sendJson(
             "PUT", "repos/" + repository + "/pulls/" + number + "/reviews/" + reviewId, request));
@@ -174,7 +209,7 @@ final class GitHubApi {
   }
 
   ReviewComment updateReviewComment(String repository, long commentId, String body) {
-    ObjectNode request = JSON.createObjectNode().put("body", body);
+    ObjectNode request = JSON.createObjectNode().put("body", GitHubText.forGitHub(body));
     return reviewComment(
         sendJson("PATCH", "repos/" + repository + "/pulls/comments/" + commentId, request));
   }
@@ -191,7 +226,9 @@ final class GitHubApi {
     return sendJson(
         method,
         path,
-        commentBody == null ? null : JSON.createObjectNode().put("body", commentBody));
+        commentBody == null
+            ? null
+            : JSON.createObjectNode().put("body", GitHubText.forGitHub(commentBody)));
   }
 
   private JsonNode sendJson(String method, String path, ObjectNode body) {
@@ -212,7 +249,10 @@ final class GitHubApi {
 
   private static Review review(JsonNode r) {
     return new Review(
-        r.path("id").asLong(), r.path("body").asText(""), r.path("html_url").asText(""));
+        r.path("id").asLong(),
+        r.path("body").asText(""),
+        r.path("html_url").asText(""),
+        r.path("user").path("login").asText(""));
   }
 
   private static ReviewComment reviewComment(JsonNode c) {
@@ -221,7 +261,8 @@ final class GitHubApi {
         c.path("body").asText(""),
         c.path("path").asText(""),
         c.path("line").asInt(0),
-        c.path("html_url").asText(""));
+        c.path("html_url").asText(""),
+        c.path("user").path("login").asText(""));
   }
 
   private HttpResponse<String> exchange(String method, URI uri, String json) {
@@ -283,7 +324,10 @@ final class GitHubApi {
 
   private static Comment comment(JsonNode c) {
     return new Comment(
-        c.path("id").asLong(), c.path("body").asText(""), c.path("html_url").asText(""));
+        c.path("id").asLong(),
+        c.path("body").asText(""),
+        c.path("html_url").asText(""),
+        c.path("user").path("login").asText(""));
   }
 
   private URI nextPage(HttpResponse<String> response) {

@@ -27,20 +27,29 @@ final class PullRequestReview {
   /** A finding and where on the diff it goes ({@code startLine..line}), or nowhere. */
   record Placed(Finding finding, Optional<GitHubApi.NewReviewComment> comment) {}
 
-  /** What a run does to the pull request. */
+  /**
+   * What a run does to the pull request; {@code overCap} findings the diff shows are listed in the
+   * body instead, because {@code max_inline_comments} were already placed.
+   */
   record Plan(
       List<Placed> placed,
       List<GitHubApi.NewReviewComment> create,
       Map<Long, String> update,
-      Map<Long, String> resolve) {}
+      Map<Long, String> resolve,
+      int overCap,
+      int maxInline) {}
 
   private final String reviewMarker;
+  private final String identity;
 
   /**
    * @param reviewMarker the HTML comment that marks this job's review body
+   * @param identity the login the token acts as: only a review it wrote is ever updated (anyone can
+   *     copy the marker into their own), or null to update none
    */
-  PullRequestReview(String reviewMarker) {
+  PullRequestReview(String reviewMarker, String identity) {
     this.reviewMarker = reviewMarker;
+    this.identity = identity;
   }
 
   static String findingMarker(Finding f) {
@@ -48,17 +57,20 @@ final class PullRequestReview {
   }
 
   /**
-   * Decides what to post, given the earlier comments on the diff (only zerocred's open ones
-   * matter).
+   * Decides what to post, given the earlier comments on the diff (only zerocred's open ones matter:
+   * the caller passes only those the token's own account wrote, since anyone can copy a marker into
+   * a comment of theirs).
    *
    * @param dedupe whether to reuse earlier comments ({@code sticky}) or post all anew ({@code new})
+   * @param maxInline at most this many findings get a comment on the diff (most severe first)
    */
   static Plan plan(
       ReviewFindings review,
       DiffLines diff,
       List<GitHubApi.ReviewComment> earlier,
       boolean dedupe,
-      String headSha) {
+      String headSha,
+      int maxInline) {
     Map<String, GitHubApi.ReviewComment> open = new HashMap<>();
     if (dedupe) {
       for (GitHubApi.ReviewComment c : earlier) {
@@ -72,6 +84,8 @@ final class PullRequestReview {
     List<GitHubApi.NewReviewComment> create = new ArrayList<>();
     Map<Long, String> update = new HashMap<>();
     Set<String> kept = new HashSet<>();
+    int inline = 0;
+    int overCap = 0;
     for (Finding f : review.findings()) {
       // A finding whose path names no repository file stays off the diff (in the body).
       Optional<GitHubApi.NewReviewComment> comment =
@@ -85,7 +99,15 @@ final class PullRequestReview {
                           at[0],
                           at[1],
                           "RIGHT",
-                          findingMarker(f) + "\n" + FindingsMarkdown.comment(f)));
+                          // As GitHub will store it, so that an unchanged comment compares equal.
+                          GitHubText.forGitHub(
+                              findingMarker(f) + "\n" + FindingsMarkdown.comment(f))));
+      if (comment.isPresent() && inline >= maxInline) {
+        overCap++;
+        comment = Optional.empty();
+      } else if (comment.isPresent()) {
+        inline++;
+      }
       placed.add(new Placed(f, comment));
       if (comment.isEmpty() || !kept.add(f.fingerprint())) {
         continue;
@@ -109,7 +131,7 @@ final class PullRequestReview {
             resolve.put(c.id(), resolved(c.body(), headSha));
           }
         });
-    return new Plan(placed, create, update, resolve);
+    return new Plan(placed, create, update, resolve, overCap, maxInline);
   }
 
   /** The comment's text struck through, with a note; its marker no longer matches a finding. */
@@ -138,13 +160,19 @@ final class PullRequestReview {
       if (inline > 0) {
         md.append(inline).append(" finding(s) are commented on the lines of the diff.\n\n");
       }
+      if (plan.overCap() > 0) {
+        md.append(plan.overCap())
+            .append(" more finding(s) on the diff are listed below instead: at most ")
+            .append(plan.maxInline())
+            .append(" are commented on its lines (max_inline_comments).\n\n");
+      }
       if (!outside.isEmpty()) {
-        md.append("#### Findings outside the diff\n\n");
+        md.append("#### Findings not commented on the diff\n\n");
         outside.forEach(p -> md.append(FindingsMarkdown.item(p.finding())));
         md.append('\n');
       }
     }
-    return md.append(footer).toString();
+    return GitHubText.withFooter(md.toString(), footer);
   }
 
   /**
@@ -162,8 +190,9 @@ final class PullRequestReview {
       String footer) {
     String body = body(review, plan, footer);
     Optional<GitHubApi.Review> earlier =
-        sticky
+        sticky && identity != null
             ? github.reviews(repository, number).stream()
+                .filter(r -> r.author().equalsIgnoreCase(identity))
                 .filter(r -> r.body().startsWith(reviewMarker))
                 .reduce((first, second) -> second)
             : Optional.empty();

@@ -11,6 +11,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PullRequestReviewTest {
+  private static final String BOT = "github-actions[bot]";
+
   private static final DiffLines DIFF =
       DiffLines.of(
           List.of(
@@ -52,21 +54,23 @@ class PullRequestReviewTest {
                 "<!-- zerocred-finding:" + kept.fingerprint() + " -->\nold text",
                 "src/A.java",
                 2,
-                ""),
+                "",
+                BOT),
             new GitHubApi.ReviewComment(
                 2,
                 PullRequestReview.findingMarker(fixed) + "\n**high** · **Fixed**",
                 "src/A.java",
                 3,
-                ""),
+                "",
+                BOT),
             new GitHubApi.ReviewComment(
-                3, PullRequestReview.findingMarker(moved) + "\nx", "src/A.java", 2, ""),
-            new GitHubApi.ReviewComment(4, "A person's comment", "src/A.java", 2, ""));
+                3, PullRequestReview.findingMarker(moved) + "\nx", "src/A.java", 2, "", BOT),
+            new GitHubApi.ReviewComment(4, "A person's comment", "src/A.java", 2, "", "alice"));
     ReviewFindings review =
         new ReviewFindings(true, "s", List.of(kept, moved, outside, fresh), List.of());
 
     PullRequestReview.Plan plan =
-        PullRequestReview.plan(review, DIFF, earlier, true, "abcdef0123456789");
+        PullRequestReview.plan(review, DIFF, earlier, true, "abcdef0123456789", 25);
 
     assertThat(plan.update()).containsOnlyKeys(1L);
     assertThat(plan.create())
@@ -84,7 +88,7 @@ class PullRequestReviewTest {
         .extracting(p -> p.finding().title())
         .containsExactly("Outside");
 
-    PullRequestReview.Plan fresh2 = PullRequestReview.plan(review, DIFF, earlier, false, "h");
+    PullRequestReview.Plan fresh2 = PullRequestReview.plan(review, DIFF, earlier, false, "h", 25);
     assertThat(fresh2.create()).hasSize(3);
     assertThat(fresh2.update()).isEmpty();
     assertThat(fresh2.resolve()).isEmpty();
@@ -93,10 +97,78 @@ class PullRequestReviewTest {
   @Test
   void body_withNoFindings_saysSo() {
     ReviewFindings none = new ReviewFindings(true, "Clean.", List.of(), List.of());
-    PullRequestReview.Plan plan = PullRequestReview.plan(none, DIFF, List.of(), true, "h");
+    PullRequestReview.Plan plan = PullRequestReview.plan(none, DIFF, List.of(), true, "h", 25);
 
-    assertThat(new PullRequestReview("<!-- m -->").body(none, plan, "<sub>f</sub>"))
+    assertThat(new PullRequestReview("<!-- m -->", BOT).body(none, plan, "<sub>f</sub>"))
         .isEqualTo("<!-- m -->\n### Claude Code review\n\nClean.\n\nNo findings.\n<sub>f</sub>");
     assertThat(plan.create()).isEmpty();
+  }
+
+  @Test
+  void inlineComments_areCapped_mostSevereFirst_andTheRestListedInTheBody() {
+    List<Finding> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      many.add(
+          new Finding(
+              "src/A.java",
+              2,
+              2,
+              i == 3 ? Severity.CRITICAL : Severity.LOW,
+              Category.BUG,
+              "F" + i,
+              "",
+              Optional.empty()));
+    }
+    ReviewFindings review = new ReviewFindings(true, "s", many, List.of());
+
+    PullRequestReview.Plan plan = PullRequestReview.plan(review, DIFF, List.of(), true, "h", 2);
+
+    assertThat(plan.create()).hasSize(2);
+    assertThat(plan.create().get(0).body()).contains("F3");
+    assertThat(plan.overCap()).isEqualTo(2);
+    assertThat(new PullRequestReview("<!-- m -->", BOT).body(review, plan, ""))
+        .contains("2 more finding(s) on the diff are listed below instead: at most 2")
+        .contains("#### Findings not commented on the diff");
+    assertThat(PullRequestReview.plan(review, DIFF, List.of(), true, "h", 0).create()).isEmpty();
+  }
+
+  @Test
+  void aFindingWithABadPath_isNeverPlacedOnTheDiff() {
+    Finding odd = finding("\\src/A.java", 2, 2, "Odd");
+    ReviewFindings review = new ReviewFindings(true, "s", List.of(odd), List.of());
+
+    assertThat(PullRequestReview.plan(review, DIFF, List.of(), true, "h", 25).create()).isEmpty();
+  }
+
+  @Test
+  void mentionsInTheFindings_areNeutralisedInTheBodyAndTheComments() {
+    Finding loud =
+        new Finding(
+            "src/A.java",
+            2,
+            2,
+            Severity.HIGH,
+            Category.BUG,
+            "Ping @octocat and @acme/security-team",
+            "cc @admin; see `@Override` and\n```java\n@Deprecated\n```\n",
+            Optional.of("@SuppressWarnings(\"x\")"));
+    Finding outside = finding("src/A.java", 10, 10, "Hey @maintainer");
+    ReviewFindings review =
+        new ReviewFindings(true, "Summary for @everyone", List.of(loud, outside), List.of());
+
+    PullRequestReview.Plan plan = PullRequestReview.plan(review, DIFF, List.of(), true, "h", 25);
+    String body = new PullRequestReview("<!-- m -->", BOT).body(review, plan, "");
+    String comment = plan.create().get(0).body();
+
+    for (String text : List.of(body, comment)) {
+      assertThat(text).doesNotContain("@octocat", "@acme", "@admin", "@maintainer", "@everyone");
+    }
+    assertThat(comment)
+        .contains("@\u200boctocat")
+        .contains("@\u200bacme/security-team")
+        .contains("`@Override`")
+        .contains("\n@Deprecated\n")
+        .contains("@SuppressWarnings(\"x\")");
+    assertThat(body).contains("@\u200bmaintainer").contains("@\u200beveryone");
   }
 }
