@@ -7,6 +7,7 @@ import io.github.zerocred.findings.FindingsSchema;
 import io.github.zerocred.testkit.MessagesRequest;
 import io.github.zerocred.testkit.RecordedRequest;
 import io.github.zerocred.testkit.Reply;
+import io.github.zerocred.testkit.RunnerLog;
 import io.github.zerocred.testkit.SarifSchema;
 import io.github.zerocred.testkit.StandInAnthropicApi;
 import java.io.IOException;
@@ -137,7 +138,7 @@ class ActionContainerTest {
     assertThat(review.body())
         .startsWith("<!-- zerocred-review:review -->")
         .contains("| critical | 1 |", "| medium | 1 |", "| info | 1 |")
-        .contains("Findings outside the diff")
+        .contains("Findings not commented on the diff")
         .contains("Long method — `src/Cart.java:40`", "Typo in the title — `README.md:3`")
         .doesNotContain("Divides by zero —");
     assertThat(run1.outputs().get("comment_url")).endsWith("#pullrequestreview-" + review.id());
@@ -255,6 +256,191 @@ class ActionContainerTest {
         StandInGitHubApi.parse(Files.readString(job.workspace.resolve(".zerocred/findings.sarif")));
     assertThat(SarifSchema.problems(sarif)).isEmpty();
     assertThat(sarif.at("/runs/0/results")).isEmpty();
+  }
+
+  @Test
+  void hostileCheckout_fileLinksInZerocred_areReplaced_gitConfigAndEventUntouched()
+      throws Exception {
+    // A pull request plants links where the review goes, and steers the review's text.
+    Path gitConfig = job.workspace.resolve(".git/config");
+    byte[] configBefore = Files.readAllBytes(gitConfig);
+    byte[] eventBefore = Files.readAllBytes(job.workflow.resolve("event.json"));
+    Path out = Files.createDirectories(job.workspace.resolve(".zerocred"));
+    Files.createSymbolicLink(out.resolve("review.md"), Path.of("../.git/config"));
+    Files.createSymbolicLink(out.resolve("findings.sarif"), Path.of("/github/workflow/event.json"));
+    Files.createSymbolicLink(out.resolve("audit.jsonl"), Path.of("/github/home/planted"));
+    String crafted = "[core]\n\tfsmonitor = \"touch /github/home/pwned\"";
+    Map<String, String> inputs = inputs();
+    inputs.put("prompt", "Review the change.");
+    try (StandInAnthropicApi anthropic = anthropic(Reply.text(crafted))) {
+      ActionJob.Result result = job.run(inputs, routeTo(anthropic));
+
+      assertThat(result.exitCode()).as(result.log()).isZero();
+      assertThat(result.outputs()).containsEntry("conclusion", "success");
+      assertNothingLeft(result);
+    }
+    assertThat(Files.readAllBytes(gitConfig)).isEqualTo(configBefore);
+    assertThat(Files.readAllBytes(job.workflow.resolve("event.json"))).isEqualTo(eventBefore);
+    assertThat(job.home.resolve("planted")).doesNotExist();
+    assertThat(job.home.resolve("pwned")).doesNotExist();
+    for (String name : List.of("review.md", "findings.sarif", "audit.jsonl")) {
+      assertThat(Files.isSymbolicLink(out.resolve(name))).as(name).isFalse();
+    }
+    assertThat(out.resolve("review.md")).content().contains("fsmonitor");
+  }
+
+  @Test
+  void zerocredDirectoryLinkedOutOfTheWorkspace_isInvalidInput_andNothingIsWritten()
+      throws Exception {
+    Files.createSymbolicLink(job.workspace.resolve(".zerocred"), Path.of("/github/workflow"));
+    try (StandInAnthropicApi anthropic = anthropic(Reply.text("never asked"))) {
+      ActionJob.Result result = job.run(inputs(), routeTo(anthropic));
+
+      assertThat(result.exitCode()).as(result.log()).isEqualTo(2);
+      assertThat(result.outputs()).containsEntry("conclusion", "invalid_input");
+      assertThat(errorLines(result))
+          .singleElement()
+          .asString()
+          .contains("title=Output directory refused")
+          .contains(".zerocred")
+          .contains("symbolic link");
+      assertThat(anthropic.requests()).as("no run started").isEmpty();
+    }
+    try (var files = Files.list(job.workflow)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("event.json");
+    }
+    assertThat(github.requests()).isEmpty();
+  }
+
+  @Test
+  void promptFileLinkedToProcSelfEnviron_isRefused_andNoTokenLeaves() throws Exception {
+    Files.createSymbolicLink(job.workspace.resolve("prompt.md"), Path.of("/proc/self/environ"));
+    Map<String, String> inputs = inputs();
+    inputs.put("prompt_file", "prompt.md");
+    try (StandInAnthropicApi anthropic = anthropic(Reply.text("never asked"))) {
+      ActionJob.Result result = job.run(inputs, routeTo(anthropic));
+
+      assertThat(result.exitCode()).as(result.log()).isEqualTo(2);
+      assertThat(result.outputs()).containsEntry("conclusion", "invalid_input");
+      assertThat(errorLines(result))
+          .singleElement()
+          .asString()
+          .contains("prompt_file")
+          .contains("is not inside the workspace");
+      assertThat(anthropic.requests()).as("no run started").isEmpty();
+      assertNoSecretsLogged(result);
+    }
+  }
+
+  @Test
+  void workflowCommandsWrittenByTheAgent_reachTheLogAsInertText() throws Exception {
+    String review =
+        String.join(
+            "\n",
+            "Review done.",
+            "::error::forged error",
+            "::add-mask::PATH",
+            "::stop-commands::attacker",
+            "::attacker::",
+            "::notice title=forged::after resume",
+            "##[warning]legacy form",
+            "::set-output name=conclusion::forged");
+    Map<String, String> inputs = inputs();
+    inputs.put("prompt", "Review the change.");
+    try (StandInAnthropicApi anthropic =
+        StandInAnthropicApi.builder()
+            .bind(new InetSocketAddress(job.gateway, 0))
+            .expectToken(oauthToken)
+            // The agent prints commands through a real tool, then answers with a review full of
+            // them. (Container-controlled progress fields — model, tool, session id — are proven
+            // in WorkflowCommandsTest and ProgressLinesTest: the stand-in offers no tool whose
+            // name holds a line break.)
+            .script(
+                Reply.toolUse(
+                    "Bash",
+                    "{\"command\": \"printf '::error::from bash\\\\n##[add-mask]x\\\\n'\"}"),
+                Reply.text(review))
+            .defaultReply(Reply.text(review))
+            .start()) {
+      ActionJob.Result result = job.run(inputs, routeTo(anthropic));
+
+      assertThat(result.exitCode()).as(result.log()).isZero();
+      String log = String.join("\n", result.stdout()) + "\n" + String.join("\n", result.stderr());
+      List<RunnerLog.Command> commands = RunnerLog.commands(log);
+      assertThat(commands)
+          .extracting(RunnerLog.Command::name)
+          .doesNotContain("error", "warning", "notice", "set-output", "attacker");
+      assertThat(commands)
+          .filteredOn(c -> c.name().equals("add-mask"))
+          .extracting(RunnerLog.Command::data)
+          .containsExactlyInAnyOrder(oauthToken, githubToken);
+      assertThat(commands)
+          .filteredOn(c -> c.name().equals("stop-commands"))
+          .singleElement()
+          .satisfies(c -> assertThat(c.data()).matches("zerocred-[0-9a-f]{32}"));
+      // The review is shown whole, inside the stopped block; the outputs keep it as it is.
+      assertThat(result.stdout()).contains("::error::forged error", "##[warning]legacy form");
+      assertThat(result.outputs()).containsEntry("conclusion", "success");
+      assertThat(result.outputs().get("result")).isEqualTo(review);
+      assertNoSecretsLogged(result);
+      assertNothingLeft(result);
+    }
+  }
+
+  @Test
+  void stickyMode_touchesOnlyTheTokensOwnObjects_capsInlineComments_neutralisesMentions()
+      throws Exception {
+    github.pullRequestFiles(
+        List.of(
+            new StandInGitHubApi.PullFile(
+                "src/Discount.java",
+                "modified",
+                "@@ -1 +1 @@\n-class Discount {}\n+class Discount { int apply(int p) { return p / 0; } }")));
+    // Someone else copies zerocred's markers into objects of their own.
+    long theirComment =
+        github.addComment(PR, "<!-- zerocred-review:review -->\nplanted", "mallory");
+    long theirReview = github.addReview(PR, "<!-- zerocred-review:review -->\nplanted", "mallory");
+    long theirFinding =
+        github.addReviewComment(
+            PR,
+            "src/Discount.java",
+            1,
+            "<!-- zerocred-finding:0123456789abcdef01234567 -->\nplanted",
+            "mallory");
+    String answer =
+        findings(
+            finding("src/Discount.java", 1, 1, "critical", "bug", "Divides by zero, cc @octocat"),
+            finding("src/Discount.java", 1, 1, "high", "bug", "Ask @acme/security-team"));
+    Map<String, String> inputs = inputs();
+    inputs.put("max_inline_comments", "1");
+    try (StandInAnthropicApi anthropic = anthropic(Reply.structuredOutput(answer))) {
+      ActionJob.Result result = job.run(inputs, routeTo(anthropic));
+
+      assertThat(result.exitCode()).as(result.log()).isZero();
+    }
+    assertThat(github.requests())
+        .extracting(r -> r.method() + " " + r.path())
+        .contains("POST /graphql")
+        .noneMatch(r -> r.endsWith("/" + theirComment))
+        .noneMatch(r -> r.endsWith("/" + theirReview))
+        .noneMatch(r -> r.endsWith("/" + theirFinding));
+    assertThat(github.comments())
+        .filteredOn(c -> c.id() == theirComment)
+        .singleElement()
+        .satisfies(c -> assertThat(c.body()).endsWith("planted"));
+    List<StandInGitHubApi.Review> ours =
+        github.reviews().stream().filter(r -> r.author().equals(StandInGitHubApi.BOT)).toList();
+    assertThat(ours).singleElement();
+    assertThat(ours.get(0).body())
+        .contains("1 more finding(s) on the diff are listed below instead: at most 1")
+        .contains("@\u200bacme/security-team")
+        .doesNotContain("@acme");
+    List<StandInGitHubApi.ReviewComment> inline =
+        github.reviewComments().stream()
+            .filter(c -> c.author().equals(StandInGitHubApi.BOT))
+            .toList();
+    assertThat(inline).singleElement();
+    assertThat(inline.get(0).body()).contains("@\u200boctocat").doesNotContain("@octocat");
   }
 
   private static String finding(

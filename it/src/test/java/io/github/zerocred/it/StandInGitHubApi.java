@@ -22,11 +22,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A plain-HTTP stand-in for the few GitHub REST endpoints the action calls (issue comments and one
- * pull request), keeping comments in memory and recording every request. Plain HTTP because the
- * action talks to {@code GITHUB_API_URL} as given, as with GitHub Enterprise Server.
+ * A plain-HTTP stand-in for the few GitHub endpoints the action calls (issue comments, one pull
+ * request's files, reviews and review comments, and GraphQL's {@code viewer}), keeping comments in
+ * memory and recording every request. Plain HTTP because the action talks to {@code GITHUB_API_URL}
+ * as given, as with GitHub Enterprise Server. Every object has an author: what the token writes is
+ * {@link #BOT}'s, and tests can plant objects by other people; like GitHub for a token without the
+ * right to, it refuses (403) to edit another author's object.
  */
 final class StandInGitHubApi implements AutoCloseable {
+  /** The login the token acts as, as GraphQL's {@code viewer} answers for a job's token. */
+  static final String BOT = "github-actions[bot]";
+
   private static final JsonMapper JSON = new JsonMapper();
   private static final Pattern ISSUE_COMMENTS =
       Pattern.compile("/repos/([^/]+/[^/]+)/issues/(\\d+)/comments");
@@ -49,7 +55,7 @@ final class StandInGitHubApi implements AutoCloseable {
   record PullFile(String filename, String status, String patch) {}
 
   /** A submitted review. */
-  record Review(long id, int pull, String commitId, String body) {}
+  record Review(long id, int pull, String commitId, String body, String author) {}
 
   /**
    * A comment on the diff: on {@code line} (from {@code startLine}, 0 when single) of {@code side}.
@@ -62,13 +68,14 @@ final class StandInGitHubApi implements AutoCloseable {
       int startLine,
       int line,
       String side,
-      String body) {}
+      String body,
+      String author) {}
 
   /** One request as received. */
   record Request(String method, String path, String authorization, String body) {}
 
   /** A stored comment. */
-  record Comment(long id, int issue, String body) {}
+  record Comment(long id, int issue, String body, String author) {}
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(2);
@@ -130,8 +137,30 @@ final class StandInGitHubApi implements AutoCloseable {
 
   /** Adds a comment as someone else would, e.g. a person discussing the pull request. */
   void addComment(int issue, String body) {
+    addComment(issue, body, "octocat");
+  }
+
+  /** Adds a comment by {@code author}; returns its id. */
+  long addComment(int issue, String body, String author) {
     long id = ids.incrementAndGet();
-    comments.put(id, new Comment(id, issue, body));
+    comments.put(id, new Comment(id, issue, body, author));
+    return id;
+  }
+
+  /** Adds a review by {@code author}, as a person (or an attacker copying a marker) would. */
+  long addReview(int pull, String body, String author) {
+    long id = ids.incrementAndGet();
+    reviews.put(id, new Review(id, pull, "0".repeat(40), body, author));
+    return id;
+  }
+
+  /** Adds a comment on line {@code line} of {@code path} by {@code author}. */
+  long addReviewComment(int pull, String path, int line, String body, String author) {
+    long reviewId = addReview(pull, "", author);
+    long id = ids.incrementAndGet();
+    reviewComments.put(
+        id, new ReviewComment(id, reviewId, pull, path, 0, line, "RIGHT", body, author));
+    return id;
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -143,6 +172,18 @@ final class StandInGitHubApi implements AutoCloseable {
     if (!("Bearer " + expectedToken)
         .equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
       reply(exchange, 401, "{\"message\":\"Bad credentials\"}");
+      return;
+    }
+    if (path.equals("/graphql") && method.equals("POST")) {
+      // The one query the action makes: who the token is.
+      if (!JSON.readTree(body)
+          .path("query")
+          .asText()
+          .matches("(?s).*\\bviewer\\s*\\{\\s*login.*")) {
+        reply(exchange, 400, "{\"errors\":[{\"message\":\"unexpected query\"}]}");
+        return;
+      }
+      reply(exchange, 200, "{\"data\":{\"viewer\":{\"login\":\"" + BOT + "\"}}}");
       return;
     }
     if (pulls(exchange, method, path, body)) {
@@ -161,7 +202,7 @@ final class StandInGitHubApi implements AutoCloseable {
         return;
       }
       long id = ids.incrementAndGet();
-      Comment c = new Comment(id, Integer.parseInt(list.group(2)), text(body));
+      Comment c = new Comment(id, Integer.parseInt(list.group(2)), text(body), BOT);
       comments.put(id, c);
       reply(exchange, 201, json(c).toString());
     } else if (one.matches() && method.equals("PATCH")) {
@@ -171,11 +212,11 @@ final class StandInGitHubApi implements AutoCloseable {
         reply(exchange, 404, "{\"message\":\"Not Found\"}");
         return;
       }
-      if (refuseComments) {
+      if (refuseComments || !old.author().equals(BOT)) {
         reply(exchange, 403, "{\"message\":\"Resource not accessible by integration\"}");
         return;
       }
-      Comment c = new Comment(id, old.issue(), text(body));
+      Comment c = new Comment(id, old.issue(), text(body), BOT);
       comments.put(id, c);
       reply(exchange, 200, json(c).toString());
     } else {
@@ -225,7 +266,8 @@ final class StandInGitHubApi implements AutoCloseable {
               ids.incrementAndGet(),
               pull,
               request.path("commit_id").asText(),
-              request.path("body").asText());
+              request.path("body").asText(),
+              BOT);
       reviews.put(review.id(), review);
       for (JsonNode c : request.path("comments")) {
         store(review.id(), pull, c);
@@ -237,7 +279,11 @@ final class StandInGitHubApi implements AutoCloseable {
         reply(exchange, 404, "{\"message\":\"Not Found\"}");
         return true;
       }
-      Review review = new Review(old.id(), old.pull(), old.commitId(), text(body));
+      if (!old.author().equals(BOT)) {
+        reply(exchange, 403, "{\"message\":\"Resource not accessible by integration\"}");
+        return true;
+      }
+      Review review = new Review(old.id(), old.pull(), old.commitId(), text(body), BOT);
       reviews.put(review.id(), review);
       reply(exchange, 200, json(review).toString());
     } else if ((m = REVIEW_COMMENTS.matcher(path)).matches() && method.equals("GET")) {
@@ -255,12 +301,16 @@ final class StandInGitHubApi implements AutoCloseable {
       // GitHub wraps a lone comment in a review of its own.
       long reviewId = ids.incrementAndGet();
       int pull = Integer.parseInt(m.group(2));
-      reviews.put(reviewId, new Review(reviewId, pull, c.path("commit_id").asText(), ""));
+      reviews.put(reviewId, new Review(reviewId, pull, c.path("commit_id").asText(), "", BOT));
       reply(exchange, 201, json(store(reviewId, pull, c)).toString());
     } else if ((m = REVIEW_COMMENT.matcher(path)).matches() && method.equals("PATCH")) {
       ReviewComment old = reviewComments.get(Long.parseLong(m.group(2)));
       if (old == null) {
         reply(exchange, 404, "{\"message\":\"Not Found\"}");
+        return true;
+      }
+      if (!old.author().equals(BOT)) {
+        reply(exchange, 403, "{\"message\":\"Resource not accessible by integration\"}");
         return true;
       }
       ReviewComment c =
@@ -272,7 +322,8 @@ final class StandInGitHubApi implements AutoCloseable {
               old.startLine(),
               old.line(),
               old.side(),
-              text(body));
+              text(body),
+              BOT);
       reviewComments.put(c.id(), c);
       reply(exchange, 200, json(c).toString());
     } else {
@@ -291,7 +342,8 @@ final class StandInGitHubApi implements AutoCloseable {
             c.path("start_line").asInt(0),
             c.path("line").asInt(),
             c.path("side").asText("RIGHT"),
-            c.path("body").asText());
+            c.path("body").asText(),
+            BOT);
     reviewComments.put(comment.id(), comment);
     return comment;
   }
@@ -343,6 +395,7 @@ final class StandInGitHubApi implements AutoCloseable {
     node.put("body", r.body());
     node.put("commit_id", r.commitId());
     node.put("state", "COMMENTED");
+    node.putObject("user").put("login", r.author());
     node.put(
         "html_url",
         "https://github.example/acme/widgets/pull/" + r.pull() + "#pullrequestreview-" + r.id());
@@ -360,6 +413,7 @@ final class StandInGitHubApi implements AutoCloseable {
       node.put("start_line", c.startLine());
     }
     node.put("body", c.body());
+    node.putObject("user").put("login", c.author());
     node.put(
         "html_url",
         "https://github.example/acme/widgets/pull/" + c.pull() + "#discussion_r" + c.id());
@@ -377,7 +431,7 @@ final class StandInGitHubApi implements AutoCloseable {
     node.put(
         "html_url",
         "https://github.example/acme/widgets/pull/" + c.issue() + "#issuecomment-" + c.id());
-    node.putObject("user").put("login", "github-actions[bot]");
+    node.putObject("user").put("login", c.author());
     return node;
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.zerocred.review.ProgressLines;
 import io.github.zerocred.run.RunEvent;
+import io.github.zerocred.testkit.RunnerLog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;

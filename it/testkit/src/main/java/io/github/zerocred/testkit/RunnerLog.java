@@ -1,4 +1,4 @@
-package io.github.zerocred.cli;
+package io.github.zerocred.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,13 +11,14 @@ import java.util.Locale;
  * form); after {@code ::stop-commands::TOKEN} nothing but {@code ::TOKEN::} is acted on. (From the
  * runner's ActionCommand and ActionCommandManager.)
  */
-final class RunnerLog {
+public final class RunnerLog {
   /** A command the runner would act on: its name and its raw data. */
-  record Command(String name, String data) {}
+  public record Command(String name, String data) {}
 
   private RunnerLog() {}
 
-  static List<Command> commands(String output) {
+  /** The commands the runner would act on, in order, reading {@code output} as a step's log. */
+  public static List<Command> commands(String output) {
     List<Command> commands = new ArrayList<>();
     String stopToken = null;
     for (String line : output.split("\r\n|\r|\n", -1)) {
