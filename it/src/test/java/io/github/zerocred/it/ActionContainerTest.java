@@ -207,17 +207,13 @@ class ActionContainerTest {
 
   @Test
   void malformedStructuredOutput_degradesToAPlainTextComment_withAWarning() throws Exception {
+    // Breaks the schema (no title, unknown severity): Claude Code refuses it, and the model
+    // falls back to text.
     try (StandInAnthropicApi anthropic =
-        StandInAnthropicApi.builder()
-            .bind(new InetSocketAddress(job.gateway, 0))
-            .expectToken(oauthToken)
-            // Breaks the schema (no title, unknown severity): Claude Code refuses it, and the
-            // model falls back to text.
-            .script(
-                Reply.structuredOutput(
-                    "{\"summary\": \"\", \"findings\": [{\"file\": \"a\", \"severity\": \"urgent\"}]}"))
-            .defaultReply(Reply.text("Division by zero in Discount.apply."))
-            .start()) {
+        anthropic(
+            Reply.text("Division by zero in Discount.apply."),
+            Reply.structuredOutput(
+                "{\"summary\": \"\", \"findings\": [{\"file\": \"a\", \"severity\": \"urgent\"}]}"))) {
       ActionJob.Result result = job.run(inputs(), routeTo(anthropic));
 
       assertThat(result.exitCode()).as(result.log()).isZero();
@@ -347,21 +343,16 @@ class ActionContainerTest {
             "::set-output name=conclusion::forged");
     Map<String, String> inputs = inputs();
     inputs.put("prompt", "Review the change.");
+    // The agent prints commands through a real tool, then answers with a review full of them.
+    // (Container-controlled progress fields — model, tool, session id — are proven in
+    // WorkflowCommandsTest and ProgressLinesTest: the stand-in offers no tool whose name holds a
+    // line break.)
     try (StandInAnthropicApi anthropic =
-        StandInAnthropicApi.builder()
-            .bind(new InetSocketAddress(job.gateway, 0))
-            .expectToken(oauthToken)
-            // The agent prints commands through a real tool, then answers with a review full of
-            // them. (Container-controlled progress fields — model, tool, session id — are proven
-            // in WorkflowCommandsTest and ProgressLinesTest: the stand-in offers no tool whose
-            // name holds a line break.)
-            .script(
-                Reply.toolUse(
-                    "Bash",
-                    "{\"command\": \"printf '::error::from bash\\\\n##[add-mask]x\\\\n'\"}"),
-                Reply.text(review))
-            .defaultReply(Reply.text(review))
-            .start()) {
+        anthropic(
+            Reply.text(review),
+            Reply.toolUse(
+                "Bash", "{\"command\": \"printf '::error::from bash\\\\n##[add-mask]x\\\\n'\"}"),
+            Reply.text(review))) {
       ActionJob.Result result = job.run(inputs, routeTo(anthropic));
 
       assertThat(result.exitCode()).as(result.log()).isZero();
@@ -642,11 +633,16 @@ class ActionContainerTest {
   }
 
   private StandInAnthropicApi anthropic(Reply first) {
+    return anthropic(first, first);
+  }
+
+  /** A stand-in that answers {@code script} in turn, then {@code fallback}. */
+  private StandInAnthropicApi anthropic(Reply fallback, Reply... script) {
     return StandInAnthropicApi.builder()
         .bind(new InetSocketAddress(job.gateway, 0))
         .expectToken(oauthToken)
-        .script(first)
-        .defaultReply(first)
+        .script(script)
+        .defaultReply(fallback)
         .start();
   }
 

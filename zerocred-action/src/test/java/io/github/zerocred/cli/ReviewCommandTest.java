@@ -67,4 +67,43 @@ class ReviewCommandTest {
     assertThat(code).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("--timeout must be a duration");
   }
+
+  @Test
+  void outputDirThatIsALink_isAUsageErrorNamingIt_andNothingIsWrittenThrough(@TempDir Path dir)
+      throws Exception {
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Path link = Files.createSymbolicLink(dir.resolve("out"), elsewhere);
+
+    int code =
+        run(
+            Map.of("CLAUDE_CODE_OAUTH_TOKEN", "sk-ant-oat01-" + "t".repeat(60)),
+            "review",
+            "--workspace",
+            dir.toString(),
+            "--output-dir",
+            link.toString());
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--output-dir").contains("symbolic link");
+    assertThat(elsewhere).isEmptyDirectory();
+  }
+
+  @Test
+  void promptFileLinkedToProcSelfEnviron_isAUsageErrorNamingIt(@TempDir Path dir) throws Exception {
+    Path link = Files.createSymbolicLink(dir.resolve("p.md"), Path.of("/proc/self/environ"));
+
+    int code =
+        run(
+            Map.of("CLAUDE_CODE_OAUTH_TOKEN", "sk-ant-oat01-" + "t".repeat(60)),
+            "review",
+            "--workspace",
+            dir.toString(),
+            "--prompt-file",
+            link.toString(),
+            "--output-dir",
+            dir.resolve("out").toString());
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--prompt-file").contains("is not inside the workspace");
+  }
 }

@@ -201,6 +201,37 @@ class ReviewMojoTest {
 
   @Test
   @InjectMojo(goal = "review", pom = DEFAULTS)
+  void outputDirectoryThatIsALink_failsNamingIt_andNothingIsWrittenThrough(ReviewMojo mojo)
+      throws IOException {
+    prepared(mojo).environment = Map.of("CLAUDE_CODE_OAUTH_TOKEN", TOKEN);
+    Path elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
+    Files.createSymbolicLink(temp.resolve("target"), elsewhere);
+    mojo.outputDirectory = temp.resolve("target/zerocred").toFile();
+
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("outputDirectory (zerocred.outputDirectory)")
+        .hasMessageContaining("symbolic link");
+    assertThat(elsewhere).isEmptyDirectory();
+  }
+
+  @Test
+  @InjectMojo(goal = "review", pom = DEFAULTS)
+  void promptFileLinkedOutOfTheWorkspace_failsNamingIt_andReadsNothing(ReviewMojo mojo)
+      throws IOException {
+    prepared(mojo).environment = Map.of("CLAUDE_CODE_OAUTH_TOKEN", TOKEN);
+    mojo.promptFile =
+        Files.createSymbolicLink(temp.resolve("prompt.md"), Path.of("/proc/self/environ")).toFile();
+
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("promptFile (zerocred.promptFile)")
+        .hasMessageContaining("is not inside the workspace");
+    assertThat(temp.resolve("out/review.md")).content().doesNotContain("PATH=");
+  }
+
+  @Test
+  @InjectMojo(goal = "review", pom = DEFAULTS)
   void malformedTokenInSettings_failsWithoutEchoingIt(ReviewMojo mojo) {
     String notAToken = "my-secret-password-that-is-not-a-token";
     Server server = new Server();
