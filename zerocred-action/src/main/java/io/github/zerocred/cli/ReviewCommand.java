@@ -217,7 +217,9 @@ final class ReviewCommand implements Callable<Integer> {
       }
     }
     if (!result.isSuccess()) {
-      throw new CliException(ExitCodes.RUNTIME_FAILURE, result.message());
+      // The message can quote Claude's output; Main prints it on stderr, which a runner reads.
+      throw new CliException(
+          ExitCodes.RUNTIME_FAILURE, WorkflowCommands.safeLine(result.message()));
     }
     return ExitCodes.OK;
   }
