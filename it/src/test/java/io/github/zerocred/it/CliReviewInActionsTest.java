@@ -30,16 +30,7 @@ class CliReviewInActionsTest {
   @Test
   void reviewFullOfWorkflowCommands_isPrintedInert_onStdoutAndStderr() throws Exception {
     String token = RunFixture.newOauthToken();
-    String review =
-        String.join(
-            "\n",
-            "Review done.",
-            "::error::forged error",
-            "::add-mask::PATH",
-            "::stop-commands::attacker",
-            "::attacker::",
-            "::notice title=forged::after resume",
-            "##[warning]legacy form");
+    String review = RunnerLog.FORGED;
     Path workspace = Files.createDirectories(dir.resolve("ws"));
     Files.writeString(workspace.resolve("A.java"), "class A {}\n");
     try (StandInAnthropicApi standIn =

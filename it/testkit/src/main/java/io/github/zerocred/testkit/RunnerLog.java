@@ -15,6 +15,24 @@ public final class RunnerLog {
   /** A command the runner would act on: its name and its raw data. */
   public record Command(String name, String data) {}
 
+  /**
+   * Text a hostile agent would print: every command form, a forged stop and resume, a carriage
+   * return that starts a new line for the runner, a legacy command mid-line.
+   */
+  public static final String FORGED =
+      String.join(
+          "\n",
+          "Review done.",
+          "::error::forged error",
+          "::add-mask::PATH",
+          "  ::notice title=forged::indented",
+          "::stop-commands::attacker",
+          "::attacker::",
+          "carriage\r::warning::after a carriage return",
+          "legacy ##[error]anywhere in a line",
+          "##[warning]legacy form",
+          "::set-output name=conclusion::forged");
+
   private RunnerLog() {}
 
   /** The commands the runner would act on, in order, reading {@code output} as a step's log. */
