@@ -14,13 +14,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every workflow the project ships — the README's examples (fenced {@code yaml} blocks with {@code
- * jobs:}) and any file under {@code .github/workflows} — loads with a real YAML parser and has the
- * shape GitHub's workflow syntax requires: {@code on}, {@code jobs}, each job with {@code runs-on}
- * and {@code steps}, each step exactly one of {@code uses} and {@code run}, {@code permissions}
- * with known scopes and levels. The example that uses zerocred passes only inputs {@code
- * action.yml} declares and checks out with {@code persist-credentials: false}, so that the job's
- * token is not in the {@code .git/config} the agent reads.
+ * Every workflow the project ships — the examples in its Markdown files (fenced {@code yaml} blocks
+ * with {@code jobs:}, the README's among them) and any file under {@code .github/workflows} — loads
+ * with a real YAML parser and has the shape GitHub's workflow syntax requires: {@code on}, {@code
+ * jobs}, each job with {@code runs-on} and {@code steps}, each step exactly one of {@code uses} and
+ * {@code run}, {@code permissions} with known scopes and levels. The example that uses zerocred
+ * passes only inputs {@code action.yml} declares and checks out with {@code persist-credentials:
+ * false}, so that the job's token is not in the {@code .git/config} the agent reads.
  */
 class ReadmeWorkflowTest {
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
@@ -103,9 +103,19 @@ class ReadmeWorkflowTest {
   private static List<Object> workflows() throws IOException {
     List<Object> workflows = new ArrayList<>();
     Path root = GitHubYaml.root();
-    for (String block : GitHubYaml.fencedYamlBlocks(root.resolve("README.md"))) {
-      if (block.contains("\njobs:") || block.startsWith("jobs:")) {
-        workflows.add(GitHubYaml.load(block));
+    // Every Markdown file the project ships (not build output), README.md among them.
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path md :
+          files
+              .filter(p -> p.toString().endsWith(".md"))
+              .filter(p -> !root.relativize(p).toString().matches("(.*/)?(target|\\.git)/.*"))
+              .sorted()
+              .toList()) {
+        for (String block : GitHubYaml.fencedYamlBlocks(md)) {
+          if (block.contains("\njobs:") || block.startsWith("jobs:")) {
+            workflows.add(GitHubYaml.load(block));
+          }
+        }
       }
     }
     Path dir = root.resolve(".github/workflows");
