@@ -2,6 +2,7 @@ package io.github.zerocred.findings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.zerocred.review.UntrustedText;
 import io.github.zerocred.run.RunResult;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -122,7 +123,8 @@ public final class FindingsParser {
       start = end;
       end = t;
     }
-    String severityText = node.path("severity").asText("");
+    // Quoted in a warning a front end prints: one line, no control characters, short.
+    String severityText = UntrustedText.oneLine(node.path("severity").asText(""), 40);
     Severity severity =
         Severity.fromId(severityText)
             .orElseGet(
@@ -173,7 +175,8 @@ public final class FindingsParser {
     try {
       return Integer.parseInt(text.strip());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(field + " '" + text + "' is not a line number", e);
+      throw new IllegalArgumentException(
+          field + " '" + UntrustedText.oneLine(text, 40) + "' is not a line number", e);
     }
   }
 
