@@ -206,9 +206,9 @@ public class ReviewMojo extends AbstractMojo {
     Thread hook =
         new Thread(
             () -> {
-              if (cancellation.cancel("Maven was stopped by SIGINT or SIGTERM")) {
-                awaitQuietly(written, SHUTDOWN_GRACE);
-              }
+              // The run's own hook may cancel first (hooks run in any order): wait either way.
+              cancellation.cancel("Maven was stopped by SIGINT or SIGTERM");
+              awaitQuietly(written, SHUTDOWN_GRACE);
             },
             "zerocred-cancel");
     Runtime.getRuntime().addShutdownHook(hook);
