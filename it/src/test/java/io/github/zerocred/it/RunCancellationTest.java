@@ -116,7 +116,12 @@ class RunCancellationTest {
 
   /** Answers at once with text and a tool call that keeps Claude Code busy for ten minutes. */
   static StandInAnthropicApi busyStandIn(String token) {
-    return StandInAnthropicApi.builder()
+    return busyStandIn(token, StandInAnthropicApi.builder());
+  }
+
+  /** {@link #busyStandIn(String)} from a builder with further settings, such as its address. */
+  static StandInAnthropicApi busyStandIn(String token, StandInAnthropicApi.Builder builder) {
+    return builder
         .expectToken(token)
         .script(
             Reply.toolUse(

@@ -73,6 +73,10 @@ final class SignalledProcess implements AutoCloseable {
     }
   }
 
+  Process process() {
+    return process;
+  }
+
   long pid() {
     return process.pid();
   }
@@ -190,6 +194,10 @@ final class SignalledProcess implements AutoCloseable {
 
   String stdout() {
     return read(stdout);
+  }
+
+  String stderr() {
+    return read(stderr);
   }
 
   String output() {
