@@ -127,7 +127,10 @@ class RunCancellationTest {
             Reply.toolUse(
                 PREAMBLE,
                 "Bash",
-                "{\"command\": \"sleep 600\", \"description\": \"Think for a long time\"}"))
+                // Not `sleep 600`: Claude Code's Bash tool refuses long sleeps, and the run would
+                // end in seconds.
+                "{\"command\": \"timeout 600 tail -f /dev/null; echo never\","
+                    + " \"description\": \"Work for a long time\"}"))
         .start();
   }
 }

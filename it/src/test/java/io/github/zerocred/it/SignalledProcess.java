@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * /proc}.
  */
 final class SignalledProcess implements AutoCloseable {
-  private static final long SIGINT_BIT = 1L << (2 - 1);
+  static final long SIGINT_BIT = 1L << (2 - 1);
   private static final long SIGTERM_BIT = 1L << (15 - 1);
 
   private final Process process;
@@ -86,14 +86,8 @@ final class SignalledProcess implements AutoCloseable {
    * both caught by a handler (the JVM's, or the program's own). Call once the program is running.
    */
   void assertSignalsReachTheProgram() {
-    String status;
-    try {
-      status = Files.readString(Path.of("/proc", Long.toString(pid()), "status"));
-    } catch (IOException e) {
-      throw new AssertionError("cannot read the status of " + pid() + ": " + e);
-    }
-    long ignored = mask(status, "SigIgn:");
-    long caught = mask(status, "SigCgt:");
+    long ignored = signalMask(pid(), "SigIgn:");
+    long caught = signalMask(pid(), "SigCgt:");
     assertThat(ignored & (SIGINT_BIT | SIGTERM_BIT))
         .as(
             "SIGINT/SIGTERM ignored by the child (SigIgn %x): the test would prove nothing",
@@ -104,7 +98,14 @@ final class SignalledProcess implements AutoCloseable {
         .isEqualTo(SIGINT_BIT | SIGTERM_BIT);
   }
 
-  private static long mask(String status, String field) {
+  /** A signal mask of a running process from {@code /proc/PID/status}, e.g. {@code SigIgn:}. */
+  static long signalMask(long pid, String field) {
+    String status;
+    try {
+      status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
+    } catch (IOException e) {
+      throw new AssertionError("cannot read the status of " + pid + ": " + e);
+    }
     return status
         .lines()
         .filter(l -> l.startsWith(field))
