@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
+/** The cancel handle the front ends hand a run: first reason wins, wake-ups run once. */
 class CancellationTest {
 
   @Test

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
+/** SIGINT and SIGTERM as the CLI records them: the reason, the exit code, the proxy's stop. */
 class StopSignalTest {
 
   @Test
