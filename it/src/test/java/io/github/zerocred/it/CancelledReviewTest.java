@@ -96,6 +96,41 @@ class CancelledReviewTest {
     reviewCancelledBy(SignalledProcess::sigterm, 143, "SIGTERM");
   }
 
+  @Test
+  void review_ctrlCDuringSetUp_beforeClaudeStarts_exits130_cancelled_leavesNothing()
+      throws Exception {
+    Path output = work.resolve("out");
+    SignalledProcess zerocred = startJar(reviewArgs(output), Map.of());
+    // The run's temporary folder appears after the engine check and the sweep, just before the
+    // network, the proxy and the container are made: the signal lands in the middle of set-up.
+    awaitRunTempDir(zerocred);
+    zerocred.assertSignalsReachTheProgram();
+
+    zerocred.ctrlC();
+
+    assertThat(zerocred.awaitExit(STOP_WITHIN.plusSeconds(20))).isEqualTo(130);
+    assertThat(zerocred.stopTime()).as("from Ctrl-C to exit").isLessThan(STOP_WITHIN);
+    JsonNode result = JSON.readTree(output.resolve("review.json").toFile());
+    assertThat(result.path("outcome").asText()).as(zerocred.output()).isEqualTo("CANCELLED");
+    assertThat(result.path("message").asText()).startsWith("The run was cancelled (SIGINT)");
+    assertThat(standIn.mainConversationRequests()).as("Claude never got to ask").isEmpty();
+    assertNothingLeft(zerocred, result.path("runId").asText());
+  }
+
+  private void awaitRunTempDir(SignalledProcess child) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Stream<Path> files = Files.list(childTmp)) {
+        if (files.anyMatch(p -> p.getFileName().toString().startsWith("zerocred-run-"))) {
+          return;
+        }
+      }
+      assertThat(child.process().isAlive()).as(child.output()).isTrue();
+      SignalledProcess.sleep(5);
+    }
+    throw new AssertionError("the run never started its set-up:\n" + child.output());
+  }
+
   private SignalledProcess reviewCancelledBy(
       Consumer<SignalledProcess> signal, int exitCode, String reason) throws Exception {
     Path output = work.resolve("out");
