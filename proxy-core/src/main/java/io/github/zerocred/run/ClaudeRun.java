@@ -99,6 +99,7 @@ public final class ClaudeRun {
   private volatile Path tempDir;
   private volatile HostFirewall firewall;
   private volatile InetSocketAddress lockedProxy;
+  private volatile boolean containerStarted;
 
   private ClaudeRun(RunConfig config, String runId, Cancellation cancellation) {
     this.config = config;
@@ -159,11 +160,19 @@ public final class ClaudeRun {
   }
 
   /**
-   * A failure while a cancellation was under way (the engine call it interrupted, the pull it cut
-   * short) is the cancellation, not a failure to report.
+   * A failure while a cancellation was under way (the pull it cut short, an engine call that failed
+   * meanwhile) is reported as the cancellation: that is why the run ended.
    */
   private RunResult cancelledOr(RunResult failure) {
-    return cancellation.isCancelled() ? Results.cancelledBeforeStart(runId, reason()) : failure;
+    if (!cancellation.isCancelled()) {
+      return failure;
+    }
+    return containerStarted
+        ? Results.notRun(
+            runId,
+            RunResult.Outcome.CANCELLED,
+            "The run was cancelled (" + reason() + ") while Claude Code was working")
+        : Results.cancelledBeforeStart(runId, reason());
   }
 
   private String reason() {
@@ -234,6 +243,7 @@ public final class ClaudeRun {
     StreamJsonCollector collector = new StreamJsonCollector(runId, listener);
     checkCancelled();
     docker.startContainerCmd(containerId).exec();
+    containerStarted = true;
     listener.onEvent(
         new RunEvent.Started(runId, config.image(), containerId, networkName, proxy.address()));
 
@@ -582,9 +592,11 @@ public final class ClaudeRun {
             cancelled = true;
             break;
           }
-          // The stream ends when the container exits, or when it broke off: make sure which.
-          timedOut = !awaitExit(docker, deadline);
-          cancelled = cancellation.isCancelled();
+          // The stream ends when the container exits, or when it broke off: make sure which. A
+          // container that finished by itself keeps its own result, even if a cancel came late.
+          boolean exited = awaitExit(docker, deadline);
+          cancelled = !exited && cancellation.isCancelled();
+          timedOut = !exited && !cancelled;
           break;
         }
         if (!Instant.now().isBefore(nextBeat)) {
@@ -788,8 +800,8 @@ public final class ClaudeRun {
       return notRun(runId, RunResult.Outcome.INFRASTRUCTURE_FAILURE, message);
     }
 
-    /** A run that ended before Claude Code started: nothing but the outcome and why. */
-    private static RunResult notRun(String runId, RunResult.Outcome outcome, String message) {
+    /** A run that ended without anything of Claude Code's to keep: the outcome and why. */
+    static RunResult notRun(String runId, RunResult.Outcome outcome, String message) {
       return new RunResult(
           runId,
           outcome,

@@ -9,6 +9,12 @@ import sun.misc.Signal;
  * SIGINT and SIGTERM as {@code zerocred} sees them: they stop the standalone proxy (which waits in
  * {@link #await()}) and cancel a running review (which runs with {@link #cancellation()}); a
  * cancelled review exits with {@link #exitCode()}, 130 or 143 as a shell expects.
+ *
+ * <p>Where they come from: Ctrl-C in a terminal; a CI system stopping a job; and a cancelled GitHub
+ * job, whose runner sends SIGINT to the action's {@code docker run} (which forwards it to this JVM,
+ * PID 1 of the action container), SIGTERM 7.5 s later and kills the process tree 2.5 s after that
+ * (actions/runner, {@code src/Runner.Sdk/ProcessInvoker.cs}). A review must be torn down and
+ * reported inside those first 7.5 s; the end-to-end tests measure about one second.
  */
 final class StopSignal {
   static final int SIGINT = 2;
