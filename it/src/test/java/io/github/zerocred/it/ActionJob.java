@@ -2,7 +2,6 @@ package io.github.zerocred.it;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -154,6 +153,48 @@ final class ActionJob implements AutoCloseable {
    */
   Result run(Map<String, String> inputs, Map<String, String> extraEnv)
       throws IOException, InterruptedException {
+    return start(inputs, extraEnv).finish();
+  }
+
+  /**
+   * A {@code docker run} of the action under way, for a test that signals it as the runner does.
+   */
+  final class Running {
+    /** The runner's child: the {@code docker} CLI, which forwards signals to the action. */
+    final SignalledProcess docker;
+
+    final String containerName;
+    private final Path output;
+    private final Path summary;
+
+    private Running(SignalledProcess docker, String containerName, Path output, Path summary) {
+      this.docker = docker;
+      this.containerName = containerName;
+      this.output = output;
+      this.summary = summary;
+    }
+
+    /** Waits (at most 6 minutes) for the action to end; what it printed and wrote. */
+    Result finish() throws IOException, InterruptedException {
+      if (!docker.process().waitFor(6, TimeUnit.MINUTES)) {
+        docker.close();
+        new ProcessBuilder("docker", "rm", "-f", containerName)
+            .start()
+            .waitFor(60, TimeUnit.SECONDS);
+        fail("the action did not finish within 6 minutes:\n" + docker.output());
+      }
+      return new Result(
+          docker.process().exitValue(),
+          containerName,
+          docker.stdout().lines().toList(),
+          docker.stderr().lines().toList(),
+          parseOutputs(Files.readString(output)),
+          Files.readString(summary));
+    }
+  }
+
+  /** Starts {@code docker run} of the action as {@link #run} does, without waiting for it. */
+  Running start(Map<String, String> inputs, Map<String, String> extraEnv) throws IOException {
     String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     String containerName = "zerocred-test-action-" + id;
     Path output = Files.createFile(fileCommands.resolve("set_output_" + id));
@@ -212,30 +253,18 @@ final class ActionJob implements AutoCloseable {
             "--network",
             networkName,
             image()));
-    Path stdout = Files.createTempFile(fileCommands.getParent(), "stdout", ".log");
-    Path stderr = Files.createTempFile(fileCommands.getParent(), "stderr", ".log");
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .redirectOutput(stdout.toFile())
-            .redirectError(stderr.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    if (!p.waitFor(6, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      new ProcessBuilder("docker", "rm", "-f", containerName).start().waitFor(60, TimeUnit.SECONDS);
-      fail(
-          "the action did not finish within 6 minutes:\n"
-              + Files.readString(stdout)
-              + Files.readString(stderr));
+    // The docker CLI reads the values of the -e NAME variables from its own environment.
+    Map<String, String> cliEnv = new LinkedHashMap<>(env);
+    for (String passed : List.of("DOCKER_HOST", "DOCKER_CONFIG")) {
+      String value = System.getenv(passed);
+      if (value != null && !cliEnv.containsKey(passed)) {
+        cliEnv.put(passed, value);
+      }
     }
-    return new Result(
-        p.exitValue(),
-        containerName,
-        Files.readAllLines(stdout),
-        Files.readAllLines(stderr),
-        parseOutputs(Files.readString(output)),
-        Files.readString(summary));
+    SignalledProcess docker =
+        SignalledProcess.start(
+            "docker run (action)", cmd, cliEnv, fileCommands.getParent(), fileCommands.getParent());
+    return new Running(docker, containerName, output, summary);
   }
 
   /** Parses {@code GITHUB_OUTPUT}: {@code name<<DELIMITER}, value lines, the delimiter. */

@@ -76,7 +76,10 @@ public final class ProgressLines implements RunListener {
         + " cached)";
   }
 
-  /** {@code success}, {@code claude error}, {@code timed out}, {@code infrastructure failure}. */
+  /**
+   * {@code success}, {@code claude error}, {@code timed out}, {@code infrastructure failure},
+   * {@code cancelled}.
+   */
   public static String outcomeName(RunResult r) {
     return r.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ');
   }

@@ -2,6 +2,7 @@ package io.github.zerocred.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AccessMode;
@@ -10,6 +11,7 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.Volume;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.proxy.ProxyConfig;
@@ -31,8 +33,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -53,7 +57,15 @@ import java.util.stream.Stream;
  * {@code --internal} network; start the proxy on that network's gateway (or on this JVM's own
  * address there, when it runs in a container); create the container (non-root, no capabilities, no
  * new privileges, limits, labels) and copy the workspace, the CA and the prompt in; run; collect
- * stream-json; tear down in {@code finally} and from a shutdown hook.
+ * stream-json; tear down in {@code finally}.
+ *
+ * <p>Stopping early: a {@link Cancellation} passed to {@link #execute(RunConfig, Cancellation)}
+ * stops the run between any two of these steps (nothing more is created) or, while Claude Code
+ * works, wakes the follow loop at once, kills the container and returns a {@link
+ * RunResult.Outcome#CANCELLED} result with what was collected so far; the teardown in {@code
+ * finally} runs as always. The run's shutdown hook (SIGINT/SIGTERM in a JVM whose front end does
+ * not handle signals itself, such as Maven) cancels the same way and waits, bounded, for that
+ * teardown, tearing down itself only if the run thread does not finish in time.
  */
 public final class ClaudeRun {
   static final String CONTAINER_USER = "1000:1000";
@@ -63,6 +75,10 @@ public final class ClaudeRun {
   static final String CA_PATH = "/etc/zerocred/ca.pem";
   static final String PROMPT_PATH = "/etc/zerocred/prompt.txt";
   private static final Duration LOG_DRAIN = Duration.ofSeconds(5);
+  // After a kill the stream ends within milliseconds; a cancelled CI job is killed ~10 s after its
+  // first signal, so every step of a cancellation is kept short.
+  private static final Duration CANCEL_DRAIN = Duration.ofSeconds(2);
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
   private static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
 
   private final RunConfig config;
@@ -70,6 +86,9 @@ public final class ClaudeRun {
   private final Owner owner = Owner.current();
   private final RunListener listener;
   private final AtomicBoolean tornDown = new AtomicBoolean();
+  private final Cancellation cancellation;
+  // Counted down once run() has torn down: the shutdown hook waits for it.
+  private final CountDownLatch finished = new CountDownLatch(1);
 
   // Resources, released by teardown(); set by the run thread, read by the shutdown hook.
   private volatile DockerEngine engine;
@@ -80,11 +99,13 @@ public final class ClaudeRun {
   private volatile Path tempDir;
   private volatile HostFirewall firewall;
   private volatile InetSocketAddress lockedProxy;
+  private volatile boolean containerStarted;
 
-  private ClaudeRun(RunConfig config, String runId) {
+  private ClaudeRun(RunConfig config, String runId, Cancellation cancellation) {
     this.config = config;
     this.runId = runId;
     this.listener = safe(config.listener());
+    this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
   }
 
   /**
@@ -95,33 +116,91 @@ public final class ClaudeRun {
    *     an unreadable workspace); nothing is left behind then either
    */
   public static RunResult execute(RunConfig config) {
-    return new ClaudeRun(config, UUID.randomUUID().toString()).run();
+    return execute(config, Cancellation.create());
+  }
+
+  /**
+   * Runs Claude Code as {@link #execute(RunConfig)} does, stopping early when {@code cancellation}
+   * is cancelled: then the result's outcome is {@link RunResult.Outcome#CANCELLED}, with the
+   * partial output, and everything the run created is gone as well when this returns.
+   */
+  public static RunResult execute(RunConfig config, Cancellation cancellation) {
+    return new ClaudeRun(config, UUID.randomUUID().toString(), cancellation).run();
   }
 
   private RunResult run() {
     Instant start = Instant.now();
-    Thread hook = new Thread(this::teardown, "zerocred-teardown-" + runId);
+    Thread hook = new Thread(this::onShutdown, "zerocred-teardown-" + runId);
     Runtime.getRuntime().addShutdownHook(hook);
     RunResult outcome;
     try {
       outcome = runContained(start);
+    } catch (Cancelled e) {
+      outcome = Results.cancelledBeforeStart(runId, reason());
     } catch (DockerEngineUnavailableException e) {
       outcome = Results.failure(runId, e.getMessage());
     } catch (InvalidConfigurationException e) {
       teardown();
+      finished.countDown();
       removeHook(hook);
       throw e;
     } catch (ZerocredException e) {
-      outcome = Results.failure(runId, e.getMessage());
+      outcome = cancelledOr(Results.failure(runId, e.getMessage()));
     } catch (RuntimeException e) {
-      outcome = Results.failure(runId, "The run failed: " + DockerEngine.rootMessage(e));
+      outcome =
+          cancelledOr(Results.failure(runId, "The run failed: " + DockerEngine.rootMessage(e)));
     } finally {
       teardown();
+      finished.countDown();
     }
     removeHook(hook);
     RunResult result = outcome.withWallTime(Duration.between(start, Instant.now()));
     listener.onEvent(new RunEvent.Finished(runId, result));
     return result;
+  }
+
+  /**
+   * A failure while a cancellation was under way (the pull it cut short, an engine call that failed
+   * meanwhile) is reported as the cancellation: that is why the run ended.
+   */
+  private RunResult cancelledOr(RunResult failure) {
+    if (!cancellation.isCancelled()) {
+      return failure;
+    }
+    return containerStarted
+        ? Results.notRun(
+            runId,
+            RunResult.Outcome.CANCELLED,
+            "The run was cancelled (" + reason() + ") while Claude Code was working")
+        : Results.cancelledBeforeStart(runId, reason());
+  }
+
+  private String reason() {
+    return cancellation.reason().orElse("cancelled");
+  }
+
+  /** Stops here, creating nothing more, when the run was cancelled; teardown follows. */
+  private void checkCancelled() {
+    if (cancellation.isCancelled()) {
+      throw new Cancelled();
+    }
+  }
+
+  /**
+   * The JVM is going down (SIGINT or SIGTERM where no front end handles them, System.exit): cancel
+   * and let the run thread kill the container and tear down, which also writes nothing twice; only
+   * if it does not finish in time, tear down from here. Teardown is idempotent either way.
+   */
+  private void onShutdown() {
+    cancellation.cancel("the JVM is shutting down");
+    try {
+      if (finished.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    teardown();
   }
 
   private static void removeHook(Thread hook) {
@@ -133,9 +212,11 @@ public final class ClaudeRun {
   }
 
   private RunResult runContained(Instant start) {
+    checkCancelled();
     engine = DockerEngine.connect(config.dockerHost());
     DockerClient docker = engine.client();
     checkImage(docker);
+    checkCancelled();
     selfContainerId = SelfContainer.find(docker).orElse(null);
     Sweeper sweeper = new Sweeper(docker, this::warn);
     Sweeper.Swept swept = sweeper.sweepAbandoned(owner);
@@ -150,14 +231,19 @@ public final class ClaudeRun {
     }
 
     String networkName = "zerocred-" + runId;
+    checkCancelled();
     InetAddress listenAddress = createNetwork(docker, networkName);
+    checkCancelled();
     proxy = ZerocredProxy.start(proxyConfig(listenAddress));
     lockHostAddresses();
 
+    checkCancelled();
     containerId = createContainer(docker, networkName);
     copyFilesIn(docker);
     StreamJsonCollector collector = new StreamJsonCollector(runId, listener);
+    checkCancelled();
     docker.startContainerCmd(containerId).exec();
+    containerStarted = true;
     listener.onEvent(
         new RunEvent.Started(runId, config.image(), containerId, networkName, proxy.address()));
 
@@ -239,11 +325,14 @@ public final class ClaudeRun {
   private void pull(DockerClient docker) {
     warn("The image " + config.image() + " is not on the engine; pulling it");
     try {
-      boolean done =
-          docker
-              .pullImageCmd(config.image())
-              .start()
-              .awaitCompletion(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      ResultCallback.Adapter<PullResponseItem> pulling =
+          docker.pullImageCmd(config.image()).start();
+      boolean done;
+      // Closing the callback ends the wait: a cancelled job does not wait for a large pull.
+      try (Cancellation.Registration stop = cancellation.onCancel(() -> closeQuietly(pulling))) {
+        done = pulling.awaitCompletion(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      }
+      checkCancelled();
       if (!done) {
         throw new ZerocredException("Pulling " + config.image() + " did not finish in time");
       }
@@ -251,6 +340,8 @@ public final class ClaudeRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ZerocredException("Interrupted while pulling " + config.image(), e);
+    } catch (Cancelled e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new ZerocredException(
           "Could not pull the image "
@@ -482,17 +573,30 @@ public final class ClaudeRun {
     Instant deadline = start.plus(config.timeout());
     Instant nextBeat = Instant.now().plus(config.progressInterval());
     boolean timedOut = false;
-    try {
+    boolean cancelled = false;
+    // A cancellation wakes this thread at once, from whichever thread cancels.
+    try (Cancellation.Registration wakeUp = cancellation.onCancel(logs::wake)) {
       while (true) {
         Instant now = Instant.now();
+        if (cancellation.isCancelled()) {
+          cancelled = true;
+          break;
+        }
         if (!now.isBefore(deadline)) {
           timedOut = true;
           break;
         }
         Instant wake = nextBeat.isBefore(deadline) ? nextBeat : deadline;
-        if (logs.await(Math.max(1, Duration.between(now, wake).toMillis()))) {
-          // The stream ends when the container exits, or when it broke off: make sure which.
-          timedOut = !awaitExit(docker, deadline);
+        if (logs.awaitEndOrWake(Math.max(1, Duration.between(now, wake).toMillis()))) {
+          if (cancellation.isCancelled()) {
+            cancelled = true;
+            break;
+          }
+          // The stream ends when the container exits, or when it broke off: make sure which. A
+          // container that finished by itself keeps its own result, even if a cancel came late.
+          boolean exited = awaitExit(docker, deadline);
+          cancelled = !exited && cancellation.isCancelled();
+          timedOut = !exited && !cancelled;
           break;
         }
         if (!Instant.now().isBefore(nextBeat)) {
@@ -502,13 +606,14 @@ public final class ClaudeRun {
           nextBeat = nextBeat.plus(config.progressInterval());
         }
       }
-      if (timedOut) {
+      if (timedOut || cancelled) {
         try {
           docker.killContainerCmd(containerId).exec();
         } catch (RuntimeException e) {
           // It may have exited just now; the inspection below tells.
         }
-        logs.await(LOG_DRAIN.toMillis());
+        // What the container printed up to the kill is the partial output: let it arrive.
+        logs.await((cancelled ? CANCEL_DRAIN : LOG_DRAIN).toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -517,6 +622,9 @@ public final class ClaudeRun {
       closeQuietly(logs);
     }
     logs.flush();
+    if (cancelled) {
+      return Results.cancelled(runId, reason(), collector, start);
+    }
 
     StreamJsonCollector complete = collector;
     if (logs.error() != null && !timedOut) {
@@ -546,7 +654,7 @@ public final class ClaudeRun {
 
   /** Waits until the container exits or the deadline passes; true if it exited. */
   private boolean awaitExit(DockerClient docker, Instant deadline) throws InterruptedException {
-    while (Instant.now().isBefore(deadline)) {
+    while (Instant.now().isBefore(deadline) && !cancellation.isCancelled()) {
       if (!isRunning(docker)) {
         return true;
       }
@@ -638,14 +746,65 @@ public final class ClaudeRun {
     };
   }
 
+  /** Thrown between two steps of a cancelled run, so that it creates nothing more. */
+  private static final class Cancelled extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Cancelled() {
+      super("cancelled", null, false, false);
+    }
+  }
+
   /** Turns what a run found out into its result; the wall time is added once teardown is done. */
   private static final class Results {
     private Results() {}
 
-    static RunResult failure(String runId, String message) {
+    static RunResult cancelledBeforeStart(String runId, String reason) {
+      return notRun(
+          runId,
+          RunResult.Outcome.CANCELLED,
+          "The run was cancelled (" + reason + ") before Claude Code started");
+    }
+
+    /** Claude Code was killed mid-run: keep every turn, token, and line of text seen so far. */
+    static RunResult cancelled(
+        String runId, String reason, StreamJsonCollector collector, Instant start) {
+      Duration elapsed = Duration.between(start, Instant.now());
+      String partial = collector.partialOutput();
       return new RunResult(
           runId,
-          RunResult.Outcome.INFRASTRUCTURE_FAILURE,
+          RunResult.Outcome.CANCELLED,
+          "The run was cancelled ("
+              + reason
+              + ") after "
+              + elapsed.toSeconds()
+              + " s and "
+              + collector.turns()
+              + " turn(s), before Claude Code finished"
+              + (partial.isBlank() ? "" : "; what it wrote so far is kept as partial output"),
+          "",
+          true,
+          collector.turns(),
+          0,
+          collector.tokensSoFar(),
+          elapsed.toMillis(),
+          collector.sessionId(),
+          Optional.empty(),
+          partial,
+          collector.stderrTail(),
+          Optional.empty(),
+          Duration.ZERO);
+    }
+
+    static RunResult failure(String runId, String message) {
+      return notRun(runId, RunResult.Outcome.INFRASTRUCTURE_FAILURE, message);
+    }
+
+    /** A run that ended without anything of Claude Code's to keep: the outcome and why. */
+    static RunResult notRun(String runId, RunResult.Outcome outcome, String message) {
+      return new RunResult(
+          runId,
+          outcome,
           message,
           "",
           true,

@@ -18,6 +18,8 @@ final class LogFollower extends ResultCallback.Adapter<Frame> {
   private final LineSplitter stdout;
   private final LineSplitter stderr;
   private final CountDownLatch done = new CountDownLatch(1);
+  // Counted down at the end of the stream too, and by wake(): one latch the follow loop waits on.
+  private final CountDownLatch endOrWake = new CountDownLatch(1);
   private final AtomicReference<Throwable> error = new AtomicReference<>();
 
   LogFollower(StreamJsonCollector collector, int maxLineBytes) {
@@ -48,6 +50,7 @@ final class LogFollower extends ResultCallback.Adapter<Frame> {
       // The template rethrows; the error is recorded.
     } finally {
       done.countDown();
+      endOrWake.countDown();
     }
   }
 
@@ -57,7 +60,18 @@ final class LogFollower extends ResultCallback.Adapter<Frame> {
       super.onComplete();
     } finally {
       done.countDown();
+      endOrWake.countDown();
     }
+  }
+
+  /** Ends {@link #awaitEndOrWake} early, from any thread (a cancellation); the stream goes on. */
+  void wake() {
+    endOrWake.countDown();
+  }
+
+  /** Waits for the end of the stream or for {@link #wake()}, without closing the stream. */
+  boolean awaitEndOrWake(long millis) throws InterruptedException {
+    return endOrWake.await(millis, TimeUnit.MILLISECONDS);
   }
 
   /** Waits for the end of the stream, without closing it on a timeout. */

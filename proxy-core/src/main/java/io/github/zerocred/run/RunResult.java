@@ -56,7 +56,12 @@ public record RunResult(
     /** The run's timeout passed; the container was killed. */
     TIMED_OUT,
     /** Docker, the image, the network or the proxy failed: nothing Claude did. */
-    INFRASTRUCTURE_FAILURE
+    INFRASTRUCTURE_FAILURE,
+    /**
+     * The run was stopped on request (a {@link Cancellation}: Ctrl-C, SIGTERM, a cancelled CI job);
+     * the container was killed and what Claude Code printed so far is kept.
+     */
+    CANCELLED
   }
 
   public RunResult {

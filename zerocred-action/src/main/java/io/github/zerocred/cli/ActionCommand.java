@@ -65,17 +65,22 @@ import picocli.CommandLine.Spec;
       "  0  a review was produced and delivered (or fail_on_error is false)",
       "  1  Claude failed or timed out, Docker failed, or the review could not be posted",
       "  2  usage error: an input is wrong",
-      "  3  credential missing (or rejected by Anthropic)"
+      "  3  credential missing (or rejected by Anthropic)",
+      "  130/143  cancelled by SIGINT/SIGTERM (a cancelled job): conclusion `cancelled`, the",
+      "           container stopped, partial output written, nothing left behind"
     })
 final class ActionCommand implements Callable<Integer> {
   static final String OUTPUT_DIR = ".zerocred";
+  static final String CANCELLED = "cancelled";
 
   @Spec CommandSpec spec;
 
   private final Map<String, String> env;
+  private final StopSignal stop;
 
-  ActionCommand(Map<String, String> env) {
+  ActionCommand(Map<String, String> env, StopSignal stop) {
     this.env = Map.copyOf(env);
+    this.stop = stop;
   }
 
   /**
@@ -115,6 +120,10 @@ final class ActionCommand implements Callable<Integer> {
       outputs.set("conclusion", f.conclusion);
       wf.error(f.title, f.getMessage());
       summary.append("\n**❌ ").append(f.title).append(":** ").append(f.getMessage()).append('\n');
+      if (CANCELLED.equals(f.conclusion)) {
+        // Never green, whatever fail_on_error says: the job was cancelled, not the review failed.
+        return stop.exitCode();
+      }
       return failOnError ? f.exitCode : ExitCodes.OK;
     } finally {
       writeFileCommands(wf, outputs, scrubber.scrub(summary.toString()));
@@ -361,7 +370,7 @@ final class ActionCommand implements Callable<Integer> {
       inputs.allowHosts().forEach(b::extraAllowedHost);
       inputs.routes().forEach(b::route);
       inputs.upstreamCas().forEach(b::upstreamCa);
-      return ClaudeRun.execute(b.build());
+      return ClaudeRun.execute(b.build(), stop.cancellation());
     } catch (InvalidConfigurationException e) {
       throw new ActionFailure("invalid_input", "Invalid input", e.getMessage(), ExitCodes.USAGE);
     } finally {
@@ -433,6 +442,9 @@ final class ActionCommand implements Callable<Integer> {
                   .replace("raise timeout", "raise timeout_minutes")
                   .replace("lower maxTurns", "lower max_turns"),
               ExitCodes.RUNTIME_FAILURE);
+      case CANCELLED ->
+          new ActionFailure(
+              CANCELLED, "Review cancelled", result.message(), ExitCodes.RUNTIME_FAILURE);
       case INFRASTRUCTURE_FAILURE ->
           new ActionFailure(
               "infrastructure_failure",

@@ -32,10 +32,12 @@ import picocli.CommandLine.Spec;
       "Run `zerocred COMMAND --help` for a command's options and environment variables.",
       "",
       "Exit codes:",
-      "  0  stopped cleanly (also after SIGTERM or SIGINT)",
+      "  0  stopped cleanly (`proxy` also after SIGTERM or SIGINT)",
       "  1  runtime failure (cannot listen, cannot write a file)",
       "  2  usage error (unknown option, bad option value)",
-      "  3  credential missing or malformed in the environment"
+      "  3  credential missing or malformed in the environment",
+      "  130/143  `review` or `action` cancelled by SIGINT (Ctrl-C) or SIGTERM: the container is",
+      "           stopped, the partial output written, nothing is left behind"
     })
 public final class Main implements Callable<Integer> {
 
@@ -44,7 +46,7 @@ public final class Main implements Callable<Integer> {
   private Main() {}
 
   public static void main(String[] args) {
-    // Signals first: a SIGTERM that arrives while the proxy starts must still clean up.
+    // Signals first: a SIGTERM that arrives while the proxy or a review starts must still clean up.
     StopSignal stop = StopSignal.onTermOrInt();
     Charset charset = Charset.defaultCharset();
     int code =
@@ -86,8 +88,8 @@ public final class Main implements Callable<Integer> {
   static CommandLine commandLine(Map<String, String> env, PrintWriter err, StopSignal stop) {
     return new CommandLine(new Main())
         .addSubcommand(new ProxyCommand(env, err, stop))
-        .addSubcommand(new ReviewCommand(env, err))
-        .addSubcommand(new ActionCommand(env));
+        .addSubcommand(new ReviewCommand(env, err, stop))
+        .addSubcommand(new ActionCommand(env, stop));
   }
 
   @Override

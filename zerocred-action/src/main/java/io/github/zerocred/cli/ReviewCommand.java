@@ -58,7 +58,9 @@ import picocli.CommandLine.Spec;
       "  0  the review was produced",
       "  1  Claude failed, timed out, or Docker/I/O failed (the message says which)",
       "  2  usage error (unknown option, bad option value)",
-      "  3  credential missing or malformed in the environment"
+      "  3  credential missing or malformed in the environment",
+      "  130/143  cancelled by SIGINT/SIGTERM: the container is stopped, the files hold the",
+      "           partial output and the reason, nothing is left behind"
     })
 final class ReviewCommand implements Callable<Integer> {
   @Option(
@@ -149,10 +151,12 @@ final class ReviewCommand implements Callable<Integer> {
 
   private final Map<String, String> env;
   private final PrintWriter err;
+  private final StopSignal stop;
 
-  ReviewCommand(Map<String, String> env, PrintWriter err) {
+  ReviewCommand(Map<String, String> env, PrintWriter err, StopSignal stop) {
     this.env = Map.copyOf(env);
     this.err = err;
+    this.stop = stop;
   }
 
   @Override
@@ -199,7 +203,7 @@ final class ReviewCommand implements Callable<Integer> {
     allowHosts.forEach(b::extraAllowedHost);
     routes.forEach(b::route);
     upstreamCas.forEach(b::upstreamCa);
-    RunResult result = ClaudeRun.execute(b.build());
+    RunResult result = ClaudeRun.execute(b.build(), stop.cancellation());
     ReviewFindings findings = FindingsParser.forRun(result, structured);
     findings.warnings().forEach(w -> say("warning: " + w));
     files.write(result, findings, VersionProvider.version());
@@ -215,6 +219,9 @@ final class ReviewCommand implements Callable<Integer> {
         out.println(review);
         out.flush();
       }
+    }
+    if (result.outcome() == RunResult.Outcome.CANCELLED) {
+      throw new CliException(stop.exitCode(), result.message());
     }
     if (!result.isSuccess()) {
       // The message can quote Claude's output; Main prints it on stderr, which a runner reads.

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +26,8 @@ import picocli.CommandLine;
 class ProxyCommandTest {
   private static final String TOKEN = "sk-ant-oat01-unitTest-" + "u".repeat(40);
   private static final Map<String, String> ENV = Map.of("CLAUDE_CODE_OAUTH_TOKEN", TOKEN);
-  private static final StopSignal NEVER =
-      () -> {
-        throw new AssertionError("the command should have failed before waiting");
-      };
+  // No signal ever arrives: these commands fail (or finish) by themselves.
+  private final StopSignal noSignal = StopSignal.manual();
 
   @TempDir Path work;
   private final StringWriter out = new StringWriter();
@@ -103,40 +100,41 @@ class ProxyCommandTest {
 
   @Test
   void wildcardListen_isAUsageError() {
-    assertThat(run(ENV, NEVER, "proxy", "--listen", "0.0.0.0:0")).isEqualTo(ExitCodes.USAGE);
-    assertThat(run(ENV, NEVER, "proxy", "--listen", "[::]:0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(run(ENV, noSignal, "proxy", "--listen", "0.0.0.0:0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(run(ENV, noSignal, "proxy", "--listen", "[::]:0")).isEqualTo(ExitCodes.USAGE);
     assertThat(errLines()).hasSize(2).allMatch(l -> l.startsWith("zerocred: --listen "));
   }
 
   @Test
   void hostNameListen_isAUsageError() {
-    assertThat(run(ENV, NEVER, "proxy", "--listen", "localhost:0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(run(ENV, noSignal, "proxy", "--listen", "localhost:0")).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).startsWith("zerocred: --listen").contains("IP address");
   }
 
   @Test
   void malformedRoute_isAUsageError_namingTheOption() {
-    assertThat(run(ENV, NEVER, "proxy", "--route", "api.anthropic.com")).isEqualTo(ExitCodes.USAGE);
+    assertThat(run(ENV, noSignal, "proxy", "--route", "api.anthropic.com"))
+        .isEqualTo(ExitCodes.USAGE);
     assertThat(errLines()).singleElement().asString().startsWith("zerocred: --route");
   }
 
   @Test
   void missingUpstreamCa_isAUsageError() {
     String missing = work.resolve("nope.pem").toString();
-    assertThat(run(ENV, NEVER, "proxy", "--upstream-ca", missing)).isEqualTo(ExitCodes.USAGE);
+    assertThat(run(ENV, noSignal, "proxy", "--upstream-ca", missing)).isEqualTo(ExitCodes.USAGE);
     assertThat(errLines()).singleElement().asString().contains("--upstream-ca").contains(missing);
   }
 
   @Test
   void readyFileInAMissingFolder_isAUsageError() {
     String file = work.resolve("no/such/folder/ready.json").toString();
-    assertThat(run(ENV, NEVER, "proxy", "--ready-file", file)).isEqualTo(ExitCodes.USAGE);
+    assertThat(run(ENV, noSignal, "proxy", "--ready-file", file)).isEqualTo(ExitCodes.USAGE);
     assertThat(errLines()).singleElement().asString().startsWith("zerocred: --ready-file");
   }
 
   @Test
   void missingCredential_isACredentialError_namingBothVariables() {
-    assertThat(run(Map.of(), NEVER, "proxy")).isEqualTo(ExitCodes.CREDENTIALS);
+    assertThat(run(Map.of(), noSignal, "proxy")).isEqualTo(ExitCodes.CREDENTIALS);
     assertThat(errLines())
         .singleElement()
         .asString()
@@ -152,14 +150,14 @@ class ProxyCommandTest {
             TOKEN,
             "ANTHROPIC_API_KEY",
             "sk-ant-api03-" + "k".repeat(40));
-    assertThat(run(env, NEVER, "proxy")).isEqualTo(ExitCodes.CREDENTIALS);
+    assertThat(run(env, noSignal, "proxy")).isEqualTo(ExitCodes.CREDENTIALS);
     assertThat(err.toString()).contains("only one").doesNotContain(TOKEN);
   }
 
   @Test
   void malformedToken_isACredentialError_thatNeverEchoesIt() {
     String value = "sk-ant-xyz99-looksSecretButIsMalformed0123456789";
-    assertThat(run(Map.of("ANTHROPIC_API_KEY", value), NEVER, "proxy"))
+    assertThat(run(Map.of("ANTHROPIC_API_KEY", value), noSignal, "proxy"))
         .isEqualTo(ExitCodes.CREDENTIALS);
     assertThat(err.toString()).contains("ANTHROPIC_API_KEY").doesNotContain(value);
   }
@@ -169,13 +167,13 @@ class ProxyCommandTest {
     Path readyFile = work.resolve("ready.json");
     Files.writeString(readyFile, "{\"stale\": true}");
     Path auditLog = work.resolve("logs/audit.jsonl");
-    CountDownLatch stop = new CountDownLatch(1);
+    StopSignal stop = StopSignal.manual();
     CompletableFuture<Integer> exit =
         CompletableFuture.supplyAsync(
             () ->
                 run(
                     ENV,
-                    stop::await,
+                    stop,
                     "proxy",
                     "--ready-file",
                     readyFile.toString(),
@@ -208,7 +206,7 @@ class ProxyCommandTest {
             .containsExactlyInAnyOrder("ready.json", "logs");
       }
 
-      stop.countDown();
+      stop.receive(StopSignal.SIGTERM);
       assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
       assertThat(readyFile).doesNotExist();
       assertThat(caFile).doesNotExist();
@@ -220,15 +218,14 @@ class ProxyCommandTest {
           .doesNotContain(TOKEN)
           .doesNotContain(ready.get("proxyUrl").asText());
     } finally {
-      stop.countDown();
+      stop.receive(StopSignal.SIGTERM);
     }
   }
 
   @Test
   void run_withoutReadyFileOption_putsItInThePrivateFolder() throws Exception {
-    CountDownLatch stop = new CountDownLatch(1);
-    CompletableFuture<Integer> exit =
-        CompletableFuture.supplyAsync(() -> run(ENV, stop::await, "proxy"));
+    StopSignal stop = StopSignal.manual();
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(ENV, stop, "proxy"));
     try {
       Path readyFile = awaitReadyLine(exit);
       JsonNode ready = awaitReady(readyFile, exit);
@@ -237,11 +234,11 @@ class ProxyCommandTest {
           .isEqualTo(Path.of(ready.get("caCertFile").asText()).getParent());
       assertThat(ready.get("auditLog").isNull()).isTrue();
 
-      stop.countDown();
+      stop.receive(StopSignal.SIGTERM);
       assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
       assertThat(readyFile.getParent()).doesNotExist();
     } finally {
-      stop.countDown();
+      stop.receive(StopSignal.SIGTERM);
     }
   }
 
@@ -249,7 +246,8 @@ class ProxyCommandTest {
     List<String> args = new ArrayList<>(List.of("proxy"));
     args.addAll(List.of(options));
     CommandLine.ParseResult result =
-        Main.commandLine(env, new PrintWriter(err), NEVER).parseArgs(args.toArray(String[]::new));
+        Main.commandLine(env, new PrintWriter(err), noSignal)
+            .parseArgs(args.toArray(String[]::new));
     return (ProxyCommand) result.subcommand().commandSpec().userObject();
   }
 
@@ -268,7 +266,12 @@ class ProxyCommandTest {
         throw new AssertionError("the command ended with " + exit.get() + ": " + err);
       }
       if (Files.exists(readyFile)) {
-        JsonNode json = new ObjectMapper().readTree(readyFile.toFile());
+        JsonNode json;
+        try {
+          json = new ObjectMapper().readTree(readyFile.toFile());
+        } catch (java.io.FileNotFoundException e) {
+          continue; // the stale file was removed between the check and the read
+        }
         // A stale file from an earlier run is removed first, then replaced.
         if (!json.has("stale")) {
           return json;

@@ -12,16 +12,20 @@ import io.github.zerocred.review.ProgressLines;
 import io.github.zerocred.review.Quantities;
 import io.github.zerocred.review.ReviewFiles;
 import io.github.zerocred.review.ReviewPrompt;
+import io.github.zerocred.run.Cancellation;
 import io.github.zerocred.run.ClaudeRun;
 import io.github.zerocred.run.RunConfig;
 import io.github.zerocred.run.RunResult;
 import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
@@ -48,6 +52,8 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
     defaultPhase = LifecyclePhase.VERIFY,
     requiresDependencyResolution = ResolutionScope.NONE)
 public class ReviewMojo extends AbstractMojo {
+  // Longer than the run's own wait for its teardown (20 s), so that the files follow it.
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
   /** The checkout to review. It is copied into the container; the original is never changed. */
   @Parameter(property = "zerocred.workspace", defaultValue = "${project.basedir}")
@@ -200,6 +206,21 @@ public class ReviewMojo extends AbstractMojo {
     RunResult result;
     ReviewFindings findings;
     Optional<Severity> threshold;
+    // A Mojo gets no signals: Ctrl-C or SIGTERM shut the JVM down, which exits 130 or 143 once
+    // every shutdown hook has returned. This hook cancels the run and holds the JVM until the run
+    // has torn down and the partial output is written and reported (bounded: a stuck engine must
+    // not keep a killed build alive; the run's own hook tears down in that case).
+    Cancellation cancellation = Cancellation.create();
+    CountDownLatch written = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              // The run's own hook may cancel first (hooks run in any order): wait either way.
+              cancellation.cancel("Maven was stopped by SIGINT or SIGTERM");
+              awaitQuietly(written, SHUTDOWN_GRACE);
+            },
+            "zerocred-cancel");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
       threshold = Severity.threshold(failOnSeverity, "failOnSeverity (zerocred.failOnSeverity)");
       RunConfig config = configure(files);
@@ -212,15 +233,18 @@ public class ReviewMojo extends AbstractMojo {
                   + " (timeout "
                   + timeout.strip()
                   + ")");
-      result = ClaudeRun.execute(config);
+      result = ClaudeRun.execute(config, cancellation);
       findings = FindingsParser.forRun(result, config.jsonSchema().isPresent());
       findings.warnings().forEach(w -> getLog().warn("zerocred findings: " + w));
       files.write(result, findings, pluginVersion == null ? "unknown" : pluginVersion);
+      report(result, findings, files);
     } catch (IOException | RuntimeException e) {
       writeNotRun(files, e.getMessage());
       throw raise(translate(e));
+    } finally {
+      written.countDown();
+      removeHook(hook);
     }
-    report(result, findings, files);
     if (!result.isSuccess()) {
       AbstractMojoExecutionException failure = translate(result);
       if (failOnError) {
@@ -231,6 +255,22 @@ public class ReviewMojo extends AbstractMojo {
     List<Finding> over = findings.atOrAbove(threshold);
     if (!over.isEmpty()) {
       throw findingsFailure(over, threshold.get());
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch, Duration limit) {
+    try {
+      latch.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is shutting down: the hook is running, waiting for this very moment.
     }
   }
 
@@ -350,6 +390,7 @@ public class ReviewMojo extends AbstractMojo {
               case CLAUDE_ERROR -> "failed in Claude Code";
               case TIMED_OUT -> "timed out";
               case INFRASTRUCTURE_FAILURE -> "could not run";
+              case CANCELLED -> "was cancelled";
             }
             + ": "
             + result.message();

@@ -282,6 +282,11 @@ class ReviewMojoTest {
     assertThat(ReviewMojo.translate(result(RunResult.Outcome.TIMED_OUT, "killed after 1m")))
         .isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("timed out");
+    assertThat(
+            ReviewMojo.translate(
+                result(RunResult.Outcome.CANCELLED, "The run was cancelled (SIGINT) after 9 s")))
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessage("The zerocred review was cancelled: The run was cancelled (SIGINT) after 9 s");
   }
 
   static RunResult result(RunResult.Outcome outcome, String message) {
