@@ -19,8 +19,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -307,10 +311,32 @@ public final class ClaudeRun {
       return ip(mine.getIpAddress());
     }
     if (gateway == null) {
-      throw new ZerocredException(
-          "The Docker engine gave the run network " + networkName + " no IPv4 gateway address");
+      // IPAM may leave the gateway out (an engine started for the first time does so for its
+      // default bridge): the bridge's interface on this host holds the address then.
+      return bridgeAddress(HostFirewall.bridgeName(runId))
+          .orElseThrow(
+              () ->
+                  new ZerocredException(
+                      "The Docker engine gave the run network "
+                          + networkName
+                          + " no IPv4 gateway address, and its bridge has none on this host"));
     }
     return ip(gateway);
+  }
+
+  /** The IPv4 address of a network interface of this host, such as a run network's bridge. */
+  static Optional<InetAddress> bridgeAddress(String interfaceName) {
+    try {
+      NetworkInterface nic = NetworkInterface.getByName(interfaceName);
+      if (nic == null) {
+        return Optional.empty();
+      }
+      return Collections.list(nic.getInetAddresses()).stream()
+          .filter(a -> a instanceof Inet4Address)
+          .findFirst();
+    } catch (SocketException e) {
+      return Optional.empty();
+    }
   }
 
   private static InetAddress ip(String literal) {
