@@ -48,10 +48,12 @@ class ContainerResourcesTest {
     Files.writeString(workspace.resolve("README.md"), "A small project.\n");
     // 1 GiB of memory: home and /tmp hold 256 MiB each. The log gets 80 MiB of output.
     String fill =
-        "dd if=/dev/zero of=/tmp/fill bs=1M count=400 2>&1;"
-            + " dd if=/dev/zero of=$HOME/fill bs=1M count=400 2>&1;"
-            + " du -sm /tmp/fill $HOME/fill; rm -f /tmp/fill $HOME/fill;"
-            + " head -c 83886080 /dev/zero | tr '\\\\0' x | fold -w 8192 > /proc/1/fd/1;"
+        // The report goes to the workspace: Claude Code itself keeps tool output under /tmp.
+        "{ dd if=/dev/zero of=/tmp/fill bs=1M count=400;"
+            + " dd if=/dev/zero of=$HOME/fill bs=1M count=400;"
+            + " du -sm /tmp/fill $HOME/fill; } > /workspace/fill.log 2>&1;"
+            + " rm -f /tmp/fill $HOME/fill; cat /workspace/fill.log;"
+            + " { head -c 83886080 /dev/zero | tr '\\\\0' x | fold -w 8192; echo; } > /proc/1/fd/1;"
             + " echo wrote the log";
     CompletableFuture<RunResult> run = null;
     try (StandInAnthropicApi standIn =

@@ -637,8 +637,9 @@ public final class ClaudeRun {
     }
 
     StreamJsonCollector complete = collector;
-    if (logs.error() != null && !timedOut) {
-      // The live stream broke off: read the whole log again for the result (progress was live).
+    if ((logs.error() != null || collector.result().isEmpty()) && !timedOut) {
+      // The live stream broke off, or ended early (the engine's follow can stop at a rotation of
+      // the size-limited log): read what the log keeps again for the result (progress was live).
       complete = new StreamJsonCollector(runId, RunListener.NONE);
       LogFollower again = new LogFollower(complete, MAX_LINE_BYTES);
       try {
