@@ -27,7 +27,7 @@ final class SecretScanner {
   /** A form that was found: which secret, and how it was encoded. Never the value. */
   record Hit(String secret, String encoding) {}
 
-  private final int[] delta; // state * 256 + byte -> next state
+  private final int[] delta; // row (state * 256) + byte -> next row, complemented where a form ends
   private final Hit[] accepting; // per state: a form ending here (or at a suffix state), or null
   private final boolean empty;
 
@@ -126,34 +126,40 @@ final class SecretScanner {
       out.set(state, form.getValue());
     }
     int states = next.size();
-    int[] delta = new int[states * 256];
+    int[] target = new int[states * 256];
     Hit[] accepting = new Hit[states];
     int[] fail = new int[states];
     Deque<Integer> queue = new ArrayDeque<>();
     for (int c = 0; c < 256; c++) {
       int s = next.get(0)[c];
       if (s < 0) {
-        delta[c] = 0;
+        target[c] = 0;
       } else {
-        delta[c] = s;
+        target[c] = s;
         fail[s] = 0;
         queue.add(s);
       }
     }
-    accepting[0] = out.get(0);
     while (!queue.isEmpty()) {
       int s = queue.poll();
       accepting[s] = out.get(s) != null ? out.get(s) : accepting[fail[s]];
       for (int c = 0; c < 256; c++) {
         int t = next.get(s)[c];
         if (t < 0) {
-          delta[s * 256 + c] = delta[fail[s] * 256 + c];
+          target[s * 256 + c] = target[fail[s] * 256 + c];
         } else {
-          delta[s * 256 + c] = t;
-          fail[t] = delta[fail[s] * 256 + c];
+          target[s * 256 + c] = t;
+          fail[t] = target[fail[s] * 256 + c];
           queue.add(t);
         }
       }
+    }
+    // The scan loop reads one int per byte: the next state's row offset (state * 256), or, for a
+    // state where a form ends, that offset's complement (negative), so no second lookup is needed.
+    int[] delta = new int[states * 256];
+    for (int i = 0; i < delta.length; i++) {
+      int t = target[i];
+      delta[i] = accepting[t] != null ? ~(t * 256) : t * 256;
     }
     return new SecretScanner(delta, accepting, forms.isEmpty());
   }
@@ -171,7 +177,7 @@ final class SecretScanner {
 
   /** The state of one scan; not thread-safe. */
   final class Scan {
-    private int state;
+    private int state; // the current state's row offset in delta
     private Hit hit;
 
     /** Feeds a chunk; returns true once any form was found (in this chunk or before). */
@@ -179,16 +185,18 @@ final class SecretScanner {
       if (empty || hit != null) {
         return hit != null;
       }
-      int s = state;
+      int row = state;
       int[] d = delta;
       for (int i = offset, end = offset + length; i < end; i++) {
-        s = d[(s << 8) | (bytes[i] & 0xff)];
-        if (accepting[s] != null) {
-          hit = accepting[s];
+        int next = d[row + (bytes[i] & 0xff)];
+        if (next < 0) {
+          hit = accepting[~next / 256];
+          row = ~next;
           break;
         }
+        row = next;
       }
-      state = s;
+      state = row;
       return hit != null;
     }
 
