@@ -165,6 +165,26 @@ class HostileWorkspaceTest {
     }
   }
 
+  @Test
+  void bindMountedCheckoutWithGitCredentials_isRefused_sinceAMountCannotLeaveThemOut()
+      throws Exception {
+    checkout();
+    git("remote", "add", "origin", "https://x-access-token:unknown-pw@github.com/o/r.git");
+
+    try (StandInAnthropicApi standIn = readGitConfig(fixture.realToken).start()) {
+      assertThatThrownBy(
+              () ->
+                  ClaudeRun.execute(
+                      fixture.config(standIn, workspace).bindMountWorkspace(true).build()))
+          .isInstanceOf(SecretInWorkspaceException.class)
+          .hasMessageContaining(".git/config holds credentials")
+          .hasMessageContaining("bindMountWorkspace")
+          .hasMessageNotContaining("unknown-pw");
+      assertThat(standIn.requests()).isEmpty();
+      assertThat(fixture.events(RunEvent.Started.class)).isEmpty();
+    }
+  }
+
   private void checkout() throws IOException {
     Files.writeString(workspace.resolve("README.md"), "A small project.\n");
     git("init", "-q", "-b", "main");
