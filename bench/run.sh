@@ -81,3 +81,10 @@ args+=("$@")
 # fixed heap keeps its garbage collector from resizing in the middle of a workload.
 say "running the workloads"
 java -Xms512m -Xmx512m -XX:+UseParallelGC -jar "$BENCH_JAR" "${args[@]}"
+
+# The copy into the container with and without the secret scan (a 50,000-file, ~500 MB checkout
+# generated under $WORK; BENCH_COPY_IN=0 skips it). Streaming: a small heap is enough.
+if [ "${BENCH_COPY_IN:-1}" != 0 ]; then
+  say "copy-in: the workspace's tar stream with and without the secret scan"
+  java -Xmx256m -cp "$BENCH_JAR" io.github.zerocred.bench.CopyInBench --work "$WORK"
+fi

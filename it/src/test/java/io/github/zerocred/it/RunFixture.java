@@ -1,14 +1,21 @@
 package io.github.zerocred.it;
 
+import com.github.dockerjava.api.model.Container;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.run.RunConfig;
 import io.github.zerocred.run.RunEvent;
+import io.github.zerocred.run.RunResult;
 import io.github.zerocred.testkit.StandInAnthropicApi;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A fresh real token, the events a run reported, and a run configuration aimed at a stand-in. */
 final class RunFixture {
@@ -45,6 +52,37 @@ final class RunFixture {
         .timeout(Duration.ofMinutes(3))
         .progressInterval(Duration.ofSeconds(2))
         .listener(events::add);
+  }
+
+  /**
+   * Ends a run a test started in the background, so that a failed assertion never leaves it running
+   * into the next test: kills this JVM's run containers (the run then sees its container exit and
+   * tears everything down) and waits for the run to return.
+   */
+  static void stop(CompletableFuture<RunResult> run, TestDocker docker) {
+    if (run == null || run.isDone()) {
+      return;
+    }
+    Map<String, String> mine =
+        Map.of(
+            "zerocred.managed",
+            "true",
+            "zerocred.owner.pid",
+            Long.toString(ProcessHandle.current().pid()));
+    for (Container c : docker.client().listContainersCmd().withLabelFilter(mine).exec()) {
+      try {
+        docker.client().killContainerCmd(c.getId()).exec();
+      } catch (RuntimeException e) {
+        // It exited meanwhile.
+      }
+    }
+    try {
+      run.get(2, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // The test has failed already; the leftover check reports what is left.
+    }
   }
 
   <T extends RunEvent> List<T> events(Class<T> type) {

@@ -11,13 +11,9 @@ import io.github.zerocred.run.RunResult;
 import io.github.zerocred.testkit.RecordedRequest;
 import io.github.zerocred.testkit.Reply;
 import io.github.zerocred.testkit.StandInAnthropicApi;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -44,6 +40,7 @@ class RunningContainerTest {
   void duringARun_theContainerHoldsOnlyThePlaceholder_andReachesOnlyTheProxy() throws Exception {
     Files.writeString(workspace.resolve("README.md"), "A small project.\n");
     String otherNetworkId = null;
+    CompletableFuture<RunResult> run = null;
     try (StandInAnthropicApi standIn =
             StandInAnthropicApi.builder()
                 .expectToken(fixture.realToken)
@@ -54,7 +51,7 @@ class RunningContainerTest {
                     Reply.text("Finished waiting."))
                 .start();
         ServerSocket onDocker0 = new ServerSocket()) {
-      CompletableFuture<RunResult> run =
+      run =
           CompletableFuture.supplyAsync(
               () -> ClaudeRun.execute(fixture.config(standIn, workspace).build()));
       RunEvent.Started started = awaitStarted(run);
@@ -91,6 +88,10 @@ class RunningContainerTest {
       assertThat(inspected.getHostConfig().getMemory()).isEqualTo(1024L * 1024 * 1024);
       assertThat(inspected.getHostConfig().getNanoCPUs()).isEqualTo(1_000_000_000L);
       assertThat(inspected.getHostConfig().getPidsLimit()).isEqualTo(256L);
+      assertThat(inspected.getHostConfig().getLogConfig().getConfig())
+          .containsEntry("max-size", "16m")
+          .containsEntry("max-file", "4");
+      assertThat(inspected.getHostConfig().getTmpFs()).containsKeys("/home/claude", "/tmp");
       assertThat(inspected.getConfig().getLabels())
           .containsEntry("zerocred.managed", "true")
           .containsKeys("zerocred.run", "zerocred.owner.pid", "zerocred.owner.start");
@@ -180,6 +181,8 @@ class RunningContainerTest {
       assertThat(engine.docker().labelledWithRun(result.runId())).isEmpty();
       assertThat(TestDocker.hostInputRules()).doesNotContain("zerocred-run=" + runId);
     } finally {
+      // A failed assertion must not leave the run going: stop it before the leftover check.
+      RunFixture.stop(run, engine.docker());
       if (otherNetworkId != null) {
         engine.docker().removeNetworkQuietly(otherNetworkId);
       }
@@ -249,14 +252,15 @@ class RunningContainerTest {
     return r.exitCode() == 0 && r.stdout().contains("connected");
   }
 
-  /** Every byte under {@code dir} in the container, read out through the copy API. */
-  private String readTree(String containerId, String dir) throws IOException {
-    try (InputStream tar =
-        engine.docker().client().copyArchiveFromContainerCmd(containerId, dir).exec()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      tar.transferTo(out);
-      return out.toString(StandardCharsets.ISO_8859_1);
-    }
+  /**
+   * Every file under {@code dir} as the container sees it, read inside it: the copy API would read
+   * the image's layer under a tmpfs mount, not the tmpfs.
+   */
+  private String readTree(String containerId, String dir) {
+    return engine
+        .docker()
+        .exec(containerId, "sh", "-c", "find " + dir + " -type f -exec cat {} + 2>/dev/null; true")
+        .stdout();
   }
 
   private static String valueOf(List<String> env, String name) {

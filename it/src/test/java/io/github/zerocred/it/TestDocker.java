@@ -14,11 +14,16 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -213,13 +218,39 @@ final class TestDocker implements AutoCloseable {
         err.toString(StandardCharsets.UTF_8));
   }
 
-  /** The IPv4 gateway of a network, e.g. the default bridge's (docker0's address). */
+  /**
+   * The host's IPv4 address on a bridge network, e.g. the default bridge's (docker0's address).
+   * IPAM's gateway when the engine reports one; an engine started for the first time reports none
+   * for the default bridge (only its subnet), so then the address of the bridge's interface here.
+   */
   String gatewayOf(String network) {
-    return client.inspectNetworkCmd().withNetworkId(network).exec().getIpam().getConfig().stream()
-        .map(Network.Ipam.Config::getGateway)
-        .filter(g -> g != null && !g.contains(":"))
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("network " + network + " has no gateway"));
+    Network n = client.inspectNetworkCmd().withNetworkId(network).exec();
+    if (n.getIpam() != null && n.getIpam().getConfig() != null) {
+      for (Network.Ipam.Config c : n.getIpam().getConfig()) {
+        if (c.getGateway() != null && !c.getGateway().isBlank() && !c.getGateway().contains(":")) {
+          return c.getGateway();
+        }
+      }
+    }
+    String bridge =
+        n.getOptions() == null ? null : n.getOptions().get("com.docker.network.bridge.name");
+    if (bridge == null) {
+      bridge = "br-" + n.getId().substring(0, 12); // the engine's name for a network's bridge
+    }
+    try {
+      NetworkInterface nic = NetworkInterface.getByName(bridge);
+      if (nic != null) {
+        for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+          if (a instanceof Inet4Address) {
+            return a.getHostAddress();
+          }
+        }
+      }
+    } catch (SocketException e) {
+      throw new IllegalStateException("cannot read the interface " + bridge, e);
+    }
+    throw new IllegalStateException(
+        "network " + network + " has no IPv4 gateway, and its bridge " + bridge + " no address");
   }
 
   void removeNetworkQuietly(String id) {

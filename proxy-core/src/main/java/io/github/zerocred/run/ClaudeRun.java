@@ -21,14 +21,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,12 +79,19 @@ public final class ClaudeRun {
   static final String WORKDIR = "/workspace";
   static final String CA_PATH = "/etc/zerocred/ca.pem";
   static final String PROMPT_PATH = "/etc/zerocred/prompt.txt";
+
+  /** The home directory's initial files; the entry point copies them onto the home tmpfs. */
+  static final String HOME_SEED = "/etc/zerocred/home";
+
   private static final Duration LOG_DRAIN = Duration.ofSeconds(5);
   // After a kill the stream ends within milliseconds; a cancelled CI job is killed ~10 s after its
   // first signal, so every step of a cancellation is kept short.
   private static final Duration CANCEL_DRAIN = Duration.ofSeconds(2);
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
   private static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+  /** A result message quotes Claude's text: one line of at most this many characters. */
+  private static final int MAX_MESSAGE_CHARS = 500;
 
   private final RunConfig config;
   private final String runId;
@@ -230,6 +242,9 @@ public final class ClaudeRun {
       throw new ZerocredException("Cannot create a temporary directory: " + e.getMessage(), e);
     }
 
+    // Before anything exists on the engine: a secret in the workspace refuses the run here.
+    Path workspaceArchive = workspaceArchive();
+
     String networkName = "zerocred-" + runId;
     checkCancelled();
     InetAddress listenAddress = createNetwork(docker, networkName);
@@ -238,8 +253,8 @@ public final class ClaudeRun {
     lockHostAddresses();
 
     checkCancelled();
-    containerId = createContainer(docker, networkName);
-    copyFilesIn(docker);
+    containerId = createContainer(docker, networkName, workspaceArchive);
+    copyFilesIn(docker, workspaceArchive);
     StreamJsonCollector collector = new StreamJsonCollector(runId, listener);
     checkCancelled();
     docker.startContainerCmd(containerId).exec();
@@ -387,10 +402,32 @@ public final class ClaudeRun {
       return ip(mine.getIpAddress());
     }
     if (gateway == null) {
-      throw new ZerocredException(
-          "The Docker engine gave the run network " + networkName + " no IPv4 gateway address");
+      // IPAM may leave the gateway out (an engine started for the first time does so for its
+      // default bridge): the bridge's interface on this host holds the address then.
+      return bridgeAddress(HostFirewall.bridgeName(runId))
+          .orElseThrow(
+              () ->
+                  new ZerocredException(
+                      "The Docker engine gave the run network "
+                          + networkName
+                          + " no IPv4 gateway address, and its bridge has none on this host"));
     }
     return ip(gateway);
+  }
+
+  /** The IPv4 address of a network interface of this host, such as a run network's bridge. */
+  static Optional<InetAddress> bridgeAddress(String interfaceName) {
+    try {
+      NetworkInterface nic = NetworkInterface.getByName(interfaceName);
+      if (nic == null) {
+        return Optional.empty();
+      }
+      return Collections.list(nic.getInetAddresses()).stream()
+          .filter(a -> a instanceof Inet4Address)
+          .findFirst();
+    } catch (SocketException e) {
+      return Optional.empty();
+    }
   }
 
   private static InetAddress ip(String literal) {
@@ -485,7 +522,7 @@ public final class ClaudeRun {
     return list;
   }
 
-  private String createContainer(DockerClient docker, String networkName) {
+  private String createContainer(DockerClient docker, String networkName, Path workspaceArchive) {
     HostConfig host =
         HostConfig.newHostConfig()
             .withNetworkMode(networkName)
@@ -495,11 +532,31 @@ public final class ClaudeRun {
             .withMemorySwap(config.memoryBytes())
             .withNanoCPUs(Math.round(config.cpus() * 1_000_000_000d))
             .withPidsLimit(config.pidsLimit());
+    ContainerLimits.apply(host, HOME, CONTAINER_UID, config.memoryBytes());
     if (config.bindMountWorkspace()) {
       host.withBinds(new Bind(realWorkspace().toString(), new Volume(WORKDIR), AccessMode.ro));
     }
-    // sh only redirects the prompt file to standard input: no argument-length limit, and the
-    // prompt never shows in a process list.
+    Optional<String> layerSize =
+        ContainerLimits.writableLayerSize(docker.infoCmd().exec(), size(workspaceArchive));
+    layerSize.ifPresent(size -> host.withStorageOpt(Map.of("size", size)));
+    try {
+      return createContainer(docker, host);
+    } catch (RuntimeException e) {
+      if (layerSize.isEmpty() || !ContainerLimits.isStorageOptRefusal(e)) {
+        throw e;
+      }
+      warn(
+          "The Docker engine cannot limit the container's writable layer ("
+              + DockerEngine.rootMessage(e)
+              + "); the workspace copy is not size-limited on this machine");
+      return createContainer(docker, host.withStorageOpt(null));
+    }
+  }
+
+  private String createContainer(DockerClient docker, HostConfig host) {
+    // sh copies the home directory's first files onto its tmpfs and redirects the prompt file to
+    // standard input: no argument-length limit, and the prompt never shows in a process list.
+    String start = "cp -R " + HOME_SEED + "/. \"$HOME\"/ && exec \"$@\" < " + PROMPT_PATH;
     return docker
         .createContainerCmd(config.image())
         .withName("zerocred-" + runId)
@@ -508,11 +565,19 @@ public final class ClaudeRun {
         .withWorkingDir(WORKDIR)
         .withEnv(environment())
         .withLabels(labels())
-        .withEntrypoint("/bin/sh", "-c", "exec \"$@\" < " + PROMPT_PATH, "zerocred-run")
+        .withEntrypoint("/bin/sh", "-c", start, "zerocred-run")
         .withCmd(claudeCommand())
         .withHostConfig(host)
         .exec()
         .getId();
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   private Path realWorkspace() {
@@ -524,27 +589,69 @@ public final class ClaudeRun {
     }
   }
 
-  private void copyFilesIn(DockerClient docker) {
+  /**
+   * Writes the workspace's archive (or, for a bind mount, only reads it through the scan) and
+   * refuses the run if it holds a secret the run knows. Streams: the scan sees each chunk once, on
+   * its way to the archive file.
+   *
+   * @throws SecretInWorkspaceException naming the files, never the secret
+   */
+  private Path workspaceArchive() {
+    Path tar = tempDir.resolve("workspace.tar");
+    SecretScanner scanner = SecretScanner.of(config.allSecrets());
+    List<ContainerFiles.SecretFound> found;
+    List<String> gitCredentials;
+    try (OutputStream out =
+            config.bindMountWorkspace()
+                ? OutputStream.nullOutputStream()
+                : Files.newOutputStream(tar);
+        ContainerFiles files = new ContainerFiles(out, scanner)) {
+      files.tree(realWorkspace(), WORKDIR.substring(1), CONTAINER_UID);
+      found = files.secretsFound();
+      gitCredentials = files.gitConfigsWithCredentials();
+    } catch (IOException e) {
+      throw new InvalidConfigurationException(
+          "Cannot copy the workspace " + config.workspace() + ": " + e.getMessage(), e);
+    }
+    SecretScanner.Scan prompt = scanner.scan();
+    prompt.update(config.prompt().getBytes(StandardCharsets.UTF_8));
+    if (prompt.hit() != null) {
+      throw SecretInWorkspaceException.inPrompt(prompt.hit());
+    }
+    if (!found.isEmpty()) {
+      throw SecretInWorkspaceException.of(found, WORKDIR.substring(1) + "/");
+    }
+    if (config.bindMountWorkspace() && !gitCredentials.isEmpty()) {
+      // A bind mount shows the files as they are: the credentials cannot be taken out.
+      throw SecretInWorkspaceException.bindMounted(gitCredentials, WORKDIR.substring(1) + "/");
+    }
+    return tar;
+  }
+
+  private void copyFilesIn(DockerClient docker, Path workspaceArchive) {
     Path tar = tempDir.resolve("container-files.tar");
     try (OutputStream out = Files.newOutputStream(tar);
         ContainerFiles files = new ContainerFiles(out)) {
       files.directory("etc/zerocred", ContainerFiles.ROOT, 0755);
       files.file(CA_PATH.substring(1), proxy.caCertificatePem(), ContainerFiles.ROOT, 0644);
       files.file(PROMPT_PATH.substring(1), config.prompt(), ContainerFiles.ROOT, 0644);
-      files.directory(HOME.substring(1), CONTAINER_UID, 0755);
+      files.directory(HOME_SEED.substring(1), CONTAINER_UID, 0755);
       // Writable: Claude Code records its state here.
       files.file(
-          HOME.substring(1) + "/.claude.json",
+          HOME_SEED.substring(1) + "/.claude.json",
           "{\"hasCompletedOnboarding\": true}\n",
           CONTAINER_UID,
           0600);
-      if (!config.bindMountWorkspace()) {
-        files.tree(realWorkspace(), WORKDIR.substring(1), CONTAINER_UID);
-      }
     } catch (IOException e) {
-      throw new InvalidConfigurationException(
-          "Cannot copy the workspace " + config.workspace() + ": " + e.getMessage(), e);
+      throw new ZerocredException("Cannot write the container's files: " + e.getMessage(), e);
     }
+    copyArchive(docker, tar);
+    if (!config.bindMountWorkspace()) {
+      copyArchive(docker, workspaceArchive);
+    }
+  }
+
+  private void copyArchive(DockerClient docker, Path tar) {
     try (InputStream in = Files.newInputStream(tar)) {
       docker
           .copyArchiveToContainerCmd(containerId)
@@ -592,6 +699,9 @@ public final class ClaudeRun {
             cancelled = true;
             break;
           }
+          if (logs.fatal() != null) {
+            break; // our side failed reading the output: stop now, not at the timeout
+          }
           // The stream ends when the container exits, or when it broke off: make sure which. A
           // container that finished by itself keeps its own result, even if a cancel came late.
           boolean exited = awaitExit(docker, deadline);
@@ -625,10 +735,19 @@ public final class ClaudeRun {
     if (cancelled) {
       return Results.cancelled(runId, reason(), collector, start);
     }
+    if (logs.fatal() != null) {
+      try {
+        docker.killContainerCmd(containerId).exec();
+      } catch (RuntimeException e) {
+        // It may have exited; teardown removes it either way.
+      }
+      return Results.outputFailure(runId, logs.fatal(), collector, start);
+    }
 
     StreamJsonCollector complete = collector;
-    if (logs.error() != null && !timedOut) {
-      // The live stream broke off: read the whole log again for the result (progress was live).
+    if ((logs.error() != null || collector.result().isEmpty()) && !timedOut) {
+      // The live stream broke off, or ended early (the engine's follow can stop at a rotation of
+      // the size-limited log): read what the log keeps again for the result (progress was live).
       complete = new StreamJsonCollector(runId, RunListener.NONE);
       LogFollower again = new LogFollower(complete, MAX_LINE_BYTES);
       try {
@@ -820,6 +939,34 @@ public final class ClaudeRun {
           Duration.ZERO);
     }
 
+    /** zerocred failed while reading the container's output (such as running out of memory). */
+    static RunResult outputFailure(
+        String runId, Throwable fatal, StreamJsonCollector collector, Instant start) {
+      String what = fatal.getClass().getSimpleName();
+      String detail = fatal.getMessage();
+      return new RunResult(
+          runId,
+          RunResult.Outcome.INFRASTRUCTURE_FAILURE,
+          "The run was stopped: zerocred failed while reading Claude Code's output ("
+              + what
+              + (detail == null ? "" : ": " + firstLine(detail))
+              + ") after "
+              + collector.turns()
+              + " turn(s); the container was killed",
+          "",
+          true,
+          collector.turns(),
+          0,
+          collector.tokensSoFar(),
+          Duration.between(start, Instant.now()).toMillis(),
+          collector.sessionId(),
+          Optional.empty(),
+          collector.partialOutput(),
+          collector.stderrTail(),
+          Optional.empty(),
+          Duration.ZERO);
+    }
+
     static RunResult from(
         String runId,
         RunConfig config,
@@ -927,12 +1074,16 @@ public final class ClaudeRun {
         return "";
       }
       String[] lines = text.strip().split("\n");
-      return ": " + lines[lines.length - 1].strip();
+      return ": " + firstLine(lines[lines.length - 1].strip());
     }
 
+    /** The first line, cut to a length a CI log line can show: the text is Claude's. */
     private static String firstLine(String text) {
       int nl = text.indexOf('\n');
-      return nl < 0 ? text : text.substring(0, nl) + " …";
+      String line = nl < 0 ? text : text.substring(0, nl) + " …";
+      return line.length() <= MAX_MESSAGE_CHARS
+          ? line
+          : line.substring(0, MAX_MESSAGE_CHARS) + " …";
     }
 
     private static String human(Duration d) {

@@ -13,6 +13,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Completion has its own latch because docker-java's {@code awaitCompletion(timeout)} closes the
  * stream when it returns, even on a timeout: waiting in slices (for heartbeats) would cut the
  * stream after the first slice.
+ *
+ * <p>Hostile input: every byte the container prints. Lines are capped ({@link LineSplitter}), and
+ * anything thrown while handling them — an {@link Error} such as {@link OutOfMemoryError} included
+ * — ends the stream at once and is kept as {@link #fatal()}, so the run fails fast instead of
+ * waiting for a stream that a dead callback no longer reads.
  */
 final class LogFollower extends ResultCallback.Adapter<Frame> {
   private final LineSplitter stdout;
@@ -21,6 +26,7 @@ final class LogFollower extends ResultCallback.Adapter<Frame> {
   // Counted down at the end of the stream too, and by wake(): one latch the follow loop waits on.
   private final CountDownLatch endOrWake = new CountDownLatch(1);
   private final AtomicReference<Throwable> error = new AtomicReference<>();
+  private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
   LogFollower(StreamJsonCollector collector, int maxLineBytes) {
     this.stdout = new LineSplitter(maxLineBytes, collector::stdoutLine);
@@ -29,16 +35,39 @@ final class LogFollower extends ResultCallback.Adapter<Frame> {
 
   @Override
   public void onNext(Frame frame) {
+    if (fatal.get() != null) {
+      return;
+    }
     try {
       if (frame.getStreamType() == StreamType.STDERR) {
         stderr.accept(frame.getPayload());
       } else {
         stdout.accept(frame.getPayload());
       }
-    } catch (RuntimeException e) {
-      // Never throw into docker-java: it would close the stream. Keep the first problem.
-      error.compareAndSet(null, e);
+    } catch (RuntimeException | Error e) {
+      // Never throw into docker-java (its thread would die and the stream hang): stop reading, and
+      // let the run see it at once.
+      fail(e);
     }
+  }
+
+  /** Records a failure of our own handling, ends the wait, and closes the stream. */
+  void fail(Throwable t) {
+    if (!fatal.compareAndSet(null, t)) {
+      return;
+    }
+    error.compareAndSet(null, t);
+    done.countDown();
+    try {
+      close();
+    } catch (Exception | Error e) {
+      // The stream is going away anyway.
+    }
+  }
+
+  /** What went wrong while handling the output, if anything: the run must fail. */
+  Throwable fatal() {
+    return fatal.get();
   }
 
   @Override
@@ -81,8 +110,15 @@ final class LogFollower extends ResultCallback.Adapter<Frame> {
 
   /** Emits the last lines, if the stream ended without a newline. Call after the stream ended. */
   void flush() {
-    stdout.flush();
-    stderr.flush();
+    if (fatal.get() != null) {
+      return;
+    }
+    try {
+      stdout.flush();
+      stderr.flush();
+    } catch (RuntimeException | Error e) {
+      fail(e);
+    }
   }
 
   /** The first error of the stream, if it broke off. */

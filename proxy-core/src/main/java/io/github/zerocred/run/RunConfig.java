@@ -8,6 +8,7 @@ import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.HostNames;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.proxy.ProxyListener;
+import io.github.zerocred.proxy.Secret;
 import io.github.zerocred.proxy.tls.Pem;
 import java.math.BigDecimal;
 import java.net.InetAddress;
@@ -61,6 +62,9 @@ import java.util.regex.Pattern;
  *     RunResult#structuredOutput()}
  * @param pullMissingImage whether an image the engine lacks is pulled rather than reported; off by
  *     default, so a typo in an image name never sends the engine to a registry unasked
+ * @param secretsToKeepOut further secrets the front end holds (such as the GitHub token) that must
+ *     not reach the container; with the credentials, what the copy into the container is scanned
+ *     for
  */
 public record RunConfig(
     Path workspace,
@@ -86,7 +90,8 @@ public record RunConfig(
     ProxyListener proxyListener,
     Duration progressInterval,
     Optional<String> jsonSchema,
-    boolean pullMissingImage) {
+    boolean pullMissingImage,
+    List<SecretToKeepOut> secretsToKeepOut) {
 
   /** The production runner image (see {@code runner-image/}), tagged with its Claude Code. */
   public static final String DEFAULT_IMAGE = "ghcr.io/zerocred/claude-runner:2.1.330";
@@ -99,6 +104,19 @@ public record RunConfig(
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern TOOL = Pattern.compile("[A-Za-z0-9_.:*()\\- /\"'=,|~@\\[\\]]+");
   private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9._\\-\\[\\]@:/]+");
+
+  /**
+   * A secret the container must never see, with the name a refusal reports instead of its value.
+   *
+   * @param name what to call it, such as {@code the GitHub token}
+   * @param secret the value
+   */
+  public record SecretToKeepOut(String name, Secret secret) {
+    public SecretToKeepOut {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(secret, "secret");
+    }
+  }
 
   public RunConfig {
     Objects.requireNonNull(workspace, "workspace");
@@ -120,6 +138,26 @@ public record RunConfig(
     Objects.requireNonNull(proxyListener, "proxyListener");
     Objects.requireNonNull(progressInterval, "progressInterval");
     Objects.requireNonNull(jsonSchema, "jsonSchema");
+    secretsToKeepOut = List.copyOf(secretsToKeepOut);
+  }
+
+  /**
+   * Every secret the copy into the container is scanned for: the credentials the proxy injects and
+   * the front end's {@link #secretsToKeepOut()}.
+   */
+  public List<SecretToKeepOut> allSecrets() {
+    List<SecretToKeepOut> all = new ArrayList<>();
+    for (Credential c : credentials) {
+      String name =
+          switch (c.kind()) {
+            case ANTHROPIC_OAUTH_TOKEN -> "the Claude Code OAuth token";
+            case ANTHROPIC_API_KEY -> "the Anthropic API key";
+            case GITHUB_TOKEN -> "the GitHub token";
+          };
+      all.add(new SecretToKeepOut(name, c.secret()));
+    }
+    all.addAll(secretsToKeepOut);
+    return List.copyOf(all);
   }
 
   public static Builder builder() {
@@ -170,6 +208,7 @@ public record RunConfig(
     private Duration progressInterval = Duration.ofSeconds(15);
     private String jsonSchema;
     private boolean pullMissingImage;
+    private final List<SecretToKeepOut> secretsToKeepOut = new ArrayList<>();
 
     private Builder() {}
 
@@ -355,6 +394,20 @@ public record RunConfig(
     }
 
     /**
+     * A secret the front end holds that must never reach the container, such as the GitHub token it
+     * posts the review with: the copy into the container is scanned for it (see {@link ClaudeRun}).
+     * {@code name} says what it is in a refusal, which never shows the value. A null or blank value
+     * is ignored, so an optional token can be passed as it is.
+     */
+    public Builder secretToKeepOut(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      if (value != null && !value.isBlank()) {
+        secretsToKeepOut.add(new SecretToKeepOut(name, Secret.of(value)));
+      }
+      return this;
+    }
+
+    /**
      * Checks the configuration as a whole.
      *
      * @throws InvalidConfigurationException naming the setting to fix
@@ -452,7 +505,8 @@ public record RunConfig(
           proxyListener,
           progressInterval,
           Optional.ofNullable(jsonSchema),
-          pullMissingImage);
+          pullMissingImage,
+          secretsToKeepOut);
     }
 
     private static boolean isJsonObject(String text) {

@@ -41,6 +41,21 @@ class RunConfigTest {
   }
 
   @Test
+  void secretsToKeepOut_addToTheCredentials_andAnAbsentTokenIsIgnored() {
+    RunConfig config =
+        valid()
+            .secretToKeepOut("the GitHub token", "ghs_0123456789abcdefghij")
+            .secretToKeepOut("the other token", null)
+            .secretToKeepOut("a blank one", " ")
+            .build();
+
+    assertThat(config.allSecrets())
+        .extracting(RunConfig.SecretToKeepOut::name)
+        .containsExactly("the Claude Code OAuth token", "the GitHub token");
+    assertThat(config.allSecrets().toString()).doesNotContain("ghs_0123456789abcdefghij");
+  }
+
+  @Test
   void toString_showsNeitherThePromptNorTheToken() {
     String text = valid().prompt("secret plans").build().toString();
 

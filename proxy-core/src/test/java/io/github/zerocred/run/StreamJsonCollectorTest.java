@@ -70,4 +70,64 @@ class StreamJsonCollectorTest {
 
     assertThat(lines).containsExactly("abcd", "xy");
   }
+
+  @Test
+  void hugeUniqueIds_areKeptAsDigests_inBoundedSets_whileEveryTurnAndTokenCounts() {
+    String huge = "i".repeat(1_000_000);
+    for (int i = 0; i < 1000; i++) {
+      collector.stdoutLine(
+          "{\"type\":\"assistant\",\"message\":{\"id\":\""
+              + huge
+              + i
+              + "\",\"content\":[{\"type\":\"tool_use\",\"id\":\""
+              + huge
+              + "t"
+              + i
+              + "\",\"name\":\""
+              + "n".repeat(10_000)
+              + "\"}],\"usage\":{\"output_tokens\":1}}}");
+    }
+    assertThat(collector.turns()).isEqualTo(1000);
+    assertThat(collector.tokensSoFar().outputTokens()).isEqualTo(1000);
+    assertThat(events)
+        .filteredOn(RunEvent.ToolUsed.class::isInstance)
+        .hasSize(1000)
+        .allSatisfy(
+            e ->
+                assertThat(((RunEvent.ToolUsed) e).tool())
+                    .hasSizeLessThanOrEqualTo(StreamJsonCollector.MAX_NAME_CHARS + 1));
+    assertThat(StreamJsonCollector.id(huge)).startsWith("sha256:").hasSize(71);
+    assertThat(StreamJsonCollector.id("msg_01abc")).isEqualTo("msg_01abc");
+  }
+
+  @Test
+  void oneMessageInSeveralEvents_stillCountsOnce_afterManyOthers() {
+    for (int i = 0; i < 600; i++) {
+      String line =
+          "{\"type\":\"assistant\",\"message\":{\"id\":\"m"
+              + i
+              + "\",\"content\":[],\"usage\":{\"output_tokens\":2}}}";
+      collector.stdoutLine(line);
+      collector.stdoutLine(line); // the same message again: no new turn, usage replaced
+    }
+    assertThat(collector.turns()).isEqualTo(600);
+    assertThat(collector.tokensSoFar().outputTokens()).isEqualTo(1200);
+  }
+
+  @Test
+  void anErrorWhileHandlingALine_endsTheStreamAtOnce_andIsKept() throws Exception {
+    StreamJsonCollector failing =
+        new StreamJsonCollector(
+            "run-1",
+            event -> {
+              throw new OutOfMemoryError("test");
+            });
+    LogFollower follower = new LogFollower(failing, 1024);
+    follower.onNext(
+        new com.github.dockerjava.api.model.Frame(
+            com.github.dockerjava.api.model.StreamType.STDOUT,
+            "{\"type\":\"system\",\"subtype\":\"init\"}\n".getBytes(StandardCharsets.UTF_8)));
+    assertThat(follower.await(10)).isTrue();
+    assertThat(follower.fatal()).isInstanceOf(OutOfMemoryError.class);
+  }
 }

@@ -370,6 +370,7 @@ final class ActionCommand implements Callable<Integer> {
       inputs.allowHosts().forEach(b::extraAllowedHost);
       inputs.routes().forEach(b::route);
       inputs.upstreamCas().forEach(b::upstreamCa);
+      b.secretToKeepOut("the GitHub token (github_token)", inputs.githubToken().orElse(null));
       return ClaudeRun.execute(b.build(), stop.cancellation());
     } catch (InvalidConfigurationException e) {
       throw new ActionFailure("invalid_input", "Invalid input", e.getMessage(), ExitCodes.USAGE);
