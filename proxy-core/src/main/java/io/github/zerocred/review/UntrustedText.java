@@ -42,6 +42,41 @@ public final class UntrustedText {
     return oneLine(text, MAX_FIELD);
   }
 
+  /**
+   * {@code text} as one log line that no CI runner takes for a command: line breaks escaped as
+   * {@code %0D}/{@code %0A} (a runner ends a line at either), every {@code ##} broken by a
+   * zero-width space (GitHub's legacy {@code ##[name]} and Azure Pipelines' {@code ##vso[...]} act
+   * anywhere in a line), and a leading {@code ::} (GitHub's {@code ::name::}, leading blanks
+   * trimmed) broken the same way. Every front end that prints attacker text into a CI log, with or
+   * without a prefix of its own (Maven's {@code [INFO] } can be configured away), puts it through
+   * here.
+   */
+  public static String inertLogLine(String text) {
+    if (text == null) {
+      return "";
+    }
+    String t = text.replace("\r", "%0D").replace("\n", "%0A").replace("##", "#\u200b#");
+    int start = 0;
+    while (start < t.length() && Character.isWhitespace(t.charAt(start))) {
+      start++;
+    }
+    if (t.startsWith("::", start)) {
+      t = t.substring(0, start) + ":\u200b" + t.substring(start + 1);
+    }
+    return t;
+  }
+
+  /**
+   * {@code text} with each of its lines made inert as {@link #inertLogLine} does, joined by {@code
+   * \n}: for a message that is meant to span lines (a Maven failure, a review logged line by line).
+   */
+  public static String inertLogLines(String text) {
+    if (text == null) {
+      return "";
+    }
+    return String.join("\n", text.lines().map(UntrustedText::inertLogLine).toList());
+  }
+
   /** Control characters and the invisible characters that reorder or split what a log shows. */
   public static boolean isHidden(char c) {
     return c < 0x20

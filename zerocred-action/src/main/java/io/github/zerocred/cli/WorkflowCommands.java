@@ -1,5 +1,6 @@
 package io.github.zerocred.cli;
 
+import io.github.zerocred.review.UntrustedText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -132,15 +133,7 @@ final class WorkflowCommands {
    * %0D}/{@code %0A}, the legacy {@code ##[} and a leading {@code ::} broken by a zero-width space.
    */
   static String safeLine(String text) {
-    String t = breakLegacyCommands(text.replace("\r", "%0D").replace("\n", "%0A"));
-    int start = 0;
-    while (start < t.length() && Character.isWhitespace(t.charAt(start))) {
-      start++;
-    }
-    if (t.startsWith("::", start)) {
-      t = t.substring(0, start) + ":\u200b" + t.substring(start + 1);
-    }
-    return t;
+    return UntrustedText.inertLogLine(text);
   }
 
   static String escapeData(String s) {
@@ -152,7 +145,7 @@ final class WorkflowCommands {
   }
 
   private static String breakLegacyCommands(String s) {
-    return s.replace("##[", "#\u200b#[");
+    return s.replace("##", "#\u200b#");
   }
 
   /** Step outputs, written in one go to {@code GITHUB_OUTPUT} with a random delimiter each. */

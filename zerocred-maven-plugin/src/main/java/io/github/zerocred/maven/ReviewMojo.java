@@ -12,6 +12,7 @@ import io.github.zerocred.review.ProgressLines;
 import io.github.zerocred.review.Quantities;
 import io.github.zerocred.review.ReviewFiles;
 import io.github.zerocred.review.ReviewPrompt;
+import io.github.zerocred.review.UntrustedText;
 import io.github.zerocred.run.Cancellation;
 import io.github.zerocred.run.ClaudeRun;
 import io.github.zerocred.run.RunConfig;
@@ -32,6 +33,7 @@ import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.AbstractMojoExecutionException;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.Log;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -173,6 +175,14 @@ public class ReviewMojo extends AbstractMojo {
     this.decrypter = decrypter;
   }
 
+  /**
+   * Maven's log, with every line made inert for CI runners: most of what is logged quotes Claude.
+   */
+  @Override
+  public Log getLog() {
+    return new InertLog(super.getLog());
+  }
+
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
@@ -291,7 +301,8 @@ public class ReviewMojo extends AbstractMojo {
           .append("] ")
           .append(f.title());
     }
-    return new MojoFailureException(message.toString());
+    // Titles and locations are Claude's text.
+    return new MojoFailureException(UntrustedText.inertLogLines(message.toString()));
   }
 
   private RunConfig configure(ReviewFiles files) {
@@ -371,7 +382,10 @@ public class ReviewMojo extends AbstractMojo {
    * {@link MojoExecutionException} with its cause.
    */
   static AbstractMojoExecutionException translate(Throwable e) {
-    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    // Maven prints the message in the build log, where a CI runner reads commands: it may quote
+    // Claude's text (a Docker error quoting a line, a run's message).
+    String message =
+        UntrustedText.inertLogLines(e.getMessage() == null ? e.toString() : e.getMessage());
     if (e instanceof InvalidConfigurationException) {
       return new MojoFailureException(message, e);
     }
@@ -393,7 +407,7 @@ public class ReviewMojo extends AbstractMojo {
               case CANCELLED -> "was cancelled";
             }
             + ": "
-            + result.message();
+            + UntrustedText.inertLogLines(result.message());
     return result.outcome() == RunResult.Outcome.INFRASTRUCTURE_FAILURE
         ? new MojoExecutionException(message)
         : new MojoFailureException(message);

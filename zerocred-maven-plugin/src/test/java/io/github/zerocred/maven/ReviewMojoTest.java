@@ -9,6 +9,7 @@ import io.github.zerocred.run.DockerEngineUnavailableException;
 import io.github.zerocred.run.RunConfig;
 import io.github.zerocred.run.RunResult;
 import io.github.zerocred.run.TokenUsage;
+import io.github.zerocred.testkit.RunnerLog;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -287,6 +288,23 @@ class ReviewMojoTest {
                 result(RunResult.Outcome.CANCELLED, "The run was cancelled (SIGINT) after 9 s")))
         .isInstanceOf(MojoFailureException.class)
         .hasMessage("The zerocred review was cancelled: The run was cancelled (SIGINT) after 9 s");
+  }
+
+  @Test
+  void claudesText_inTheLogAndInFailures_isNoCommandForACiRunner() {
+    // Maven's "[INFO] " prefix stops "::cmd::", not the legacy "##[cmd]" that acts anywhere.
+    InertLog inert = new InertLog(log);
+    inert.info(RunnerLog.FORGED);
+    RunnerLog.FORGED.lines().forEach(inert::warn);
+    inert.error("failed", new IllegalStateException(RunnerLog.FORGED));
+    AbstractMojoExecutionException failure =
+        ReviewMojo.translate(result(RunResult.Outcome.CLAUDE_ERROR, RunnerLog.FORGED));
+
+    String buildLog = log.text() + "\n" + failure.getMessage();
+    assertThat(RunnerLog.commands(buildLog)).isEmpty();
+    assertThat(RunnerLog.commands("[ERROR] " + failure.getMessage())).isEmpty();
+    assertThat(buildLog).contains("forged error", "legacy form", "anywhere in a line");
+    assertThat(new ReviewMojo(null).getLog()).isInstanceOf(InertLog.class);
   }
 
   static RunResult result(RunResult.Outcome outcome, String message) {
