@@ -66,7 +66,7 @@ class ApiPolicyTest {
     assertThat(error.path("error").path("type").asText()).isEqualTo(errorType);
     assertThat(error.path("error").path("message").asText()).startsWith("zerocred: ");
     assertThat(r.header("x-zerocred")).isEqualTo("refused");
-    AuditRecord record = f.awaitAudit(1).get(f.audited().size() - 1);
+    AuditRecord record = f.awaitDenied();
     assertThat(record.decision()).isEqualTo(AuditRecord.DENIED);
     assertThat(record.reason()).isEqualTo(reason);
     assertThat(record.credentialInjected()).isFalse();
@@ -91,7 +91,7 @@ class ApiPolicyTest {
   })
   void endpointOutsideThePolicy_isRefusedBeforeUpstream_andAudited(String method, String path)
       throws Exception {
-    try (ProxyFixture f = ProxyFixture.start();
+    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
         TunnelClient c = f.tunnel(HOST)) {
       c.write(
           method
@@ -112,7 +112,7 @@ class ApiPolicyTest {
 
   @Test
   void refusedRequestBody_isReadToItsEnd_soTheClientSeesTheRefusal() throws Exception {
-    try (ProxyFixture f = ProxyFixture.start();
+    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
         TunnelClient c = f.tunnel(HOST)) {
       byte[] big = new byte[3 * 1024 * 1024];
       c.write(
@@ -131,7 +131,7 @@ class ApiPolicyTest {
 
   @Test
   void measuredEndpoints_areForwarded_withTheQueryString() throws Exception {
-    try (ProxyFixture f = ProxyFixture.start();
+    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
         TunnelClient c = f.tunnel(HOST)) {
       assertThat(c.get(HOST, "/api/claude_code/settings").status).isEqualTo(200);
       assertThat(c.get(HOST, "/api/claude_code/policy_limits").status).isEqualTo(200);
@@ -149,7 +149,7 @@ class ApiPolicyTest {
   @Test
   void allowEndpoint_widensThePolicy_forExactlyThatMethodAndPath() throws Exception {
     try (ProxyFixture f =
-            ProxyFixture.start(
+            ProxyFixture.withDefaultPolicy(
                 r -> StandInResponse.echo(), b -> b.allowEndpoint("GET /v1/models"));
         TunnelClient c = f.tunnel(HOST)) {
       assertThat(c.get(HOST, "/v1/models").status).isEqualTo(200);
@@ -171,7 +171,7 @@ class ApiPolicyTest {
 
   @Test
   void claudeCodeShapedRequest_isForwardedByteForByte() throws Exception {
-    try (ProxyFixture f = ProxyFixture.start();
+    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
         TunnelClient c = f.tunnel(HOST)) {
       String json = body(READ_TOOL + "," + READ_TOOL.replace("Read", "Grep"), ",\"future\":[1]");
       TunnelClient.Response r = postMessages(c, "/v1/messages?beta=true", json);
@@ -197,7 +197,7 @@ class ApiPolicyTest {
         "some_future_tool_20991231"
       })
   void serverTool_isRefused_andNeverForwarded(String type) throws Exception {
-    try (ProxyFixture f = ProxyFixture.start();
+    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
         TunnelClient c = f.tunnel(HOST)) {
       String tool = "{\"type\":\"" + type + "\",\"name\":\"x\"}";
       TunnelClient.Response r = postMessages(c, "/v1/messages", body(READ_TOOL + "," + tool, ""));
@@ -210,7 +210,7 @@ class ApiPolicyTest {
 
   @Test
   void typedToolHiddenBehindADuplicateTypeKey_isRefused() throws Exception {
-    try (ProxyFixture f = ProxyFixture.start();
+    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
         TunnelClient c = f.tunnel(HOST)) {
       String tool =
           "{\"type\":\"web_fetch_20250910\",\"name\":\"x\",\"type\":\"custom\","
@@ -224,7 +224,7 @@ class ApiPolicyTest {
 
   @Test
   void untypedToolWithoutInputSchema_isRefused() throws Exception {
-    try (ProxyFixture f = ProxyFixture.start();
+    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
         TunnelClient c = f.tunnel(HOST)) {
       TunnelClient.Response r =
           postMessages(c, "/v1/messages/count_tokens", body("{\"name\":\"web_fetch\"}", ""));
@@ -245,7 +245,7 @@ class ApiPolicyTest {
       })
   void mcpConnectorOrContainer_isRefused_andNeverForwarded(String extra, String reason)
       throws Exception {
-    try (ProxyFixture f = ProxyFixture.start();
+    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
         TunnelClient c = f.tunnel(HOST)) {
       TunnelClient.Response r = postMessages(c, "/v1/messages", body(READ_TOOL, extra));
 
@@ -256,7 +256,7 @@ class ApiPolicyTest {
 
   @Test
   void duplicateTopLevelKey_isRefused() throws Exception {
-    try (ProxyFixture f = ProxyFixture.start();
+    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
         TunnelClient c = f.tunnel(HOST)) {
       TunnelClient.Response r =
           postMessages(
@@ -270,7 +270,7 @@ class ApiPolicyTest {
   @ParameterizedTest
   @ValueSource(strings = {"not json", "[1,2]", "{\"model\":\"x\"} {}", "{\"model\":"})
   void bodyThatIsNotOneJsonObject_isRefused(String json) throws Exception {
-    try (ProxyFixture f = ProxyFixture.start();
+    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
         TunnelClient c = f.tunnel(HOST)) {
       TunnelClient.Response r = postMessages(c, "/v1/messages", json);
 
@@ -282,7 +282,8 @@ class ApiPolicyTest {
   @Test
   void webSearch_canBeAllowedExplicitly_butWebFetchStaysRefused() throws Exception {
     try (ProxyFixture f =
-            ProxyFixture.start(r -> StandInResponse.echo(), b -> b.allowWebSearch(true));
+            ProxyFixture.withDefaultPolicy(
+                r -> StandInResponse.echo(), b -> b.allowWebSearch(true));
         TunnelClient c = f.tunnel(HOST)) {
       String search = "{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}";
       assertThat(postMessages(c, "/v1/messages", body(search, "")).status).isEqualTo(200);
@@ -295,7 +296,7 @@ class ApiPolicyTest {
   @Test
   void pinnedModelFamily_andMaxTokensCap_refuseOthers() throws Exception {
     try (ProxyFixture f =
-            ProxyFixture.start(
+            ProxyFixture.withDefaultPolicy(
                 r -> StandInResponse.echo(), b -> b.modelFamily("claude-sonnet").maxTokens(32000));
         TunnelClient c = f.tunnel(HOST)) {
       assertThat(postMessages(c, "/v1/messages", body(READ_TOOL, "")).status).isEqualTo(200);
@@ -303,7 +304,8 @@ class ApiPolicyTest {
       TunnelClient.Response r = postMessages(c, "/v1/messages", opus);
       assertRefused(f, r, 403, "permission_error", "model_not_allowed");
     }
-    try (ProxyFixture f = ProxyFixture.start(r -> StandInResponse.echo(), b -> b.maxTokens(1000));
+    try (ProxyFixture f =
+            ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> b.maxTokens(1000));
         TunnelClient c = f.tunnel(HOST)) {
       TunnelClient.Response r = postMessages(c, "/v1/messages", body(READ_TOOL, ""));
       assertRefused(f, r, 403, "permission_error", "max_tokens_too_large");
@@ -314,14 +316,16 @@ class ApiPolicyTest {
   @Test
   void bodyAboveTheBound_isRefusedWith413_declaredOrChunked() throws Exception {
     try (ProxyFixture f =
-            ProxyFixture.start(r -> StandInResponse.echo(), b -> b.maxRequestBodyBytes(4096));
+            ProxyFixture.withDefaultPolicy(
+                r -> StandInResponse.echo(), b -> b.maxRequestBodyBytes(4096));
         TunnelClient c = f.tunnel(HOST)) {
       String big = body(READ_TOOL, ",\"pad\":\"" + "x".repeat(5000) + "\"");
       TunnelClient.Response r = postMessages(c, "/v1/messages", big);
       assertRefused(f, r, 413, "request_too_large", "body_too_large");
     }
     try (ProxyFixture f =
-            ProxyFixture.start(r -> StandInResponse.echo(), b -> b.maxRequestBodyBytes(4096));
+            ProxyFixture.withDefaultPolicy(
+                r -> StandInResponse.echo(), b -> b.maxRequestBodyBytes(4096));
         TunnelClient c = f.tunnel(HOST)) {
       c.write(
           "POST /v1/messages HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n");
@@ -337,7 +341,7 @@ class ApiPolicyTest {
 
   @Test
   void compressedRequestBody_isRefused_itCannotBeChecked() throws Exception {
-    try (ProxyFixture f = ProxyFixture.start();
+    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
         TunnelClient c = f.tunnel(HOST)) {
       TunnelClient.Response r =
           c.post(HOST, "/v1/messages", gzip(body(READ_TOOL, "")), "Content-Encoding: gzip");
@@ -356,7 +360,7 @@ class ApiPolicyTest {
   @Test
   void budget_firstCallPasses_laterCallsAreRefusedAndNeverForwarded() throws Exception {
     try (ProxyFixture f =
-            ProxyFixture.start(
+            ProxyFixture.withDefaultPolicy(
                 r -> StandInResponse.json(200, EXPENSIVE_JSON),
                 b -> b.maxBudgetUsd(new BigDecimal("1.00")));
         TunnelClient c = f.tunnel(HOST)) {
@@ -395,7 +399,7 @@ class ApiPolicyTest {
                 + "\"usage\":{\"output_tokens\":500}}\r\n\r\n",
             "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
     try (ProxyFixture f =
-            ProxyFixture.start(
+            ProxyFixture.withDefaultPolicy(
                 r -> StandInResponse.sse(events, Duration.ZERO),
                 b -> b.maxBudgetUsd(new BigDecimal("0.03")));
         TunnelClient c = f.tunnel(HOST)) {
@@ -418,7 +422,8 @@ class ApiPolicyTest {
   @Test
   void unknownModel_isPricedAsTheMostExpensive() throws Exception {
     String json = EXPENSIVE_JSON.replace("claude-opus-4-1-20250805", "claude-mystery-9");
-    try (ProxyFixture f = ProxyFixture.start(r -> StandInResponse.json(200, json));
+    try (ProxyFixture f =
+            ProxyFixture.withDefaultPolicy(r -> StandInResponse.json(200, json), b -> {});
         TunnelClient c = f.tunnel(HOST)) {
       assertThat(postMessages(c, "/v1/messages", body(READ_TOOL, "")).status).isEqualTo(200);
       f.awaitAudit(1);
@@ -428,7 +433,8 @@ class ApiPolicyTest {
 
   @Test
   void requestCap_refusesTheCallAfterTheLast_andNeverForwardsIt() throws Exception {
-    try (ProxyFixture f = ProxyFixture.start(r -> StandInResponse.echo(), b -> b.maxRequests(2));
+    try (ProxyFixture f =
+            ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> b.maxRequests(2));
         TunnelClient c = f.tunnel(HOST)) {
       assertThat(postMessages(c, "/v1/messages", body(READ_TOOL, "")).status).isEqualTo(200);
       assertThat(postMessages(c, "/v1/messages", body(READ_TOOL, "")).status).isEqualTo(200);
@@ -448,7 +454,7 @@ class ApiPolicyTest {
   @Test
   void upstreamReasonPhrase_isReplacedByTheStandardOne() throws Exception {
     try (ProxyFixture f =
-            ProxyFixture.start(
+            ProxyFixture.withDefaultPolicy(
                 r ->
                     StandInResponse.text(400, "no")
                         .reason("bad token Bearer " + ProxyFixture.OAUTH_TOKEN));
@@ -465,7 +471,7 @@ class ApiPolicyTest {
     String echo = "{\"error\":\"bad token " + ProxyFixture.OAUTH_TOKEN + "\"}";
     byte[] compressed = coding.equals("gzip") ? gzip(echo) : deflate(echo);
     try (ProxyFixture f =
-            ProxyFixture.start(
+            ProxyFixture.withDefaultPolicy(
                 r ->
                     StandInResponse.bytes(401, "application/json", compressed)
                         .header("Content-Encoding", coding));
@@ -482,7 +488,7 @@ class ApiPolicyTest {
   @Test
   void unknownContentEncoding_isRefusedWith502() throws Exception {
     try (ProxyFixture f =
-            ProxyFixture.start(
+            ProxyFixture.withDefaultPolicy(
                 r ->
                     StandInResponse.bytes(
                             200, "application/json", ProxyFixture.OAUTH_TOKEN.getBytes())
