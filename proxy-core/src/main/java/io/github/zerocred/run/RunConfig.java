@@ -3,6 +3,7 @@ package io.github.zerocred.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.zerocred.proxy.ApiPolicy;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.HostNames;
@@ -61,6 +62,9 @@ import java.util.regex.Pattern;
  *     RunResult#structuredOutput()}
  * @param pullMissingImage whether an image the engine lacks is pulled rather than reported; off by
  *     default, so a typo in an image name never sends the engine to a registry unasked
+ * @param allowEndpoints further Anthropic API endpoints ({@code METHOD PATH}) the container may
+ *     call with the credential, besides what Claude Code needs
+ * @param maxApiRequests the most Messages requests the proxy forwards, or empty for no limit
  */
 public record RunConfig(
     Path workspace,
@@ -86,7 +90,9 @@ public record RunConfig(
     ProxyListener proxyListener,
     Duration progressInterval,
     Optional<String> jsonSchema,
-    boolean pullMissingImage) {
+    boolean pullMissingImage,
+    List<String> allowEndpoints,
+    Optional<Integer> maxApiRequests) {
 
   /** The production runner image (see {@code runner-image/}), tagged with its Claude Code. */
   public static final String DEFAULT_IMAGE = "ghcr.io/zerocred/claude-runner:2.1.330";
@@ -108,6 +114,8 @@ public record RunConfig(
     Objects.requireNonNull(maxBudgetUsd, "maxBudgetUsd");
     allowedTools = List.copyOf(allowedTools);
     disallowedTools = List.copyOf(disallowedTools);
+    allowEndpoints = List.copyOf(allowEndpoints);
+    Objects.requireNonNull(maxApiRequests, "maxApiRequests");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(image, "image");
     extraAllowedHosts = Set.copyOf(extraAllowedHosts);
@@ -170,6 +178,8 @@ public record RunConfig(
     private Duration progressInterval = Duration.ofSeconds(15);
     private String jsonSchema;
     private boolean pullMissingImage;
+    private final List<String> allowEndpoints = new ArrayList<>();
+    private Integer maxApiRequests;
 
     private Builder() {}
 
@@ -355,6 +365,25 @@ public record RunConfig(
     }
 
     /**
+     * Also lets the container call this Anthropic API endpoint ({@code METHOD PATH}, exact path)
+     * with the credential; by default only what Claude Code needs is allowed.
+     */
+    public Builder allowEndpoint(String methodAndPath) {
+      allowEndpoints.add(ApiPolicy.Endpoint.parse(methodAndPath, "allowEndpoints").toString());
+      return this;
+    }
+
+    /** The most Messages requests the proxy forwards in this run; {@code null} for no limit. */
+    public Builder maxApiRequests(Integer maxApiRequests) {
+      if (maxApiRequests != null && maxApiRequests < 1) {
+        throw new InvalidConfigurationException(
+            "maxApiRequests must be at least 1, got " + maxApiRequests);
+      }
+      this.maxApiRequests = maxApiRequests;
+      return this;
+    }
+
+    /**
      * Checks the configuration as a whole.
      *
      * @throws InvalidConfigurationException naming the setting to fix
@@ -452,7 +481,9 @@ public record RunConfig(
           proxyListener,
           progressInterval,
           Optional.ofNullable(jsonSchema),
-          pullMissingImage);
+          pullMissingImage,
+          allowEndpoints,
+          Optional.ofNullable(maxApiRequests));
     }
 
     private static boolean isJsonObject(String text) {

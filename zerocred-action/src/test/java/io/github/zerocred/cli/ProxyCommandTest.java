@@ -329,7 +329,12 @@ class ProxyCommandTest {
         throw new AssertionError("the command ended with " + exit.get() + ": " + err);
       }
       if (Files.exists(readyFile)) {
-        JsonNode json = new ObjectMapper().readTree(readyFile.toFile());
+        JsonNode json;
+        try {
+          json = new ObjectMapper().readTree(readyFile.toFile());
+        } catch (java.io.FileNotFoundException e) {
+          continue; // the stale file was removed between the check and the read
+        }
         // A stale file from an earlier run is removed first, then replaced.
         if (!json.has("stale")) {
           return json;
