@@ -73,6 +73,19 @@ class ApiPolicyTest {
     assertThat(record.status()).isEqualTo(status);
   }
 
+  /** A proxy with exactly the default policy in front of an echoing upstream. */
+  private static ProxyFixture fixture() throws Exception {
+    return ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
+  }
+
+  /** Refused, audited, and the upstream never saw a byte of it. */
+  private static void assertRefusedBeforeUpstream(
+      ProxyFixture f, TunnelClient.Response r, int status, String errorType, String reason)
+      throws Exception {
+    assertRefused(f, r, status, errorType, reason);
+    assertThat(f.upstream.requests()).isEmpty();
+  }
+
   // ---------------------------------------------------------------- endpoints
 
   @ParameterizedTest
@@ -91,7 +104,7 @@ class ApiPolicyTest {
   })
   void endpointOutsideThePolicy_isRefusedBeforeUpstream_andAudited(String method, String path)
       throws Exception {
-    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
+    try (ProxyFixture f = fixture();
         TunnelClient c = f.tunnel(HOST)) {
       c.write(
           method
@@ -104,15 +117,14 @@ class ApiPolicyTest {
               + "\r\n\r\n{}");
       TunnelClient.Response r = c.readResponse(false);
 
-      assertRefused(f, r, 403, "permission_error", "endpoint_not_allowed");
-      assertThat(f.upstream.requests()).isEmpty();
+      assertRefusedBeforeUpstream(f, r, 403, "permission_error", "endpoint_not_allowed");
       assertThat(f.audited().get(0).path()).isEqualTo(path);
     }
   }
 
   @Test
   void refusedRequestBody_isReadToItsEnd_soTheClientSeesTheRefusal() throws Exception {
-    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
+    try (ProxyFixture f = fixture();
         TunnelClient c = f.tunnel(HOST)) {
       byte[] big = new byte[3 * 1024 * 1024];
       c.write(
@@ -124,14 +136,13 @@ class ApiPolicyTest {
       c.write(big);
       TunnelClient.Response r = c.readResponse(false);
 
-      assertRefused(f, r, 403, "permission_error", "endpoint_not_allowed");
-      assertThat(f.upstream.requests()).isEmpty();
+      assertRefusedBeforeUpstream(f, r, 403, "permission_error", "endpoint_not_allowed");
     }
   }
 
   @Test
   void measuredEndpoints_areForwarded_withTheQueryString() throws Exception {
-    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
+    try (ProxyFixture f = fixture();
         TunnelClient c = f.tunnel(HOST)) {
       assertThat(c.get(HOST, "/api/claude_code/settings").status).isEqualTo(200);
       assertThat(c.get(HOST, "/api/claude_code/policy_limits").status).isEqualTo(200);
@@ -171,7 +182,7 @@ class ApiPolicyTest {
 
   @Test
   void claudeCodeShapedRequest_isForwardedByteForByte() throws Exception {
-    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
+    try (ProxyFixture f = fixture();
         TunnelClient c = f.tunnel(HOST)) {
       String json = body(READ_TOOL + "," + READ_TOOL.replace("Read", "Grep"), ",\"future\":[1]");
       TunnelClient.Response r = postMessages(c, "/v1/messages?beta=true", json);
@@ -197,7 +208,7 @@ class ApiPolicyTest {
         "some_future_tool_20991231"
       })
   void serverTool_isRefused_andNeverForwarded(String type) throws Exception {
-    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
+    try (ProxyFixture f = fixture();
         TunnelClient c = f.tunnel(HOST)) {
       String tool = "{\"type\":\"" + type + "\",\"name\":\"x\"}";
       TunnelClient.Response r = postMessages(c, "/v1/messages", body(READ_TOOL + "," + tool, ""));
@@ -210,7 +221,7 @@ class ApiPolicyTest {
 
   @Test
   void typedToolHiddenBehindADuplicateTypeKey_isRefused() throws Exception {
-    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
+    try (ProxyFixture f = fixture();
         TunnelClient c = f.tunnel(HOST)) {
       String tool =
           "{\"type\":\"web_fetch_20250910\",\"name\":\"x\",\"type\":\"custom\","
@@ -224,13 +235,12 @@ class ApiPolicyTest {
 
   @Test
   void untypedToolWithoutInputSchema_isRefused() throws Exception {
-    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
+    try (ProxyFixture f = fixture();
         TunnelClient c = f.tunnel(HOST)) {
       TunnelClient.Response r =
           postMessages(c, "/v1/messages/count_tokens", body("{\"name\":\"web_fetch\"}", ""));
 
-      assertRefused(f, r, 403, "permission_error", "tool_not_allowed");
-      assertThat(f.upstream.requests()).isEmpty();
+      assertRefusedBeforeUpstream(f, r, 403, "permission_error", "tool_not_allowed");
     }
   }
 
@@ -245,37 +255,72 @@ class ApiPolicyTest {
       })
   void mcpConnectorOrContainer_isRefused_andNeverForwarded(String extra, String reason)
       throws Exception {
-    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
+    try (ProxyFixture f = fixture();
         TunnelClient c = f.tunnel(HOST)) {
       TunnelClient.Response r = postMessages(c, "/v1/messages", body(READ_TOOL, extra));
 
-      assertRefused(f, r, 403, "permission_error", reason.strip());
-      assertThat(f.upstream.requests()).isEmpty();
+      assertRefusedBeforeUpstream(f, r, 403, "permission_error", reason.strip());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://x.example/?d=secret\"}}",
+        "{\"type\":\"document\",\"source\":{\"type\":\"url\",\"url\":\"https://x.example/a.pdf\"}}",
+        "{\"type\":\"document\",\"source\":{\"type\":\"file\",\"file_id\":\"file_011\"}}",
+        "{\"type\":\"tool_result\",\"tool_use_id\":\"t\",\"content\":[{\"type\":\"image\","
+            + "\"source\":{\"type\":\"url\",\"url\":\"https://x.example/i.png\"}}]}"
+      })
+  void contentWithARemoteSource_isRefused_andNeverForwarded(String block) throws Exception {
+    try (ProxyFixture f = fixture();
+        TunnelClient c = f.tunnel(HOST)) {
+      String json =
+          body(READ_TOOL, "")
+              .replace(
+                  "\"content\":\"Review the change\"",
+                  "\"content\":[{\"type\":\"text\",\"text\":\"see\"}," + block + "]");
+      TunnelClient.Response r = postMessages(c, "/v1/messages", json);
+
+      assertRefusedBeforeUpstream(f, r, 403, "permission_error", "remote_source_not_allowed");
+    }
+  }
+
+  @Test
+  void inlineContent_mentioningUrlsInItsText_isForwarded() throws Exception {
+    try (ProxyFixture f = fixture();
+        TunnelClient c = f.tunnel(HOST)) {
+      String json =
+          body(READ_TOOL, "")
+              .replace(
+                  "\"content\":\"Review the change\"",
+                  "\"content\":[{\"type\":\"text\",\"text\":\"{\\\"type\\\":\\\"url\\\"}\"},"
+                      + "{\"type\":\"image\",\"source\":{\"type\":\"base64\","
+                      + "\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}}]");
+      assertThat(postMessages(c, "/v1/messages", json).status).isEqualTo(200);
     }
   }
 
   @Test
   void duplicateTopLevelKey_isRefused() throws Exception {
-    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
+    try (ProxyFixture f = fixture();
         TunnelClient c = f.tunnel(HOST)) {
       TunnelClient.Response r =
           postMessages(
               c, "/v1/messages", body(READ_TOOL, ",\"tools\":[{\"type\":\"web_fetch_20250910\"}]"));
 
-      assertRefused(f, r, 400, "invalid_request_error", "duplicate_key");
-      assertThat(f.upstream.requests()).isEmpty();
+      assertRefusedBeforeUpstream(f, r, 400, "invalid_request_error", "duplicate_key");
     }
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"not json", "[1,2]", "{\"model\":\"x\"} {}", "{\"model\":"})
   void bodyThatIsNotOneJsonObject_isRefused(String json) throws Exception {
-    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
+    try (ProxyFixture f = fixture();
         TunnelClient c = f.tunnel(HOST)) {
       TunnelClient.Response r = postMessages(c, "/v1/messages", json);
 
-      assertRefused(f, r, 400, "invalid_request_error", "body_not_json");
-      assertThat(f.upstream.requests()).isEmpty();
+      assertRefusedBeforeUpstream(f, r, 400, "invalid_request_error", "body_not_json");
     }
   }
 
@@ -308,8 +353,7 @@ class ApiPolicyTest {
             ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> b.maxTokens(1000));
         TunnelClient c = f.tunnel(HOST)) {
       TunnelClient.Response r = postMessages(c, "/v1/messages", body(READ_TOOL, ""));
-      assertRefused(f, r, 403, "permission_error", "max_tokens_too_large");
-      assertThat(f.upstream.requests()).isEmpty();
+      assertRefusedBeforeUpstream(f, r, 403, "permission_error", "max_tokens_too_large");
     }
   }
 
@@ -334,19 +378,39 @@ class ApiPolicyTest {
       }
       c.write("0\r\n\r\n");
       TunnelClient.Response r = c.readResponse(false);
-      assertRefused(f, r, 413, "request_too_large", "body_too_large");
-      assertThat(f.upstream.requests()).isEmpty();
+      assertRefusedBeforeUpstream(f, r, 413, "request_too_large", "body_too_large");
+    }
+  }
+
+  @Test
+  void expectContinue_onACheckedBody_isAnsweredByTheProxy_thenForwardedWhole() throws Exception {
+    try (ProxyFixture f = fixture();
+        TunnelClient c = f.tunnel(HOST)) {
+      byte[] json = body(READ_TOOL, "").getBytes(StandardCharsets.UTF_8);
+      c.write(
+          "POST /v1/messages HTTP/1.1\r\nHost: "
+              + HOST
+              + "\r\nExpect: 100-continue\r\nContent-Length: "
+              + json.length
+              + "\r\n\r\n");
+      assertThat(c.readLine()).isEqualTo("HTTP/1.1 100 Continue");
+      assertThat(c.readLine()).isEmpty();
+      c.write(json);
+      TunnelClient.Response r = c.readResponse(false);
+
+      assertThat(r.status).isEqualTo(200);
+      assertThat(JSON.readTree(r.body).path("headers").has("expect")).isFalse();
+      assertThat(JSON.readTree(r.body).path("bodyLength").asLong()).isEqualTo(json.length);
     }
   }
 
   @Test
   void compressedRequestBody_isRefused_itCannotBeChecked() throws Exception {
-    try (ProxyFixture f = ProxyFixture.withDefaultPolicy(r -> StandInResponse.echo(), b -> {});
+    try (ProxyFixture f = fixture();
         TunnelClient c = f.tunnel(HOST)) {
       TunnelClient.Response r =
           c.post(HOST, "/v1/messages", gzip(body(READ_TOOL, "")), "Content-Encoding: gzip");
-      assertRefused(f, r, 415, "invalid_request_error", "body_encoded");
-      assertThat(f.upstream.requests()).isEmpty();
+      assertRefusedBeforeUpstream(f, r, 415, "invalid_request_error", "body_encoded");
     }
   }
 
@@ -482,6 +546,28 @@ class ApiPolicyTest {
       assertThat(r.header("content-encoding")).isNull();
       assertThat(r.bodyText()).startsWith("{\"error\":\"bad token ");
       assertThat(r.bodyText()).doesNotContain(ProxyFixture.OAUTH_TOKEN);
+    }
+  }
+
+  @Test
+  void compressedThenPlainResponse_onOnePooledConnection_bothArriveIntact() throws Exception {
+    byte[] compressed = gzip("{\"compressed\":true}");
+    try (ProxyFixture f =
+            ProxyFixture.withDefaultPolicy(
+                r ->
+                    r.path().equals("/api/claude_code/settings")
+                        ? StandInResponse.bytes(200, "application/json", compressed)
+                            .header("Content-Encoding", "gzip")
+                        : StandInResponse.json(200, "{\"plain\":true}"));
+        TunnelClient c = f.tunnel(HOST)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(c.get(HOST, "/api/claude_code/settings").bodyText())
+            .isEqualTo("{\"compressed\":true}");
+        TunnelClient.Response plain = c.get(HOST, "/api/claude_code/policy_limits");
+        assertThat(plain.bodyText()).isEqualTo("{\"plain\":true}");
+        assertThat(plain.header("content-length")).isEqualTo("14");
+      }
+      assertThat(f.upstream.acceptedConnections()).isEqualTo(1);
     }
   }
 

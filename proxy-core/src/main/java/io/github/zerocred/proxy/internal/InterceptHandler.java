@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -274,6 +275,12 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
       // Only these bodies are held: checked whole before the credential goes anywhere with them.
       ex.pendingRequest = upstreamRequest;
       ex.body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+      if (HttpUtil.is100ContinueExpected(request)) {
+        // The upstream sees the body only once it is whole: the go-ahead comes from here.
+        upstreamRequest.headers().remove(HttpHeaderNames.EXPECT);
+        ctx.writeAndFlush(
+            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      }
       return;
     }
     connectAndSend(ex, upstreamRequest);

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -22,9 +21,6 @@ import javax.net.ssl.SSLException;
  * connects on the client's own event loop so the two channels never need to synchronise.
  */
 final class UpstreamConnector {
-  /** Largest buffer one inflate step may produce: a compression bomb fails instead. */
-  private static final int MAX_INFLATE = 4 * 1024 * 1024;
-
   private UpstreamConnector() {}
 
   /**
@@ -85,10 +81,7 @@ final class UpstreamConnector {
                                   target.port(),
                                   rt.config.limits().handshakeTimeout()))
                           .addLast("http", new HttpClientCodec(8192, 64 * 1024, 64 * 1024))
-                          // The upstream may compress despite Accept-Encoding: identity; the
-                          // redactor must see plain bytes, so gzip and deflate are decoded here
-                          // (each output buffer bounded) and anything else is refused later.
-                          .addLast("decompress", new HttpContentDecompressor(false, MAX_INFLATE));
+                          .addLast("decode", new CompressedResponseDecoder());
                     }
                   }
                 });

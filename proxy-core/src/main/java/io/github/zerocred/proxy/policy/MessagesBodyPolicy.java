@@ -82,6 +82,7 @@ public final class MessagesBodyPolicy {
             }
           }
           case "max_tokens" -> refusal = checkMaxTokens(p, value);
+          case "messages", "system" -> refusal = checkContent(p, value);
           default -> p.skipChildren();
         }
         if (refusal != null) {
@@ -97,6 +98,46 @@ public final class MessagesBodyPolicy {
       return Verdict.refuse(Refusal.invalid("body_not_json", "the body is not valid JSON"));
     }
     return new Verdict(Optional.empty(), Optional.ofNullable(model));
+  }
+
+  /**
+   * Content blocks whose {@code source} is a URL make Anthropic's servers fetch it (a way out, with
+   * whatever the agent puts in the URL); a {@code file} source reads what the account's Files API
+   * holds. Claude Code sends neither: it inlines images and documents as base64. Walked token by
+   * token, without building the text.
+   */
+  private static Refusal checkContent(JsonParser p, JsonToken value) throws IOException {
+    if (value != JsonToken.START_OBJECT && value != JsonToken.START_ARRAY) {
+      return null;
+    }
+    int depth = 1;
+    boolean afterType = false;
+    while (depth > 0) {
+      JsonToken t = p.nextToken();
+      if (t == null) {
+        throw new IOException("truncated");
+      }
+      switch (t) {
+        case START_OBJECT, START_ARRAY -> depth++;
+        case END_OBJECT, END_ARRAY -> depth--;
+        case VALUE_STRING -> {
+          if (afterType) {
+            String type = p.getText();
+            if (type.equals("url") || type.equals("file")) {
+              return Refusal.permission(
+                  "remote_source_not_allowed",
+                  "content with a '"
+                      + type
+                      + "' source is not allowed: the API would fetch it from outside this run;"
+                      + " send it inline (base64 or text)");
+            }
+          }
+        }
+        default -> {}
+      }
+      afterType = t == JsonToken.FIELD_NAME && "type".equals(p.currentName());
+    }
+    return null;
   }
 
   private Refusal checkTools(JsonParser p, JsonToken value) throws IOException {
