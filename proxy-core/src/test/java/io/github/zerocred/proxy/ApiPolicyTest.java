@@ -43,6 +43,12 @@ class ApiPolicyTest {
         + "}";
   }
 
+  /** {@link #body} whose user message holds these content blocks. */
+  private static String withUserContent(String blocks) {
+    return body(READ_TOOL, "")
+        .replace("\"content\":\"Review the change\"", "\"content\":[" + blocks + "]");
+  }
+
   private static final String READ_TOOL =
       "{\"name\":\"Read\",\"description\":\"Reads a file\",\"input_schema\":{\"type\":\"object\","
           + "\"properties\":{\"file_path\":{\"type\":\"string\"}}}}";
@@ -275,11 +281,7 @@ class ApiPolicyTest {
   void contentWithARemoteSource_isRefused_andNeverForwarded(String block) throws Exception {
     try (ProxyFixture f = fixture();
         TunnelClient c = f.tunnel(HOST)) {
-      String json =
-          body(READ_TOOL, "")
-              .replace(
-                  "\"content\":\"Review the change\"",
-                  "\"content\":[{\"type\":\"text\",\"text\":\"see\"}," + block + "]");
+      String json = withUserContent("{\"type\":\"text\",\"text\":\"see\"}," + block);
       TunnelClient.Response r = postMessages(c, "/v1/messages", json);
 
       assertRefusedBeforeUpstream(f, r, 403, "permission_error", "remote_source_not_allowed");
@@ -291,12 +293,10 @@ class ApiPolicyTest {
     try (ProxyFixture f = fixture();
         TunnelClient c = f.tunnel(HOST)) {
       String json =
-          body(READ_TOOL, "")
-              .replace(
-                  "\"content\":\"Review the change\"",
-                  "\"content\":[{\"type\":\"text\",\"text\":\"{\\\"type\\\":\\\"url\\\"}\"},"
-                      + "{\"type\":\"image\",\"source\":{\"type\":\"base64\","
-                      + "\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}}]");
+          withUserContent(
+              "{\"type\":\"text\",\"text\":\"{\\\"type\\\":\\\"url\\\"}\"},"
+                  + "{\"type\":\"image\",\"source\":{\"type\":\"base64\","
+                  + "\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}}");
       assertThat(postMessages(c, "/v1/messages", json).status).isEqualTo(200);
     }
   }

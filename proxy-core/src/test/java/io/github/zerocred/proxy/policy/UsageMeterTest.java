@@ -29,27 +29,22 @@ class UsageMeterTest {
 
   @Test
   void sse_splitAnywhere_givesTheLastCumulativeUsage_andIgnoresLookalikeText() {
-    byte[] bytes = SSE.getBytes(StandardCharsets.UTF_8);
-    for (int split = 0; split <= bytes.length; split++) {
-      UsageMeter meter = UsageMeter.forContentType("text/event-stream; charset=utf-8");
-      feed(meter, bytes, 0, split);
-      feed(meter, bytes, split, bytes.length);
-      assertThat(meter.finish())
-          .as("split at %d", split)
-          .isEqualTo(new Usage("claude-haiku-4-5", 12, 77, 30, 10, 40));
-    }
+    assertEverySplitGives(
+        "text/event-stream; charset=utf-8", SSE, new Usage("claude-haiku-4-5", 12, 77, 30, 10, 40));
   }
 
   @Test
   void json_splitAnywhere_readsOnlyTheTopLevelUsage() {
-    byte[] bytes = JSON.getBytes(StandardCharsets.UTF_8);
+    assertEverySplitGives("application/json", JSON, new Usage("claude-opus-4-1", 3, 4, 0, 0, 5));
+  }
+
+  private static void assertEverySplitGives(String contentType, String text, Usage expected) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     for (int split = 0; split <= bytes.length; split++) {
-      UsageMeter meter = UsageMeter.forContentType("application/json");
+      UsageMeter meter = UsageMeter.forContentType(contentType);
       feed(meter, bytes, 0, split);
       feed(meter, bytes, split, bytes.length);
-      assertThat(meter.finish())
-          .as("split at %d", split)
-          .isEqualTo(new Usage("claude-opus-4-1", 3, 4, 0, 0, 5));
+      assertThat(meter.finish()).as("split at %d", split).isEqualTo(expected);
     }
   }
 
