@@ -125,6 +125,10 @@ public final class Bench {
                     .route("api.github.com", upstream.address())
                     .route("github.com", upstream.address())
                     .upstreamTrust(pki.caCertificate())
+                    .allowEndpoint("GET /small")
+                    .allowEndpoint("GET /large")
+                    .allowEndpoint("POST /upload")
+                    .allowEndpoint("GET /sse")
                     .build());
         Path ca = options.work().resolve("in-process-ca.pem");
         Files.writeString(ca, inProcessProxy.caCertificatePem());
@@ -169,6 +173,7 @@ public final class Bench {
       guarded(6, this::workload6);
       guarded(7, () -> workload7(credentials));
       guarded(8, this::workload8);
+      guarded(9, this::workload9);
 
       notes.add(
           "The upstream received "
@@ -355,6 +360,119 @@ public final class Bench {
                 "≥ 50% of direct and ≥ 50× mitmproxy",
                 (d, z, m) ->
                     z == null || d == null || m == null ? null : z >= 0.5 * d && z >= 50 * m)));
+  }
+
+  /**
+   * 9. A 1 MB Messages request body (Claude Code sends its whole context every turn): the proxy
+   * holds it and parses it before anything goes upstream. The same bytes posted to a path whose
+   * body streams through unchecked give the cost of the check itself, as the difference.
+   */
+  private void workload9() throws Exception {
+    int size = 1_000_000;
+    byte[] body = messagesBody(size);
+    Duration measure = options.quick() ? Duration.ofSeconds(2) : Duration.ofSeconds(5);
+    say("workload 9: " + size / 1_000_000 + " MB /v1/messages request bodies");
+    Rounds messages =
+        interleaved(
+            way -> posts(way, "/v1/messages", body, measure.dividedBy(2)),
+            way -> posts(way, "/v1/messages", body, measure));
+    Rounds uploads =
+        interleaved(
+            way -> posts(way, "/upload", body, measure.dividedBy(2)),
+            way -> posts(way, "/upload", body, measure));
+    table.add(
+        row(
+            9,
+            "1 MB Messages request: p50 latency (ms)",
+            w -> ms(messages.stats().get(w).median()),
+            null));
+    table.add(
+        row(
+            9,
+            "1 MB streamed upload, same bytes: p50 latency (ms)",
+            w -> ms(uploads.stats().get(w).median()),
+            null));
+    table.add(
+        row(
+            9,
+            "1 MB Messages request: cost of holding and checking the body, p50 (ms)",
+            w -> ms(messages.stats().get(w).median()) - ms(uploads.stats().get(w).median()),
+            null));
+    table.add(
+        row(
+            9,
+            "1 MB Messages request: proxy CPU per request (µs)",
+            messages.cpu()::microsPerRequest,
+            null));
+  }
+
+  /** Sequential POSTs of {@code body} to {@code path} on one connection for {@code duration}. */
+  private Sample posts(Way way, String path, byte[] body, Duration duration) throws IOException {
+    try (HttpConnection c = HttpConnection.open(way, HOST)) {
+      HttpConnection.Discard sink = new HttpConnection.Discard();
+      LongList latencies = new LongList();
+      long start = System.nanoTime();
+      long deadline = start + duration.toNanos();
+      long now = start;
+      long count = 0;
+      while (now < deadline || count < 3) {
+        long t = System.nanoTime();
+        int status = c.post(HOST, path, way.authorization(), body.length, body, sink);
+        now = System.nanoTime();
+        if (status != 200) {
+          throw new IOException(way.name() + ": " + path + " answered " + status);
+        }
+        latencies.add(now - t);
+        count++;
+      }
+      return new Sample(count, now - start, latencies, 0);
+    }
+  }
+
+  /**
+   * A Messages request of about {@code size} bytes shaped like Claude Code's: its top-level keys, a
+   * dozen client tools, and a conversation whose text makes up the bulk.
+   */
+  static byte[] messagesBody(int size) {
+    StringBuilder tools = new StringBuilder();
+    for (int i = 0; i < 13; i++) {
+      tools
+          .append(i == 0 ? "" : ",")
+          .append("{\"name\":\"Tool")
+          .append(i)
+          .append("\",\"description\":\"")
+          .append("Does one thing well. ".repeat(40))
+          .append("\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"path\":")
+          .append("{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"}},")
+          .append("\"required\":[\"path\"]}}");
+    }
+    String head =
+        "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":32000,\"stream\":false,"
+            + "\"system\":[{\"type\":\"text\",\"text\":\"You are Claude Code.\"}],"
+            + "\"metadata\":{\"user_id\":\"bench\"},\"thinking\":{\"type\":\"disabled\"},"
+            + "\"context_management\":{\"edits\":[]},\"output_config\":{},"
+            + "\"tools\":["
+            + tools
+            + "],\"messages\":[";
+    StringBuilder b = new StringBuilder(size + 1024).append(head);
+    String line = "    return a / b; // src/main/java/Example.java: a line of the context\\n";
+    int turn = 0;
+    while (b.length() < size - 200) {
+      b.append(turn == 0 ? "" : ",")
+          .append("{\"role\":\"")
+          .append(turn % 2 == 0 ? "user" : "assistant")
+          .append("\",\"content\":[{\"type\":\"text\",\"text\":\"");
+      for (int i = 0; i < 200 && b.length() < size - 200; i++) {
+        b.append(line);
+      }
+      b.append("\"}]}");
+      turn++;
+    }
+    if (turn % 2 == 0) {
+      b.append(",{\"role\":\"user\",\"content\":\"Review it.\"}");
+    }
+    b.append("]}");
+    return b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** MB/s (10^6 bytes) of one download or upload on an open tunnel. */

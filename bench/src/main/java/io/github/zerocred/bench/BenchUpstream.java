@@ -50,6 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code GET /small}: 1,024 bytes.
  *   <li>{@code GET /large?bytes=N}: N bytes, at the pace the client reads.
  *   <li>{@code POST /upload}: reads the body, answers with its length.
+ *   <li>{@code POST /v1/messages}: reads the body, answers like the Messages API (with usage).
  *   <li>{@code GET /sse?events=N&size=S&gapMicros=G}: N events of about S bytes, one every G µs.
  * </ul>
  *
@@ -155,6 +156,18 @@ final class BenchUpstream implements AutoCloseable {
                 "application/json",
                 Unpooled.copiedBuffer("{\"received\":" + bodyBytes + "}", StandardCharsets.UTF_8));
         case "/large" -> large(ctx, longParam(uri, "bytes", 1024));
+        case "/v1/messages" ->
+            full(
+                ctx,
+                "application/json",
+                Unpooled.copiedBuffer(
+                    "{\"id\":\"msg_bench\",\"type\":\"message\",\"role\":\"assistant\","
+                        + "\"model\":\"claude-sonnet-4-5-20250929\",\"content\":[{\"type\":"
+                        + "\"text\",\"text\":\"ok\"}],\"stop_reason\":\"end_turn\",\"usage\":"
+                        + "{\"input_tokens\":"
+                        + bodyBytes / 4
+                        + ",\"output_tokens\":1}}",
+                    StandardCharsets.UTF_8));
         case "/sse" ->
             sse(
                 ctx,

@@ -77,6 +77,16 @@ final class ZerocredProcess implements AutoCloseable {
             "github.com" + route,
             "--upstream-ca",
             upstreamCa.toString(),
+            // The endpoint policy is on, as in every run: the benchmark's own paths are allowed
+            // explicitly, so their cost includes the check. /v1/messages is allowed by default.
+            "--allow-endpoint",
+            "GET /small",
+            "--allow-endpoint",
+            "GET /large",
+            "--allow-endpoint",
+            "POST /upload",
+            "--allow-endpoint",
+            "GET /sse",
             // The audit log is on, as in every `zerocred review`: its cost is part of the figure.
             "--audit-log",
             dir.resolve("audit.jsonl").toString(),

@@ -1,6 +1,7 @@
 package io.github.zerocred.proxy;
 
 import io.github.zerocred.proxy.tls.Pem;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 
@@ -30,6 +32,7 @@ import java.util.UUID;
  * @param listener receives events; called off the network threads
  * @param limits bounds against hostile clients
  * @param caValidity how long the per-run CA and its leaves are valid
+ * @param apiPolicy what the Anthropic credential may be used for: endpoints, bodies, budget
  */
 public record ProxyConfig(
     String runId,
@@ -41,7 +44,8 @@ public record ProxyConfig(
     Optional<Path> auditLog,
     ProxyListener listener,
     ProxyLimits limits,
-    Duration caValidity) {
+    Duration caValidity,
+    ApiPolicy apiPolicy) {
 
   public ProxyConfig {
     Objects.requireNonNull(runId, "runId");
@@ -54,6 +58,7 @@ public record ProxyConfig(
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(caValidity, "caValidity");
+    Objects.requireNonNull(apiPolicy, "apiPolicy");
   }
 
   public static Builder builder() {
@@ -65,6 +70,17 @@ public record ProxyConfig(
     Set<String> hosts = new LinkedHashSet<>();
     for (Credential c : credentials) {
       c.injections().forEach(i -> hosts.add(i.host()));
+    }
+    return hosts;
+  }
+
+  /** The hosts the {@link ApiPolicy} governs: those the Anthropic credential is injected for. */
+  public Set<String> apiHosts() {
+    Set<String> hosts = new LinkedHashSet<>();
+    for (Credential c : credentials) {
+      if (c.kind() != Credential.Kind.GITHUB_TOKEN) {
+        c.injections().forEach(i -> hosts.add(i.host()));
+      }
     }
     return hosts;
   }
@@ -81,6 +97,13 @@ public record ProxyConfig(
     private ProxyListener listener = ProxyListener.NONE;
     private ProxyLimits limits = ProxyLimits.DEFAULTS;
     private Duration caValidity = Duration.ofHours(24);
+    private final Set<ApiPolicy.Endpoint> extraEndpoints = new LinkedHashSet<>();
+    private boolean allowWebSearch;
+    private String modelFamily;
+    private Integer maxTokens;
+    private long maxRequestBodyBytes = ApiPolicy.DEFAULT_MAX_REQUEST_BODY_BYTES;
+    private BigDecimal maxBudgetUsd;
+    private Integer maxRequests;
 
     private Builder() {}
 
@@ -180,6 +203,63 @@ public record ProxyConfig(
     }
 
     /**
+     * Also lets the container call {@code METHOD PATH} on the Anthropic API with the credential,
+     * besides what Claude Code needs ({@link ApiPolicy#DEFAULT_ENDPOINTS}). Exact path, no query.
+     */
+    public Builder allowEndpoint(String method, String path) {
+      extraEndpoints.add(ApiPolicy.Endpoint.of(method, path, "--allow-endpoint"));
+      return this;
+    }
+
+    /** {@link #allowEndpoint(String, String)} in the form {@code "METHOD PATH"}. */
+    public Builder allowEndpoint(String spec) {
+      extraEndpoints.add(ApiPolicy.Endpoint.parse(spec, "--allow-endpoint"));
+      return this;
+    }
+
+    /**
+     * Lets requests use Anthropic's server-side web search tool. Off by default: the search runs on
+     * Anthropic's servers with queries the agent chooses, a way out around the egress lockdown.
+     */
+    public Builder allowWebSearch(boolean allow) {
+      this.allowWebSearch = allow;
+      return this;
+    }
+
+    /** Refuses requests for models outside this family (e.g. {@code claude-sonnet}). */
+    public Builder modelFamily(String family) {
+      this.modelFamily = family;
+      return this;
+    }
+
+    /** Refuses requests asking for more than this many output tokens. */
+    public Builder maxTokens(Integer cap) {
+      this.maxTokens = cap;
+      return this;
+    }
+
+    /** Largest Messages request body the proxy buffers and checks; larger ones are refused. */
+    public Builder maxRequestBodyBytes(long bytes) {
+      this.maxRequestBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Spend in US dollars, priced at the proxy from every response's usage, after which further
+     * Messages requests are refused; {@code null} for none.
+     */
+    public Builder maxBudgetUsd(BigDecimal usd) {
+      this.maxBudgetUsd = usd;
+      return this;
+    }
+
+    /** Messages requests forwarded after which further ones are refused; {@code null} for none. */
+    public Builder maxRequests(Integer n) {
+      this.maxRequests = n;
+      return this;
+    }
+
+    /**
      * Checks the configuration as a whole.
      *
      * @throws InvalidConfigurationException saying what to fix
@@ -211,7 +291,15 @@ public record ProxyConfig(
           Optional.ofNullable(auditLog),
           listener,
           limits,
-          caValidity);
+          caValidity,
+          new ApiPolicy(
+              extraEndpoints,
+              allowWebSearch,
+              Optional.ofNullable(modelFamily),
+              maxTokens == null ? OptionalInt.empty() : OptionalInt.of(maxTokens),
+              maxRequestBodyBytes,
+              Optional.ofNullable(maxBudgetUsd),
+              maxRequests == null ? OptionalInt.empty() : OptionalInt.of(maxRequests)));
     }
   }
 }

@@ -91,6 +91,14 @@ public final class ZerocredProxy implements AutoCloseable {
     return server.config().auditLog();
   }
 
+  /**
+   * The run's spend and Messages calls as the proxy measured them from the responses' usage, and
+   * whether it refused calls over the budget or the request cap.
+   */
+  public ProxyUsage usage() {
+    return server.usage();
+  }
+
   /** Client connections open right now. */
   public int openConnections() {
     return server.openConnections();

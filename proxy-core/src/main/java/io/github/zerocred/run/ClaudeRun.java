@@ -167,6 +167,9 @@ public final class ClaudeRun {
     }
     removeHook(hook);
     RunResult result = outcome.withWallTime(Duration.between(start, Instant.now()));
+    if (proxy != null) {
+      result = result.withProxyUsage(proxy.usage());
+    }
     listener.onEvent(new RunEvent.Finished(runId, result));
     return result;
   }
@@ -449,6 +452,10 @@ public final class ClaudeRun {
     config.routes().forEach(b::route);
     config.upstreamTrust().forEach(b::upstreamTrust);
     config.auditLog().ifPresent(b::auditLog);
+    // The same limits again at the proxy, where the container cannot get around them.
+    config.maxBudgetUsd().ifPresent(b::maxBudgetUsd);
+    config.maxApiRequests().ifPresent(b::maxRequests);
+    config.allowEndpoints().forEach(b::allowEndpoint);
     return b.build();
   }
 

@@ -3,6 +3,7 @@ package io.github.zerocred.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.zerocred.proxy.ApiPolicy;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.HostNames;
@@ -65,6 +66,9 @@ import java.util.regex.Pattern;
  * @param secretsToKeepOut further secrets the front end holds (such as the GitHub token) that must
  *     not reach the container; with the credentials, what the copy into the container is scanned
  *     for
+ * @param allowEndpoints further Anthropic API endpoints ({@code METHOD PATH}) the container may
+ *     call with the credential, besides what Claude Code needs
+ * @param maxApiRequests the most Messages requests the proxy forwards, or empty for no limit
  */
 public record RunConfig(
     Path workspace,
@@ -91,7 +95,9 @@ public record RunConfig(
     Duration progressInterval,
     Optional<String> jsonSchema,
     boolean pullMissingImage,
-    List<SecretToKeepOut> secretsToKeepOut) {
+    List<SecretToKeepOut> secretsToKeepOut,
+    List<String> allowEndpoints,
+    Optional<Integer> maxApiRequests) {
 
   /** The production runner image (see {@code runner-image/}), tagged with its Claude Code. */
   public static final String DEFAULT_IMAGE = "ghcr.io/zerocred/claude-runner:2.1.330";
@@ -126,6 +132,8 @@ public record RunConfig(
     Objects.requireNonNull(maxBudgetUsd, "maxBudgetUsd");
     allowedTools = List.copyOf(allowedTools);
     disallowedTools = List.copyOf(disallowedTools);
+    allowEndpoints = List.copyOf(allowEndpoints);
+    Objects.requireNonNull(maxApiRequests, "maxApiRequests");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(image, "image");
     extraAllowedHosts = Set.copyOf(extraAllowedHosts);
@@ -209,6 +217,8 @@ public record RunConfig(
     private String jsonSchema;
     private boolean pullMissingImage;
     private final List<SecretToKeepOut> secretsToKeepOut = new ArrayList<>();
+    private final List<String> allowEndpoints = new ArrayList<>();
+    private Integer maxApiRequests;
 
     private Builder() {}
 
@@ -408,6 +418,25 @@ public record RunConfig(
     }
 
     /**
+     * Also lets the container call this Anthropic API endpoint ({@code METHOD PATH}, exact path)
+     * with the credential; by default only what Claude Code needs is allowed.
+     */
+    public Builder allowEndpoint(String methodAndPath) {
+      allowEndpoints.add(ApiPolicy.Endpoint.parse(methodAndPath, "allowEndpoints").toString());
+      return this;
+    }
+
+    /** The most Messages requests the proxy forwards in this run; {@code null} for no limit. */
+    public Builder maxApiRequests(Integer maxApiRequests) {
+      if (maxApiRequests != null && maxApiRequests < 1) {
+        throw new InvalidConfigurationException(
+            "maxApiRequests must be at least 1, got " + maxApiRequests);
+      }
+      this.maxApiRequests = maxApiRequests;
+      return this;
+    }
+
+    /**
      * Checks the configuration as a whole.
      *
      * @throws InvalidConfigurationException naming the setting to fix
@@ -506,7 +535,9 @@ public record RunConfig(
           progressInterval,
           Optional.ofNullable(jsonSchema),
           pullMissingImage,
-          secretsToKeepOut);
+          secretsToKeepOut,
+          allowEndpoints,
+          Optional.ofNullable(maxApiRequests));
     }
 
     private static boolean isJsonObject(String text) {

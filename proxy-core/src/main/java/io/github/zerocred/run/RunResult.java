@@ -3,6 +3,7 @@ package io.github.zerocred.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.zerocred.proxy.ProxyUsage;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,6 +28,8 @@ import java.util.Optional;
  * @param stderrTail the last lines Claude Code wrote to stderr
  * @param exitCode the container's exit code, if it exited by itself
  * @param wallTime from the start of the run to the end of teardown
+ * @param proxyUsage spend and API calls as the proxy measured them from the responses' usage,
+ *     beside Claude Code's own {@code costUsd}; empty if the proxy never started
  */
 public record RunResult(
     String runId,
@@ -43,7 +46,8 @@ public record RunResult(
     String partialOutput,
     String stderrTail,
     Optional<Integer> exitCode,
-    Duration wallTime) {
+    Duration wallTime,
+    Optional<ProxyUsage> proxyUsage) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,7 +65,49 @@ public record RunResult(
      * The run was stopped on request (a {@link Cancellation}: Ctrl-C, SIGTERM, a cancelled CI job);
      * the container was killed and what Claude Code printed so far is kept.
      */
-    CANCELLED
+    CANCELLED,
+    /**
+     * The proxy refused further API calls: the spend it measured reached the budget, or the calls
+     * reached the request cap. Claude Code's own limit could be bypassed from inside the container;
+     * this one cannot.
+     */
+    BUDGET_EXCEEDED
+  }
+
+  /** A result without proxy measurements (set later with {@link #withProxyUsage}). */
+  public RunResult(
+      String runId,
+      Outcome outcome,
+      String message,
+      String resultText,
+      boolean isError,
+      int numTurns,
+      double costUsd,
+      TokenUsage usage,
+      long durationMs,
+      Optional<String> sessionId,
+      Optional<String> rawResultJson,
+      String partialOutput,
+      String stderrTail,
+      Optional<Integer> exitCode,
+      Duration wallTime) {
+    this(
+        runId,
+        outcome,
+        message,
+        resultText,
+        isError,
+        numTurns,
+        costUsd,
+        usage,
+        durationMs,
+        sessionId,
+        rawResultJson,
+        partialOutput,
+        stderrTail,
+        exitCode,
+        wallTime,
+        Optional.empty());
   }
 
   public RunResult {
@@ -76,6 +122,44 @@ public record RunResult(
     Objects.requireNonNull(stderrTail, "stderrTail");
     Objects.requireNonNull(exitCode, "exitCode");
     Objects.requireNonNull(wallTime, "wallTime");
+    Objects.requireNonNull(proxyUsage, "proxyUsage");
+  }
+
+  /**
+   * The same result with what the proxy measured; a run the proxy stopped at its budget or request
+   * cap becomes {@link Outcome#BUDGET_EXCEEDED}, whatever Claude Code made of the refusal.
+   */
+  public RunResult withProxyUsage(ProxyUsage measured) {
+    Outcome o = outcome;
+    String m = message;
+    if (measured.limitReached() && (o == Outcome.SUCCESS || o == Outcome.CLAUDE_ERROR)) {
+      o = Outcome.BUDGET_EXCEEDED;
+      m =
+          measured.refusedOverBudget() > 0
+              ? "The proxy stopped the run: the spend it measured ($"
+                  + measured.costUsd().toPlainString()
+                  + ") reached the budget; raise the budget or narrow the review"
+              : "The proxy stopped the run: it reached the cap of "
+                  + measured.requests()
+                  + " API calls; raise the cap or narrow the review";
+    }
+    return new RunResult(
+        runId,
+        o,
+        m,
+        resultText,
+        isError,
+        numTurns,
+        costUsd,
+        usage,
+        durationMs,
+        sessionId,
+        rawResultJson,
+        partialOutput,
+        stderrTail,
+        exitCode,
+        wallTime,
+        Optional.of(measured));
   }
 
   /** The same result with the run's wall time, known only once teardown is done. */
@@ -95,7 +179,8 @@ public record RunResult(
         partialOutput,
         stderrTail,
         exitCode,
-        wallTime);
+        wallTime,
+        proxyUsage);
   }
 
   /**

@@ -65,7 +65,7 @@ class InjectionTest {
 
       c.get(
           "api.anthropic.com",
-          "/v1/messages",
+          "/api/claude_code/settings",
           "x-api-key: " + placeholder,
           "Authorization: Bearer sk-ant-oat01-smuggled");
 

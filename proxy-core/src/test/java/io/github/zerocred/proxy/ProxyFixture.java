@@ -56,17 +56,72 @@ final class ProxyFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * The paths the streaming, framing, redaction and injection tests use on the credential host.
+   * Those tests are about other things, so the fixture allows exactly these on top of the default
+   * endpoint policy; {@link #withDefaultPolicy} leaves them out for the tests of the policy itself.
+   */
+  static final List<String> TEST_ENDPOINTS =
+      List.of(
+          "GET /",
+          "POST /",
+          "GET /big",
+          "PUT /up",
+          "PUT /up2",
+          "GET /slow",
+          "GET /fast",
+          "GET /echo",
+          "GET /stream",
+          "GET /h",
+          "GET /x",
+          "GET /v1/x",
+          "GET /v1/messages",
+          "GET /v1/models");
+
+  private static Consumer<ProxyConfig.Builder> testEndpoints(Consumer<ProxyConfig.Builder> then) {
+    return b -> {
+      TEST_ENDPOINTS.forEach(b::allowEndpoint);
+      then.accept(b);
+    };
+  }
+
   static ProxyFixture start() throws IOException {
-    return new ProxyFixture(r -> StandInResponse.echo(), b -> {});
+    return new ProxyFixture(r -> StandInResponse.echo(), testEndpoints(b -> {}));
   }
 
   static ProxyFixture start(StandInHandler handler) throws IOException {
-    return new ProxyFixture(handler, b -> {});
+    return new ProxyFixture(handler, testEndpoints(b -> {}));
   }
 
   static ProxyFixture start(StandInHandler handler, Consumer<ProxyConfig.Builder> customise)
       throws IOException {
+    return new ProxyFixture(handler, testEndpoints(customise));
+  }
+
+  /** A fixture with exactly the default endpoint policy. */
+  static ProxyFixture withDefaultPolicy(StandInHandler handler) throws IOException {
+    return new ProxyFixture(handler, b -> {});
+  }
+
+  /** A fixture with exactly the default endpoint policy, plus what {@code customise} adds. */
+  static ProxyFixture withDefaultPolicy(
+      StandInHandler handler, Consumer<ProxyConfig.Builder> customise) throws IOException {
     return new ProxyFixture(handler, customise);
+  }
+
+  /** Waits for the audit record of a refusal (records arrive asynchronously, in order). */
+  AuditRecord awaitDenied() throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      List<AuditRecord> records = audited();
+      for (int i = records.size() - 1; i >= 0; i--) {
+        if (!records.get(i).allowed()) {
+          return records.get(i);
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("expected a refusal in the audit log, got " + audited());
   }
 
   /** The {@code Proxy-Authorization} value that opens a tunnel through {@code proxy}. */

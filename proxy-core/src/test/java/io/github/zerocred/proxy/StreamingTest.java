@@ -103,7 +103,7 @@ class StreamingTest {
     try (ProxyFixture f = ProxyFixture.start(r -> StandInResponse.text(200, "ok"));
         TunnelClient c = f.tunnel("api.anthropic.com")) {
       for (int i = 0; i < 5; i++) {
-        assertThat(c.get("api.anthropic.com", "/" + i).status).isEqualTo(200);
+        assertThat(c.get("api.anthropic.com", "/?n=" + i).status).isEqualTo(200);
       }
       assertThat(f.upstream.requests().stream().map(RecordedRequest::connectionId).distinct())
           .hasSize(1);
@@ -116,7 +116,7 @@ class StreamingTest {
     try (ProxyFixture f = ProxyFixture.start(r -> StandInResponse.text(200, "ok"))) {
       for (int i = 0; i < 6; i++) {
         try (TunnelClient c = f.tunnel("api.anthropic.com")) {
-          assertThat(c.get("api.anthropic.com", "/" + i).status).isEqualTo(200);
+          assertThat(c.get("api.anthropic.com", "/?n=" + i).status).isEqualTo(200);
         }
       }
       // Pools are per event loop, so at most one upstream connection per loop was needed.

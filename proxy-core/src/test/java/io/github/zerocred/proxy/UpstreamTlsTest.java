@@ -17,7 +17,7 @@ class UpstreamTlsTest {
           io.github.zerocred.proxy.tls.Pem.parse(proxy.caCertificatePem().getBytes()).get(0));
       return c.get(
           "api.anthropic.com",
-          "/v1/messages",
+          "/api/claude_code/settings",
           "Authorization: Bearer " + proxy.placeholders().get("CLAUDE_CODE_OAUTH_TOKEN"));
     }
   }

@@ -368,6 +368,7 @@ final class ActionCommand implements Callable<Integer> {
       inputs.image().ifPresent(b::image);
       b.allowedTools(inputs.allowedTools());
       inputs.allowHosts().forEach(b::extraAllowedHost);
+      inputs.allowEndpoints().forEach(b::allowEndpoint);
       inputs.routes().forEach(b::route);
       inputs.upstreamCas().forEach(b::upstreamCa);
       b.secretToKeepOut("the GitHub token (github_token)", inputs.githubToken().orElse(null));

@@ -1,6 +1,7 @@
 package io.github.zerocred.cli;
 
 import io.github.zerocred.findings.Severity;
+import io.github.zerocred.proxy.ApiPolicy;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -36,6 +37,8 @@ import java.util.Optional;
  * @param routes {@code ZEROCRED_ROUTES} ({@code HOST=IP:PORT}, comma- or space-separated): an
  *     internal gateway, or a test stand-in
  * @param upstreamCas {@code ZEROCRED_UPSTREAM_CA}: PEM files of further upstream trust anchors
+ * @param allowEndpoints {@code allow_endpoints}: further Anthropic API endpoints ({@code METHOD
+ *     PATH}, one a line or comma-separated) the container may call with the credential
  */
 record ActionInputs(
     Optional<String> prompt,
@@ -55,7 +58,8 @@ record ActionInputs(
     Optional<Severity> failOnSeverity,
     int maxInlineComments,
     List<String> routes,
-    List<Path> upstreamCas) {
+    List<Path> upstreamCas,
+    List<String> allowEndpoints) {
 
   /** What happens to the review on the pull request. */
   enum CommentMode {
@@ -117,7 +121,10 @@ record ActionInputs(
             .map(v -> wholeNumber(v, "max_inline_comments", 0))
             .orElse(DEFAULT_MAX_INLINE_COMMENTS),
         list(variable(env, "ZEROCRED_ROUTES"), "[,\\s]"),
-        list(variable(env, "ZEROCRED_UPSTREAM_CA"), "[,\\n]").stream().map(Path::of).toList());
+        list(variable(env, "ZEROCRED_UPSTREAM_CA"), "[,\\n]").stream().map(Path::of).toList(),
+        list(input(env, "allow_endpoints"), "[,\\n]").stream()
+            .map(e -> ApiPolicy.Endpoint.parse(e, "input allow_endpoints").toString())
+            .toList());
   }
 
   /** An input as the runner passes it: {@code INPUT_} and the name in upper case. */

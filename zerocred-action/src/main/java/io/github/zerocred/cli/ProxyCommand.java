@@ -7,6 +7,7 @@ import io.github.zerocred.proxy.ProxyConfig;
 import io.github.zerocred.proxy.ZerocredException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
       "",
       "The proxy holds the real credential; the client gets a placeholder. For the credential's"
           + " hosts it terminates TLS with a certificate from a fresh per-run CA, removes whatever"
-          + " credential the client sent and injects the real one. Other --allow-host hosts are"
+          + " credential the client sent and injects the real one, only for the endpoints and"
+          + " request bodies Claude Code needs and within the budget. Other --allow-host hosts are"
           + " tunnelled untouched; everything else is refused. Clients authenticate with the"
           + " per-run password in the proxy URL.",
       "",
@@ -112,6 +114,53 @@ final class ProxyCommand implements Callable<Integer> {
   List<Path> upstreamCas = new ArrayList<>();
 
   @Option(
+      names = "--allow-endpoint",
+      paramLabel = "'METHOD PATH'",
+      description = {
+        "Also let clients call METHOD PATH (exact path, no query) on the Anthropic API with the"
+            + " credential. By default only what Claude Code needs is allowed: POST /v1/messages,"
+            + " POST /v1/messages/count_tokens, GET /api/claude_code/settings and GET"
+            + " /api/claude_code/policy_limits. Repeatable."
+      })
+  List<String> allowEndpoints = new ArrayList<>();
+
+  @Option(
+      names = "--allow-web-search",
+      description = {
+        "Let Messages requests use Anthropic's server-side web search tool. Off by default: the"
+            + " search runs on Anthropic's servers with queries the agent chooses, a channel out"
+            + " of the sandbox. Web fetch, code execution and MCP connectors stay refused."
+      })
+  boolean allowWebSearch;
+
+  @Option(
+      names = "--max-budget-usd",
+      paramLabel = "USD",
+      description = {
+        "Refuse further Messages requests (403, never forwarded) once the spend measured at the"
+            + " proxy from the responses' usage, at list prices, reaches USD."
+      })
+  BigDecimal maxBudgetUsd;
+
+  @Option(
+      names = "--max-requests",
+      paramLabel = "N",
+      description = "Refuse Messages requests after the first N (403, never forwarded).")
+  Integer maxRequests;
+
+  @Option(
+      names = "--model-family",
+      paramLabel = "FAMILY",
+      description = "Refuse Messages requests for models outside FAMILY, e.g. claude-sonnet.")
+  String modelFamily;
+
+  @Option(
+      names = "--max-output-tokens",
+      paramLabel = "N",
+      description = "Refuse Messages requests whose max_tokens is above N.")
+  Integer maxOutputTokens;
+
+  @Option(
       names = "--audit-log",
       paramLabel = "FILE",
       description = {
@@ -180,6 +229,13 @@ final class ProxyCommand implements Callable<Integer> {
             .auditLog(auditLog)
             .listener(new AuditLines(err, verbose));
     allowHosts.forEach(builder::allowHost);
+    allowEndpoints.forEach(builder::allowEndpoint);
+    builder
+        .allowWebSearch(allowWebSearch)
+        .maxBudgetUsd(maxBudgetUsd)
+        .maxRequests(maxRequests)
+        .modelFamily(modelFamily)
+        .maxTokens(maxOutputTokens);
     routes.forEach(builder::route);
     upstreamCas.forEach(builder::upstreamCa);
     ProxyConfig config = builder.build();

@@ -3,6 +3,7 @@ package io.github.zerocred.cli;
 import io.github.zerocred.findings.FindingsParser;
 import io.github.zerocred.findings.FindingsSchema;
 import io.github.zerocred.findings.ReviewFindings;
+import io.github.zerocred.proxy.ApiPolicy;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
@@ -97,7 +98,9 @@ final class ReviewCommand implements Callable<Integer> {
   @Option(
       names = "--max-budget-usd",
       paramLabel = "USD",
-      description = "Stop when the run has cost this much.")
+      description =
+          "Stop when the run has cost this much: Claude Code's own limit, and the proxy's, which"
+              + " refuses further API calls once the spend it measures reaches it.")
   BigDecimal maxBudgetUsd;
 
   @Option(
@@ -127,6 +130,14 @@ final class ReviewCommand implements Callable<Integer> {
       paramLabel = "HOST",
       description = "A further host the container may reach (port 443, not inspected). Repeatable.")
   List<String> allowHosts = new ArrayList<>();
+
+  @Option(
+      names = "--allow-endpoint",
+      paramLabel = "'METHOD PATH'",
+      description =
+          "A further Anthropic API endpoint the container may call with the credential (exact"
+              + " path), besides what Claude Code needs. Repeatable.")
+  List<String> allowEndpoints = new ArrayList<>();
 
   @Option(
       names = "--route",
@@ -201,6 +212,8 @@ final class ReviewCommand implements Callable<Integer> {
     }
     b.allowedTools(allowedTools);
     allowHosts.forEach(b::extraAllowedHost);
+    allowEndpoints.forEach(
+        e -> b.allowEndpoint(ApiPolicy.Endpoint.parse(e, "--allow-endpoint").toString()));
     routes.forEach(b::route);
     upstreamCas.forEach(b::upstreamCa);
     RunResult result = ClaudeRun.execute(b.build(), stop.cancellation());

@@ -44,6 +44,18 @@ class ActionInputsTest {
   }
 
   @Test
+  void allowEndpoints_oneALine_areCheckedEndpoints_andAMalformedOneNamesTheInput() {
+    assertThat(
+            ActionInputs.from(
+                    Map.of("INPUT_ALLOW_ENDPOINTS", "get /v1/models\nPOST /v1/messages/batches\n"))
+                .allowEndpoints())
+        .containsExactly("GET /v1/models", "POST /v1/messages/batches");
+    assertThat(ActionInputs.from(Map.of()).allowEndpoints()).isEmpty();
+    assertThatThrownBy(() -> ActionInputs.from(Map.of("INPUT_ALLOW_ENDPOINTS", "/v1/files")))
+        .hasMessageStartingWith("input allow_endpoints");
+  }
+
+  @Test
   void badInputs_nameTheInputToFix() {
     assertThatThrownBy(() -> ActionInputs.from(Map.of("INPUT_MAX_TURNS", "zero")))
         .isInstanceOf(InvalidConfigurationException.class)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.zerocred.proxy.ApiPolicy;
 import io.github.zerocred.proxy.ProxyConfig;
 import io.github.zerocred.testkit.TestPki;
 import java.io.PrintWriter;
@@ -96,6 +97,66 @@ class ProxyCommandTest {
     assertThat(config.credentials())
         .extracting(c -> c.variable())
         .containsExactlyInAnyOrder("ANTHROPIC_API_KEY", "GITHUB_TOKEN");
+  }
+
+  @Test
+  void policyOptions_becomeTheApiPolicy() {
+    ProxyConfig config =
+        parse(
+                ENV,
+                "--max-budget-usd",
+                "2.50",
+                "--max-requests",
+                "40",
+                "--allow-endpoint",
+                "get /v1/models",
+                "--allow-web-search",
+                "--model-family",
+                "claude-sonnet",
+                "--max-output-tokens",
+                "64000")
+            .configuration();
+
+    ApiPolicy policy = config.apiPolicy();
+    assertThat(policy.maxBudgetUsd()).contains(new java.math.BigDecimal("2.50"));
+    assertThat(policy.maxRequests()).hasValue(40);
+    assertThat(policy.extraEndpoints())
+        .containsExactly(new ApiPolicy.Endpoint("GET", "/v1/models"));
+    assertThat(policy.allowWebSearch()).isTrue();
+    assertThat(policy.modelFamily()).contains("claude-sonnet");
+    assertThat(policy.maxTokens()).hasValue(64000);
+  }
+
+  @Test
+  void withoutPolicyOptions_onlyWhatClaudeCodeNeedsIsAllowed_withNoBudget() {
+    ApiPolicy policy = parse(ENV).configuration().apiPolicy();
+
+    assertThat(policy).isEqualTo(ApiPolicy.DEFAULTS);
+    assertThat(policy.endpoints())
+        .extracting(ApiPolicy.Endpoint::toString)
+        .containsExactlyInAnyOrder(
+            "POST /v1/messages",
+            "POST /v1/messages/count_tokens",
+            "GET /api/claude_code/settings",
+            "GET /api/claude_code/policy_limits");
+  }
+
+  @Test
+  void badPolicyOptions_areUsageErrors_namingTheOption() {
+    assertThat(run(ENV, noSignal, "proxy", "--max-budget-usd", "0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(run(ENV, noSignal, "proxy", "--max-budget-usd", "-1")).isEqualTo(ExitCodes.USAGE);
+    assertThat(run(ENV, noSignal, "proxy", "--max-requests", "0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(run(ENV, noSignal, "proxy", "--allow-endpoint", "/v1/files"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(run(ENV, noSignal, "proxy", "--allow-endpoint", "GET /v1/*"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(errLines())
+        .hasSize(5)
+        .satisfies(l -> assertThat(l.get(0)).startsWith("zerocred: --max-budget-usd"))
+        .satisfies(l -> assertThat(l.get(1)).startsWith("zerocred: --max-budget-usd"))
+        .satisfies(l -> assertThat(l.get(2)).startsWith("zerocred: --max-requests"))
+        .satisfies(l -> assertThat(l.get(3)).startsWith("zerocred: --allow-endpoint"))
+        .satisfies(l -> assertThat(l.get(4)).startsWith("zerocred: --allow-endpoint"));
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.github.zerocred.findings.FindingsParser;
 import io.github.zerocred.findings.FindingsSchema;
 import io.github.zerocred.findings.ReviewFindings;
 import io.github.zerocred.findings.Severity;
+import io.github.zerocred.proxy.ApiPolicy;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.proxy.ProxyEvent;
 import io.github.zerocred.review.OutputDirectory;
@@ -84,7 +85,10 @@ public class ReviewMojo extends AbstractMojo {
   @Parameter(property = "zerocred.maxTurns")
   Integer maxTurns;
 
-  /** Stop once the run has cost this many US dollars (Claude Code's --max-budget-usd). */
+  /**
+   * Stop once the run has cost this many US dollars: Claude Code's own {@code --max-budget-usd},
+   * and the proxy's limit, which refuses further API calls once the spend it measures reaches it.
+   */
   @Parameter(property = "zerocred.maxBudgetUsd")
   String maxBudgetUsd;
 
@@ -103,6 +107,13 @@ public class ReviewMojo extends AbstractMojo {
   /** Further hosts the container may reach on port 443, tunnelled without inspection. */
   @Parameter(property = "zerocred.allowHosts")
   List<String> allowHosts;
+
+  /**
+   * Further Anthropic API endpoints, {@code METHOD PATH} with an exact path (e.g. {@code GET
+   * /v1/models}), the container may call with the credential besides what Claude Code needs.
+   */
+  @Parameter(property = "zerocred.allowEndpoints")
+  List<String> allowEndpoints;
 
   /**
    * {@code HOST=IP:PORT}: send HOST's traffic to that address while still verifying TLS against
@@ -342,6 +353,12 @@ public class ReviewMojo extends AbstractMojo {
                 });
     b.allowedTools(nonNull(allowedTools));
     nonNull(allowHosts).forEach(b::extraAllowedHost);
+    nonNull(allowEndpoints)
+        .forEach(
+            e ->
+                b.allowEndpoint(
+                    ApiPolicy.Endpoint.parse(e, "allowEndpoints (zerocred.allowEndpoints)")
+                        .toString()));
     nonNull(routes).forEach(b::route);
     if (upstreamCa != null) {
       b.upstreamCa(upstreamCa.toPath());
@@ -405,6 +422,7 @@ public class ReviewMojo extends AbstractMojo {
               case TIMED_OUT -> "timed out";
               case INFRASTRUCTURE_FAILURE -> "could not run";
               case CANCELLED -> "was cancelled";
+              case BUDGET_EXCEEDED -> "was stopped by the proxy at its budget";
             }
             + ": "
             + UntrustedText.inertLogLines(result.message());

@@ -47,6 +47,7 @@ public final class StandInResponse {
   private final int status;
   private final List<Map.Entry<String, String>> headers;
   private final Body body;
+  private String reasonPhrase;
 
   private StandInResponse(int status, List<Map.Entry<String, String>> headers, Body body) {
     if (status < 100 || status > 999) {
@@ -152,7 +153,16 @@ public final class StandInResponse {
     more.add(
         new SimpleImmutableEntry<>(
             Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value")));
-    return new StandInResponse(status, more, body);
+    StandInResponse r = new StandInResponse(status, more, body);
+    r.reasonPhrase = reasonPhrase;
+    return r;
+  }
+
+  /** The same response with this reason phrase in the status line instead of the standard one. */
+  public StandInResponse reason(String phrase) {
+    StandInResponse r = new StandInResponse(status, headers, body);
+    r.reasonPhrase = Objects.requireNonNull(phrase, "phrase");
+    return r;
   }
 
   /** The HTTP status. */
@@ -170,7 +180,11 @@ public final class StandInResponse {
    */
   ChannelFuture writeTo(ChannelHandlerContext ctx, RecordedRequest request, boolean keepAlive) {
     HttpResponse head =
-        new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+        new DefaultHttpResponse(
+            HttpVersion.HTTP_1_1,
+            reasonPhrase == null
+                ? HttpResponseStatus.valueOf(status)
+                : new HttpResponseStatus(status, reasonPhrase));
     for (Map.Entry<String, String> header : headers) {
       head.headers().add(header.getKey(), header.getValue());
     }

@@ -120,6 +120,19 @@ public final class TunnelClient implements AutoCloseable {
     return readResponse(false);
   }
 
+  /** A POST with a {@code Content-Length} body and the given extra header lines. */
+  public Response post(String host, String path, byte[] body, String... headerLines)
+      throws IOException {
+    StringBuilder req = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\n");
+    for (String h : headerLines) {
+      req.append(h).append("\r\n");
+    }
+    req.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+    write(req.toString());
+    write(body);
+    return readResponse(false);
+  }
+
   /** Reads one response; the body is read fully unless it is a CONNECT answer. */
   public Response readResponse(boolean connectAnswer) throws IOException {
     String status = readLine();
@@ -137,6 +150,7 @@ public final class TunnelClient implements AutoCloseable {
     }
     int code = Integer.parseInt(status.split(" ")[1]);
     Response r = new Response(code, headers);
+    r.statusLine = status;
     if (connectAnswer && code == 200) {
       return r;
     }
@@ -240,6 +254,10 @@ public final class TunnelClient implements AutoCloseable {
   public static final class Response {
     public final int status;
     public final Map<String, List<String>> headers;
+
+    /** The status line as received, reason phrase included. */
+    public String statusLine;
+
     public byte[] body;
     public long length;
     public String sha256;

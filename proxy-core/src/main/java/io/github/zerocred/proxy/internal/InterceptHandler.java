@@ -1,13 +1,21 @@
 package io.github.zerocred.proxy.internal;
 
+import io.github.zerocred.proxy.ApiPolicy;
 import io.github.zerocred.proxy.AuditRecord;
 import io.github.zerocred.proxy.HostNames;
 import io.github.zerocred.proxy.policy.ConnectDecision;
+import io.github.zerocred.proxy.policy.MessagesBodyPolicy;
+import io.github.zerocred.proxy.policy.Refusal;
+import io.github.zerocred.proxy.policy.UsageMeter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -21,6 +29,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -33,6 +42,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The frontend of an intercepted tunnel, after TLS: checks each request against the tunnel's
@@ -45,9 +55,15 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
   private final ConnectDecision.Allowed target;
   private final String poolKey;
   private final ArrayDeque<Object> inbound = new ArrayDeque<>();
+
+  /** How much of a refused request's body is read and dropped before closing anyway. */
+  private static final long MAX_DISCARD = 64L * 1024 * 1024;
+
   private ChannelHandlerContext ctx;
   private Exchange exchange;
   private boolean closing;
+  private boolean discardingRefused;
+  private long discarded;
 
   InterceptHandler(ProxyRuntime rt, ConnectDecision.Allowed target) {
     this.rt = rt;
@@ -76,6 +92,25 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     long bytesIn;
     long bytesOut;
 
+    /** A Messages call: admitted against the budget, its response's usage charged. */
+    boolean messages;
+
+    /** The body being collected for the body policy, until its last part; owned here. */
+    CompositeByteBuf body;
+
+    /** Bytes of {@link #body} counted against the proxy-wide bound. */
+    long reserved;
+
+    /** The request to send once the body passed, with the body's length set. */
+    HttpRequest pendingRequest;
+
+    String requestModel;
+    UsageMeter meter;
+    boolean settled;
+
+    /** A checked body waiting for the upstream connection; owned here until written. */
+    ByteBuf bodyToSend;
+
     Exchange(HttpRequest request, String path) {
       this.method = request.method().name();
       this.path = path;
@@ -91,6 +126,10 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (discardingRefused) {
+      discardRefused(msg);
+      return;
+    }
     if (closing) {
       ReferenceCountUtil.release(msg);
       return;
@@ -129,6 +168,15 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(msg);
         continue;
       }
+      if (exchange.body != null) {
+        inbound.poll();
+        if (msg instanceof HttpContent content) {
+          collectBody(content);
+        } else {
+          ReferenceCountUtil.release(msg);
+        }
+        continue;
+      }
       if (exchange.upstream == null || exchange.requestComplete) {
         return; // waiting for the upstream, or for the response to the previous request
       }
@@ -142,10 +190,15 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void maybeRead() {
+    if (discardingRefused && ctx.channel().isActive()) {
+      ctx.read();
+      return;
+    }
     if (closing || !ctx.channel().isActive() || !inbound.isEmpty()) {
       return;
     }
     if (exchange == null
+        || exchange.body != null
         || (exchange.upstream != null
             && !exchange.requestComplete
             && exchange.upstream.isWritable())) {
@@ -174,7 +227,43 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String originForm = originForm(request.uri());
-    Exchange ex = new Exchange(request, pathOf(originForm));
+    String path = pathOf(originForm);
+    String method = request.method().name();
+    boolean api = rt.apiHosts.contains(target.host());
+    if (api && !rt.apiPolicy.allows(method, path)) {
+      refuse(
+          request,
+          new Refusal(
+              403,
+              "permission_error",
+              "endpoint_not_allowed",
+              method
+                  + " "
+                  + printable(path)
+                  + " is not an endpoint this run may call with the credential"
+                  + " (widen with --allow-endpoint)"));
+      return;
+    }
+    boolean inspect =
+        api
+            && "POST".equals(method)
+            && (path.equals(ApiPolicy.Endpoint.MESSAGES)
+                || path.equals(ApiPolicy.Endpoint.COUNT_TOKENS));
+    boolean messages = inspect && path.equals(ApiPolicy.Endpoint.MESSAGES);
+    if (messages) {
+      Optional<Refusal> spent = rt.spend.refuseIfSpent();
+      if (spent.isPresent()) {
+        refuse(request, spent.get());
+        return;
+      }
+    }
+    Refusal framing = inspect ? bodyFramingProblem(request) : null;
+    if (framing != null) {
+      refuse(request, framing);
+      return;
+    }
+    Exchange ex = new Exchange(request, path);
+    ex.messages = messages;
     exchange = ex;
     boolean chunked = HttpUtil.isTransferEncodingChunked(request);
     HttpHeaders headers =
@@ -182,6 +271,113 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
             request.headers(), target.host(), target.injection().orElseThrow(), chunked);
     HttpRequest upstreamRequest =
         new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), originForm, headers);
+    if (inspect) {
+      // Only these bodies are held: checked whole before the credential goes anywhere with them.
+      ex.pendingRequest = upstreamRequest;
+      ex.body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+      if (HttpUtil.is100ContinueExpected(request)) {
+        // The upstream sees the body only once it is whole: the go-ahead comes from here.
+        upstreamRequest.headers().remove(HttpHeaderNames.EXPECT);
+        ctx.writeAndFlush(
+            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      }
+      return;
+    }
+    connectAndSend(ex, upstreamRequest);
+  }
+
+  /** Why a body to be checked cannot be read as sent, or null. */
+  private Refusal bodyFramingProblem(HttpRequest request) {
+    String coding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    if (coding != null && !coding.trim().equalsIgnoreCase("identity")) {
+      return new Refusal(
+          415,
+          "invalid_request_error",
+          "body_encoded",
+          "a Messages request body must not be compressed: the proxy checks it");
+    }
+    long length = HttpUtil.getContentLength(request, -1L);
+    if (length > rt.apiPolicy.maxRequestBodyBytes()) {
+      return tooLarge();
+    }
+    return null;
+  }
+
+  private Refusal tooLarge() {
+    return new Refusal(
+        413,
+        "request_too_large",
+        "body_too_large",
+        "the request body is larger than the "
+            + rt.apiPolicy.maxRequestBodyBytes()
+            + " bytes"
+            + " the proxy checks");
+  }
+
+  /** One part of a body under check: kept, within the per-request and proxy-wide bounds. */
+  private void collectBody(HttpContent content) {
+    Exchange ex = exchange;
+    ByteBuf part = content.content();
+    int n = part.readableBytes();
+    ex.bytesIn += n;
+    if (ex.body.readableBytes() + (long) n > rt.apiPolicy.maxRequestBodyBytes()) {
+      content.release();
+      refuseExchange(ex, tooLarge(), false);
+      return;
+    }
+    if (rt.bufferedBodyBytes.addAndGet(n) > rt.maxBufferedBodyBytes) {
+      rt.bufferedBodyBytes.addAndGet(-n);
+      content.release();
+      refuseExchange(
+          ex,
+          new Refusal(
+              429, "overloaded_error", "proxy_busy", "too many large requests at once; retry"),
+          false);
+      return;
+    }
+    ex.reserved += n;
+    if (n > 0) {
+      ex.body.addComponent(true, part.retain());
+    }
+    boolean last = content instanceof LastHttpContent;
+    content.release();
+    if (last) {
+      bodyComplete(ex);
+    }
+  }
+
+  /** The whole body is here: check it, then forward it in one piece with its length. */
+  private void bodyComplete(Exchange ex) {
+    CompositeByteBuf body = ex.body;
+    MessagesBodyPolicy.Verdict verdict =
+        rt.bodyPolicy.check(new ByteBufInputStream(body.duplicate()));
+    Optional<Refusal> refusal = verdict.refusal();
+    if (refusal.isEmpty() && ex.messages) {
+      refusal = rt.spend.admit();
+    }
+    if (refusal.isPresent()) {
+      refuseExchange(ex, refusal.get(), true);
+      return;
+    }
+    ex.requestModel = verdict.model().orElse(null);
+    ex.body = null;
+    releaseReservation(ex);
+    HttpRequest request = ex.pendingRequest;
+    ex.pendingRequest = null;
+    request.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+    request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    ex.bodyToSend = body;
+    connectAndSend(ex, request);
+  }
+
+  private void releaseReservation(Exchange ex) {
+    if (ex.reserved > 0) {
+      rt.bufferedBodyBytes.addAndGet(-ex.reserved);
+      ex.reserved = 0;
+    }
+  }
+
+  private void connectAndSend(Exchange ex, HttpRequest upstreamRequest) {
     Channel pooled = rt.pool.poll(ctx.channel().eventLoop(), poolKey);
     if (pooled != null) {
       attach(ex, pooled, upstreamRequest);
@@ -223,6 +419,19 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
                 upstreamFailed(ex);
               }
             });
+    if (ex.bodyToSend != null) {
+      ByteBuf body = ex.bodyToSend;
+      ex.bodyToSend = null;
+      ex.requestComplete = true;
+      upstream
+          .write(new DefaultLastHttpContent(body))
+          .addListener(
+              f -> {
+                if (!f.isSuccess()) {
+                  upstreamFailed(ex);
+                }
+              });
+    }
     upstream.read();
     drain();
     maybeRead();
@@ -275,7 +484,10 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
         upstreamFailed(ex);
         return;
       }
-      writeResponseHead(ex, response);
+      if (!writeResponseHead(ex, response)) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
     }
     if (msg instanceof HttpContent content) {
       if (ex.interim) {
@@ -289,6 +501,9 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       ex.bytesOut += content.content().readableBytes();
+      if (ex.meter != null) {
+        ex.meter.feed(content.content());
+      }
       var body = ex.redactor.process(content.content().retain(), client.alloc());
       boolean last = content instanceof LastHttpContent;
       HttpHeaders trailers = last ? ((LastHttpContent) content).trailingHeaders().copy() : null;
@@ -321,22 +536,36 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void writeResponseHead(Exchange ex, HttpResponse response) {
+  /** Sends the response head; false when the response was refused instead. */
+  private boolean writeResponseHead(Exchange ex, HttpResponse response) {
     int code = response.status().code();
+    // The upstream's reason phrase is free text it may fill with what the request carried (a
+    // credential, say): the client gets the standard phrase for the code instead.
+    HttpResponseStatus status = HttpResponseStatus.valueOf(code);
     if (code >= 100 && code < 200) {
       ex.interim = true;
       if (code == 101) {
         // Upgrade was stripped from the request; a 101 anyway is a broken upstream.
         upstreamFailed(ex);
-        return;
+        return false;
       }
       ctx.channel()
           .write(
               new DefaultHttpResponse(
                   HttpVersion.HTTP_1_1,
-                  response.status(),
+                  status,
                   HttpHeadersPolicy.clientResponse(response.headers(), ex.redactor)));
-      return;
+      return true;
+    }
+    String coding = response.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    if (coding != null && !coding.trim().equalsIgnoreCase("identity")) {
+      // Not gzip or deflate (those were decoded on the way in): bytes the redactor cannot read.
+      failBeforeResponse(
+          502, "upstream_encoding", "the upstream answered with a Content-Encoding it cannot scan");
+      return false;
+    }
+    if (ex.messages && code >= 200 && code < 300) {
+      ex.meter = UsageMeter.forContentType(response.headers().get(HttpHeaderNames.CONTENT_TYPE));
     }
     ex.status = code;
     ex.responseStarted = true;
@@ -365,8 +594,9 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     }
     HttpResponse head =
         new DefaultHttpResponse(
-            ex.http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, response.status(), headers);
+            ex.http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, status, headers);
     ctx.channel().write(head).addListener(f -> afterClientWrite(ex, f.isSuccess()));
+    return true;
   }
 
   private void afterClientWrite(Exchange ex, boolean ok) {
@@ -446,6 +676,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     if (ex.redactor != null) {
       ex.redactor.discard();
     }
+    discardBody(ex);
     exchange = null;
     closing = true;
     releaseInbound();
@@ -474,10 +705,117 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     ctx.channel().writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
   }
 
+  /** Refuses an API request at its head, in the API's error shape; see {@link #refuseWith}. */
+  private void refuse(HttpRequest request, Refusal refusal) {
+    rt.audit(
+        Instant.now(),
+        request.method().name(),
+        target.host(),
+        target.port(),
+        pathOf(originForm(request.uri())),
+        AuditRecord.DENIED,
+        refusal.reason(),
+        false,
+        refusal.status(),
+        0,
+        0);
+    refuseWith(refusal, request instanceof LastHttpContent);
+  }
+
+  /** Refuses the exchange whose body was being collected or checked. */
+  private void refuseExchange(Exchange ex, Refusal refusal, boolean bodyComplete) {
+    rt.audit(
+        ex.start,
+        ex.method,
+        target.host(),
+        target.port(),
+        ex.path,
+        AuditRecord.DENIED,
+        refusal.reason(),
+        false,
+        refusal.status(),
+        ex.bytesIn,
+        0);
+    discardBody(ex);
+    exchange = null;
+    refuseWith(refusal, bodyComplete);
+  }
+
+  /**
+   * Answers with the refusal and closes. Nothing of the request went upstream. While the rest of
+   * its body is still coming, it is read and dropped first (bounded): closing with unread bytes
+   * makes TCP reset the connection, and the client would never see why it was refused.
+   */
+  private void refuseWith(Refusal refusal, boolean requestComplete) {
+    closing = true;
+    boolean sawEnd = requestComplete;
+    Object m;
+    while ((m = inbound.poll()) != null) {
+      sawEnd |= m instanceof LastHttpContent;
+      ReferenceCountUtil.release(m);
+    }
+    FullHttpResponse r = Responses.apiError(refusal);
+    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    if (sawEnd) {
+      ctx.channel().writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    discardingRefused = true;
+    ctx.channel()
+        .writeAndFlush(r)
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                ctx.close();
+              } else {
+                maybeRead();
+              }
+            });
+  }
+
+  /** A part of a refused request's body: dropped; the connection closes at its end. */
+  private void discardRefused(Object msg) {
+    if (msg instanceof HttpContent c) {
+      discarded += c.content().readableBytes();
+    }
+    boolean end = msg instanceof LastHttpContent || discarded > MAX_DISCARD;
+    ReferenceCountUtil.release(msg);
+    if (end) {
+      discardingRefused = false;
+      ctx.close();
+    }
+  }
+
+  private void discardBody(Exchange ex) {
+    if (ex == null) {
+      return;
+    }
+    if (ex.body != null) {
+      ex.body.release();
+      ex.body = null;
+    }
+    if (ex.bodyToSend != null) {
+      ex.bodyToSend.release();
+      ex.bodyToSend = null;
+    }
+    releaseReservation(ex);
+  }
+
+  /** Charges the run's spend with what the response reported, once. */
+  private void settle(Exchange ex) {
+    if (ex != null && !ex.settled && ex.meter != null) {
+      ex.settled = true;
+      rt.spend.charge(ex.meter.finish(), ex.requestModel);
+    }
+  }
+
   private void closeAll() {
     closing = true;
+    discardingRefused = false;
     Exchange ex = exchange;
     exchange = null;
+    settle(ex);
+    discardBody(ex);
     if (ex != null) {
       if (ex.upstream != null) {
         ex.upstream.close();
@@ -510,6 +848,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     releaseInbound();
+    discardBody(exchange);
   }
 
   @Override
@@ -545,6 +884,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
 
   /** Records how an exchange this tunnel allowed ended. */
   private void audit(Exchange ex, String reason, boolean injected, int status, long bytesOut) {
+    settle(ex);
     rt.audit(
         ex.start,
         ex.method,
@@ -628,6 +968,16 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /** A path the client wrote, safe to quote back: printable ASCII, bounded. */
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length() && b.length() < 120; i++) {
+      char c = s.charAt(i);
+      b.append(c > 0x20 && c < 0x7f ? c : '?');
+    }
+    return b.toString();
   }
 
   private static String originForm(String uri) {

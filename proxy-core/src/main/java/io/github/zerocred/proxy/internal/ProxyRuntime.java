@@ -1,10 +1,14 @@
 package io.github.zerocred.proxy.internal;
 
+import io.github.zerocred.proxy.ApiPolicy;
 import io.github.zerocred.proxy.AuditRecord;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.ProxyConfig;
 import io.github.zerocred.proxy.audit.AuditLog;
 import io.github.zerocred.proxy.policy.EgressPolicy;
+import io.github.zerocred.proxy.policy.MessagesBodyPolicy;
+import io.github.zerocred.proxy.policy.PriceTable;
+import io.github.zerocred.proxy.policy.RunSpend;
 import io.github.zerocred.proxy.tls.InterceptionTls;
 import io.github.zerocred.proxy.tls.UpstreamTls;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +16,10 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** What every connection of one proxy run shares. Immutable but for the counters. */
 final class ProxyRuntime {
@@ -26,6 +32,17 @@ final class ProxyRuntime {
   final ExecutorService resolver;
   final List<Credential.Redaction> redactions;
   final AtomicInteger openTunnels = new AtomicInteger();
+  final ApiPolicy apiPolicy;
+  final MessagesBodyPolicy bodyPolicy;
+  final RunSpend spend;
+
+  /** Hosts the {@link ApiPolicy} governs: those of the Anthropic credential. */
+  final Set<String> apiHosts;
+
+  /** Request-body bytes buffered for checking, over all connections: bounded as a whole too. */
+  final AtomicLong bufferedBodyBytes = new AtomicLong();
+
+  final long maxBufferedBodyBytes;
   private final byte[] expectedProxyAuthorization;
 
   ProxyRuntime(
@@ -45,6 +62,11 @@ final class ProxyRuntime {
     List<Credential.Redaction> list = new ArrayList<>();
     config.credentials().forEach(c -> list.addAll(c.redactions()));
     this.redactions = List.copyOf(list);
+    this.apiPolicy = config.apiPolicy();
+    this.bodyPolicy = new MessagesBodyPolicy(apiPolicy);
+    this.spend = new RunSpend(apiPolicy, PriceTable.load());
+    this.apiHosts = config.apiHosts();
+    this.maxBufferedBodyBytes = Math.max(4 * apiPolicy.maxRequestBodyBytes(), 256L << 20);
     this.expectedProxyAuthorization = proxyAuthorization.getBytes(StandardCharsets.US_ASCII);
   }
 

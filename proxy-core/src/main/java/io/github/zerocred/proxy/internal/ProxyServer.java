@@ -2,6 +2,7 @@ package io.github.zerocred.proxy.internal;
 
 import io.github.zerocred.proxy.ProxyConfig;
 import io.github.zerocred.proxy.ProxyEvent;
+import io.github.zerocred.proxy.ProxyUsage;
 import io.github.zerocred.proxy.ZerocredException;
 import io.github.zerocred.proxy.audit.AuditLog;
 import io.github.zerocred.proxy.tls.CertificateAuthority;
@@ -110,6 +111,11 @@ public final class ProxyServer implements AutoCloseable {
 
   public ProxyConfig config() {
     return config;
+  }
+
+  /** What the run's Messages traffic cost so far, measured here. */
+  public ProxyUsage usage() {
+    return runtime.spend.snapshot();
   }
 
   /** Connections being served right now. */

@@ -1,5 +1,9 @@
 package io.github.zerocred.proxy.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.zerocred.proxy.policy.Refusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -15,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 
 /** The proxy's own short answers: a status, a one-line plain-text reason, and usually a close. */
 final class Responses {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private Responses() {}
 
   static FullHttpResponse plain(int status, String message) {
@@ -24,6 +30,34 @@ final class Responses {
     r.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+        .set("x-zerocred", "refused");
+    return r;
+  }
+
+  /**
+   * The proxy's refusal of an API request, shaped like the Anthropic API's own errors ({@code
+   * {"type":"error","error":{"type":...,"message":"zerocred: ..."}}}) so Claude Code shows it.
+   */
+  static FullHttpResponse apiError(Refusal refusal) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("type", "error");
+    ObjectNode error = root.putObject("error");
+    error.put("type", refusal.errorType());
+    error.put("message", "zerocred: " + refusal.message());
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e); // a tree of strings always serialises
+    }
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(refusal.status()),
+            Unpooled.wrappedBuffer(bytes));
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
         .set("x-zerocred", "refused");
     return r;
   }

@@ -80,7 +80,8 @@ final class UpstreamConnector {
                                   target.host(),
                                   target.port(),
                                   rt.config.limits().handshakeTimeout()))
-                          .addLast("http", new HttpClientCodec(8192, 64 * 1024, 64 * 1024));
+                          .addLast("http", new HttpClientCodec(8192, 64 * 1024, 64 * 1024))
+                          .addLast("decode", new CompressedResponseDecoder());
                     }
                   }
                 });
