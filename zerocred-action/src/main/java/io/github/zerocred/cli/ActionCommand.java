@@ -365,6 +365,7 @@ final class ActionCommand implements Callable<Integer> {
       inputs.model().ifPresent(b::model);
       inputs.maxTurns().ifPresent(b::maxTurns);
       inputs.maxBudgetUsd().ifPresent(b::maxBudgetUsd);
+      inputs.maxApiRequests().ifPresent(b::maxApiRequests);
       inputs.image().ifPresent(b::image);
       b.allowedTools(inputs.allowedTools());
       inputs.allowHosts().forEach(b::extraAllowedHost);
@@ -447,6 +448,15 @@ final class ActionCommand implements Callable<Integer> {
       case CANCELLED ->
           new ActionFailure(
               CANCELLED, "Review cancelled", result.message(), ExitCodes.RUNTIME_FAILURE);
+      case BUDGET_EXCEEDED ->
+          new ActionFailure(
+              "budget_exceeded",
+              "Budget reached at the proxy",
+              result
+                  .message()
+                  .replace("raise the budget", "raise max_budget_usd")
+                  .replace("raise the cap", "raise max_api_requests"),
+              ExitCodes.RUNTIME_FAILURE);
       case INFRASTRUCTURE_FAILURE ->
           new ActionFailure(
               "infrastructure_failure",

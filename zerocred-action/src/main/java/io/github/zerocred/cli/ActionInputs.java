@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param model the {@code model} input, if given
  * @param maxTurns the {@code max_turns} input, if given
  * @param maxBudgetUsd the {@code max_budget_usd} input, if given
+ * @param maxApiRequests the {@code max_api_requests} input: the proxy forwards at most this many
+ *     Messages requests, if given
  * @param timeout {@code timeout_minutes}, 30 by default
  * @param allowedTools {@code allowed_tools}, comma- or newline-separated
  * @param allowHosts {@code allow_hosts}, comma- or newline-separated
@@ -49,6 +51,7 @@ record ActionInputs(
     Optional<String> model,
     Optional<Integer> maxTurns,
     Optional<BigDecimal> maxBudgetUsd,
+    Optional<Integer> maxApiRequests,
     Duration timeout,
     List<String> allowedTools,
     List<String> allowHosts,
@@ -108,6 +111,7 @@ record ActionInputs(
         input(env, "model"),
         input(env, "max_turns").map(v -> positiveInt(v, "max_turns")),
         input(env, "max_budget_usd").map(ActionInputs::budget),
+        input(env, "max_api_requests").map(v -> positiveInt(v, "max_api_requests")),
         input(env, "timeout_minutes")
             .map(v -> Duration.ofMinutes(positiveInt(v, "timeout_minutes")))
             .orElse(Duration.ofMinutes(DEFAULT_TIMEOUT_MINUTES)),

@@ -104,6 +104,14 @@ final class ReviewCommand implements Callable<Integer> {
   BigDecimal maxBudgetUsd;
 
   @Option(
+      names = "--max-api-requests",
+      paramLabel = "N",
+      description =
+          "The proxy forwards at most N Messages requests in this run and refuses the rest (the"
+              + " run ends budget_exceeded). Default: no limit.")
+  Integer maxApiRequests;
+
+  @Option(
       names = "--timeout",
       paramLabel = "DURATION",
       defaultValue = "30m",
@@ -206,6 +214,13 @@ final class ReviewCommand implements Callable<Integer> {
     }
     if (maxBudgetUsd != null) {
       b.maxBudgetUsd(maxBudgetUsd);
+    }
+    if (maxApiRequests != null) {
+      if (maxApiRequests < 1) {
+        throw new InvalidConfigurationException(
+            "--max-api-requests must be at least 1, got " + maxApiRequests);
+      }
+      b.maxApiRequests(maxApiRequests);
     }
     if (image != null) {
       b.image(image);

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.run.RunResult;
+import io.github.zerocred.run.TokenUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +29,7 @@ class ActionInputsTest {
                 "INPUT_CLAUDE_CODE_OAUTH_TOKEN", "",
                 "CLAUDE_CODE_OAUTH_TOKEN", "from-env",
                 "INPUT_MAX_TURNS", "5",
+                "INPUT_MAX_API_REQUESTS", "40",
                 "INPUT_TIMEOUT_MINUTES", "7",
                 "INPUT_ALLOWED_TOOLS", "Read,Bash(git diff *)\nGrep",
                 "INPUT_COMMENT_MODE", "NEW",
@@ -33,6 +38,8 @@ class ActionInputsTest {
 
     assertThat(in.oauthToken()).contains("from-env");
     assertThat(in.maxTurns()).contains(5);
+    assertThat(in.maxApiRequests()).contains(40);
+    assertThat(ActionInputs.from(Map.of()).maxApiRequests()).isEmpty();
     assertThat(in.timeout()).isEqualTo(Duration.ofMinutes(7));
     assertThat(in.allowedTools()).containsExactly("Read", "Bash(git diff *)", "Grep");
     assertThat(in.commentMode()).isEqualTo(ActionInputs.CommentMode.NEW);
@@ -64,6 +71,8 @@ class ActionInputsTest {
         .hasMessageContaining("comment_mode must be sticky, new or off");
     assertThatThrownBy(() -> ActionInputs.from(Map.of("INPUT_MAX_BUDGET_USD", "-1")))
         .hasMessageContaining("max_budget_usd");
+    assertThatThrownBy(() -> ActionInputs.from(Map.of("INPUT_MAX_API_REQUESTS", "0")))
+        .hasMessageContaining("input max_api_requests");
     assertThatThrownBy(() -> ActionInputs.from(Map.of("INPUT_FAIL_ON_SEVERITY", "severe")))
         .hasMessageContaining("input fail_on_severity must be one of none, critical");
   }
@@ -123,6 +132,44 @@ class ActionInputsTest {
   void workflowCommandData_isEscaped() {
     assertThat(WorkflowCommands.escapeData("50% done\nnext")).isEqualTo("50%25 done%0Anext");
     assertThat(WorkflowCommands.escapeProperty("a: b, c")).isEqualTo("a%3A b%2C c");
+  }
+
+  @Test
+  void budgetStoppedRun_isItsOwnConclusion_namingTheInputsToRaise() {
+    Credential token = Credential.anthropic("sk-ant-oat01-" + "a".repeat(80) + "AA", "test");
+    ActionCommand.ActionFailure f =
+        ActionCommand.failure(
+            result(
+                "The proxy stopped the run: it reached the cap of 3 API calls; raise the cap or"
+                    + " narrow the review"),
+            token);
+    assertThat(f.conclusion).isEqualTo("budget_exceeded");
+    assertThat(f.getMessage()).contains("raise max_api_requests").doesNotContain("the cap or");
+    assertThat(
+            ActionCommand.failure(
+                    result("The proxy stopped the run: ... reached the budget; raise the budget"),
+                    token)
+                .getMessage())
+        .contains("raise max_budget_usd");
+  }
+
+  private static RunResult result(String message) {
+    return new RunResult(
+        "run-1",
+        RunResult.Outcome.BUDGET_EXCEEDED,
+        message,
+        "",
+        false,
+        1,
+        0.0,
+        TokenUsage.NONE,
+        0,
+        Optional.empty(),
+        Optional.empty(),
+        "",
+        "",
+        Optional.of(0),
+        Duration.ZERO);
   }
 
   @Test

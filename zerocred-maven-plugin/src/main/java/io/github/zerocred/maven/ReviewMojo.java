@@ -92,6 +92,14 @@ public class ReviewMojo extends AbstractMojo {
   @Parameter(property = "zerocred.maxBudgetUsd")
   String maxBudgetUsd;
 
+  /**
+   * The proxy forwards at most this many Messages requests in the run and refuses the rest (the run
+   * ends {@code BUDGET_EXCEEDED}): a cap the agent cannot get around from inside the container.
+   * Default: no limit.
+   */
+  @Parameter(property = "zerocred.maxApiRequests")
+  Integer maxApiRequests;
+
   /** Kill the run after this long: {@code 90s}, {@code 10m}, {@code 1h} or ISO-8601. */
   @Parameter(property = "zerocred.timeout", defaultValue = "30m")
   String timeout;
@@ -341,6 +349,7 @@ public class ReviewMojo extends AbstractMojo {
             .cpus(cpus)
             .model(model)
             .maxTurns(maxTurns)
+            .maxApiRequests(apiRequests(maxApiRequests))
             .maxBudgetUsd(usd(maxBudgetUsd))
             .credential(found.credential())
             .auditLog(files.auditLog())
@@ -438,6 +447,14 @@ public class ReviewMojo extends AbstractMojo {
       throw f;
     }
     return (MojoExecutionException) e;
+  }
+
+  private static Integer apiRequests(Integer n) {
+    if (n != null && n < 1) {
+      throw new InvalidConfigurationException(
+          "maxApiRequests (zerocred.maxApiRequests) must be at least 1, got " + n);
+    }
+    return n;
   }
 
   // Maven's configurator cannot make a BigDecimal, so the amount arrives as text.
