@@ -94,7 +94,7 @@ class ZerocredJarIT {
         response =
             client.get(
                 "api.anthropic.com",
-                "/v1/models?beta=true",
+                "/api/claude_code/settings?beta=true",
                 "Authorization: Bearer " + placeholder,
                 "Connection: close");
       }
@@ -102,7 +102,8 @@ class ZerocredJarIT {
       assertThat(response.status).isEqualTo(200);
       assertThat(response.bodyText()).endsWith("hello from the stand-in");
       RecordedRequest seen =
-          api.awaitRequest(r -> r.path().equals("/v1/models"), Duration.ofSeconds(5));
+          api.awaitRequest(
+              r -> r.path().equals("/api/claude_code/settings"), Duration.ofSeconds(5));
       assertThat(seen.header("authorization")).isEqualTo("Bearer " + TOKEN);
 
       zerocred.terminate();
@@ -114,7 +115,7 @@ class ZerocredJarIT {
       assertThat(auditLog).exists();
       String audit = Files.readString(auditLog);
       assertThat(audit)
-          .contains("\"path\":\"/v1/models\"")
+          .contains("\"path\":\"/api/claude_code/settings\"")
           .contains("\"credentialInjected\":true")
           .doesNotContain(TOKEN)
           .doesNotContain(placeholder);
