@@ -14,7 +14,6 @@ import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.Volume;
 import io.github.zerocred.proxy.InvalidConfigurationException;
-import io.github.zerocred.proxy.ProxyConfig;
 import io.github.zerocred.proxy.ZerocredException;
 import io.github.zerocred.proxy.ZerocredProxy;
 import java.io.IOException;
@@ -252,7 +251,8 @@ public final class ClaudeRun {
     checkCancelled();
     InetAddress listenAddress = createNetwork(docker, networkName);
     checkCancelled();
-    proxy = ZerocredProxy.start(proxyConfig(listenAddress));
+    proxy =
+        ZerocredProxy.start(config.proxy().forRun(runId, new InetSocketAddress(listenAddress, 0)));
     lockHostAddresses();
 
     checkCancelled();
@@ -439,24 +439,6 @@ public final class ClaudeRun {
     } catch (UnknownHostException e) {
       throw new ZerocredException("The Docker engine reported a bad address: " + literal, e);
     }
-  }
-
-  private ProxyConfig proxyConfig(InetAddress listenAddress) {
-    ProxyConfig.Builder b =
-        ProxyConfig.builder()
-            .runId(runId)
-            .listen(new InetSocketAddress(listenAddress, 0))
-            .credentials(config.credentials())
-            .listener(config.proxyListener());
-    config.extraAllowedHosts().forEach(b::allowHost);
-    config.routes().forEach(b::route);
-    config.upstreamTrust().forEach(b::upstreamTrust);
-    config.auditLog().ifPresent(b::auditLog);
-    // The same limits again at the proxy, where the container cannot get around them.
-    config.maxBudgetUsd().ifPresent(b::maxBudgetUsd);
-    config.maxApiRequests().ifPresent(b::maxRequests);
-    config.allowEndpoints().forEach(b::allowEndpoint);
-    return b.build();
   }
 
   /** The command line, without the prompt: that goes in on standard input. */
