@@ -14,6 +14,20 @@ public final class HostNames {
   private HostNames() {}
 
   /**
+   * {@link #normalise(String)} for a host the user configured.
+   *
+   * @param setting the user's name for the setting, which the message starts with
+   * @throws InvalidConfigurationException saying what to fix
+   */
+  public static String normalise(String host, String setting) {
+    try {
+      return normalise(host);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigurationException(setting + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Normalises a DNS name.
    *
    * @throws IllegalArgumentException if it is not a syntactically valid DNS name, or is an IP

@@ -65,6 +65,25 @@ public record ProxyConfig(
     return new Builder();
   }
 
+  /**
+   * This configuration for one run: its id and where it listens, which only the run knows (a
+   * sandboxed run listens on its own network's gateway).
+   */
+  public ProxyConfig forRun(String runId, InetSocketAddress listen) {
+    return new ProxyConfig(
+        runId,
+        listen,
+        credentials,
+        allowHosts,
+        routes,
+        upstreamTrust,
+        auditLog,
+        listener,
+        limits,
+        caValidity,
+        apiPolicy);
+  }
+
   /** Every host the proxy terminates TLS for: the hosts that carry a credential. */
   public Set<String> interceptedHosts() {
     Set<String> hosts = new LinkedHashSet<>();
@@ -147,23 +166,15 @@ public record ProxyConfig(
 
     /** Sends traffic for {@code host} to {@code address}, verifying TLS against {@code host}. */
     public Builder route(String host, InetSocketAddress address) {
-      try {
-        routes.put(HostNames.normalise(host), Objects.requireNonNull(address, "address"));
-      } catch (IllegalArgumentException e) {
-        throw new InvalidConfigurationException("--route " + e.getMessage(), e);
-      }
+      routes.put(HostNames.normalise(host, "--route"), Objects.requireNonNull(address, "address"));
       return this;
     }
 
-    /** A route in the command-line form {@code HOST=IP:PORT}. */
+    /** A route in the command-line form {@code HOST=IP:PORT}, see {@link Route#parse}. */
     public Builder route(String spec) {
-      int eq = spec == null ? -1 : spec.indexOf('=');
-      if (eq <= 0) {
-        throw new InvalidConfigurationException(
-            "--route must look like HOST=IP:PORT, e.g. api.anthropic.com=10.0.0.5:443");
-      }
-      return route(
-          spec.substring(0, eq), Addresses.parseSocketAddress(spec.substring(eq + 1), "--route"));
+      Route r = Route.parse(spec, "--route");
+      routes.put(r.host(), r.address());
+      return this;
     }
 
     /** Adds the certificates in a PEM file as trust anchors for upstream connections. */
@@ -208,6 +219,12 @@ public record ProxyConfig(
      */
     public Builder allowEndpoint(String method, String path) {
       extraEndpoints.add(ApiPolicy.Endpoint.of(method, path, "--allow-endpoint"));
+      return this;
+    }
+
+    /** An endpoint the front end already checked under its own setting's name. */
+    public Builder allowEndpoint(ApiPolicy.Endpoint endpoint) {
+      extraEndpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
       return this;
     }
 

@@ -1,50 +1,31 @@
 package io.github.zerocred.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.AccessMode;
-import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.Capability;
-import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PullResponseItem;
-import com.github.dockerjava.api.model.Volume;
 import io.github.zerocred.proxy.InvalidConfigurationException;
-import io.github.zerocred.proxy.ProxyConfig;
 import io.github.zerocred.proxy.ZerocredException;
 import io.github.zerocred.proxy.ZerocredProxy;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 /**
  * Runs Claude Code once, in print mode, in a locked-down container against a workspace, and tears
@@ -62,15 +43,18 @@ import java.util.stream.Stream;
  * {@code --internal} network; start the proxy on that network's gateway (or on this JVM's own
  * address there, when it runs in a container); create the container (non-root, no capabilities, no
  * new privileges, limits, labels) and copy the workspace, the CA and the prompt in; run; collect
- * stream-json; tear down in {@code finally}.
+ * stream-json. Each thing the run makes on the engine or the host is a handle ({@link RunNetwork}
+ * with its firewall rules, the proxy, {@link RunContainer}, {@link TempDirectory}, the final label
+ * sweep) opened in try-with-resources, so it is closed in reverse order however the run ends.
  *
  * <p>Stopping early: a {@link Cancellation} passed to {@link #execute(RunConfig, Cancellation)}
  * stops the run between any two of these steps (nothing more is created) or, while Claude Code
  * works, wakes the follow loop at once, kills the container and returns a {@link
- * RunResult.Outcome#CANCELLED} result with what was collected so far; the teardown in {@code
- * finally} runs as always. The run's shutdown hook (SIGINT/SIGTERM in a JVM whose front end does
- * not handle signals itself, such as Maven) cancels the same way and waits, bounded, for that
- * teardown, tearing down itself only if the run thread does not finish in time.
+ * RunResult.Outcome#CANCELLED} result with what was collected so far; the handles close as always.
+ * The run's shutdown hook (SIGINT/SIGTERM in a JVM whose front end does not handle signals itself,
+ * such as Maven) cancels the same way and waits, bounded, for the run thread to close them, closing
+ * what is still open itself only if the run thread does not finish in time (every handle closes
+ * once, whichever thread comes first).
  */
 public final class ClaudeRun {
   static final String CONTAINER_USER = "1000:1000";
@@ -90,28 +74,21 @@ public final class ClaudeRun {
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
   private static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
 
-  /** A result message quotes Claude's text: one line of at most this many characters. */
-  private static final int MAX_MESSAGE_CHARS = 500;
-
   private final RunConfig config;
   private final String runId;
   private final Owner owner = Owner.current();
   private final RunListener listener;
-  private final AtomicBoolean tornDown = new AtomicBoolean();
   private final Cancellation cancellation;
-  // Counted down once run() has torn down: the shutdown hook waits for it.
+  // Counted down once run() has closed everything: the shutdown hook waits for it.
   private final CountDownLatch finished = new CountDownLatch(1);
+  // Every handle the run opened, newest first: the shutdown hook closes what the run thread could
+  // not. The run thread closes them itself with try-with-resources; each closes only once.
+  private final Deque<AutoCloseable> opened = new ConcurrentLinkedDeque<>();
 
-  // Resources, released by teardown(); set by the run thread, read by the shutdown hook.
-  private volatile DockerEngine engine;
-  private volatile ZerocredProxy proxy;
-  private volatile String networkId;
-  private volatile String containerId;
-  private volatile String selfContainerId;
-  private volatile Path tempDir;
-  private volatile HostFirewall firewall;
-  private volatile InetSocketAddress lockedProxy;
-  private volatile boolean containerStarted;
+  // Only the run thread reads and writes these.
+  private String selfContainerId;
+  private ZerocredProxy proxy;
+  private boolean containerStarted;
 
   private ClaudeRun(RunConfig config, String runId, Cancellation cancellation) {
     this.config = config;
@@ -152,8 +129,8 @@ public final class ClaudeRun {
     } catch (DockerEngineUnavailableException e) {
       outcome = Results.failure(runId, e.getMessage());
     } catch (InvalidConfigurationException e) {
-      teardown();
-      finished.countDown();
+      // Everything the run opened is closed already (try-with-resources).
+      closeOpened();
       removeHook(hook);
       throw e;
     } catch (ZerocredException e) {
@@ -162,7 +139,7 @@ public final class ClaudeRun {
       outcome =
           cancelledOr(Results.failure(runId, "The run failed: " + DockerEngine.rootMessage(e)));
     } finally {
-      teardown();
+      closeOpened();
       finished.countDown();
     }
     removeHook(hook);
@@ -203,8 +180,8 @@ public final class ClaudeRun {
 
   /**
    * The JVM is going down (SIGINT or SIGTERM where no front end handles them, System.exit): cancel
-   * and let the run thread kill the container and tear down, which also writes nothing twice; only
-   * if it does not finish in time, tear down from here. Teardown is idempotent either way.
+   * and let the run thread kill the container and close its handles, which also writes nothing
+   * twice; only if it does not finish in time, close what is still open from here.
    */
   private void onShutdown() {
     cancellation.cancel("the JVM is shutting down");
@@ -215,7 +192,7 @@ public final class ClaudeRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    teardown();
+    closeOpened();
   }
 
   private static void removeHook(Thread hook) {
@@ -226,46 +203,76 @@ public final class ClaudeRun {
     }
   }
 
+  @SuppressWarnings("try") // the leftover sweep and the proxy are closed, never referenced
   private RunResult runContained(Instant start) {
     checkCancelled();
-    engine = DockerEngine.connect(config.dockerHost());
-    DockerClient docker = engine.client();
-    checkImage(docker);
-    checkCancelled();
-    selfContainerId = SelfContainer.find(docker).orElse(null);
-    Sweeper sweeper = new Sweeper(docker, this::warn);
-    Sweeper.Swept swept = sweeper.sweepAbandoned(owner);
-    if (swept.containers() + swept.networks() > 0) {
-      listener.onEvent(new RunEvent.Swept(runId, swept.containers(), swept.networks()));
+    try (DockerEngine engine = opened(DockerEngine.connect(config.dockerHost()))) {
+      DockerClient docker = engine.client();
+      checkImage(engine);
+      checkCancelled();
+      selfContainerId = SelfContainer.find(docker).orElse(null);
+      Sweeper sweeper = new Sweeper(docker, this::warn);
+      Sweeper.Swept swept = sweeper.sweepAbandoned(owner);
+      if (swept.containers() + swept.networks() > 0) {
+        listener.onEvent(new RunEvent.Swept(runId, swept.containers(), swept.networks()));
+      }
+      HostFirewall.find().ifPresent(f -> sweepFirewall(f, sweeper));
+      try (Step leftovers = once(() -> sweepLeftovers(sweeper));
+          TempDirectory temp = opened(TempDirectory.create("zerocred-run-", this::warn))) {
+        // Before anything exists on the engine: a secret in the workspace refuses the run here.
+        Path workspaceArchive = workspaceArchive(temp.path());
+        try (RunNetwork network = createNetwork(docker);
+            Step proxyStopped = startProxy(network);
+            RunContainer container = createContainer(docker, network, workspaceArchive)) {
+          copyFilesIn(container, temp.path(), workspaceArchive);
+          StreamJsonCollector collector = new StreamJsonCollector(runId, listener);
+          checkCancelled();
+          container.start();
+          containerStarted = true;
+          listener.onEvent(
+              new RunEvent.Started(
+                  runId, config.image(), container.id(), network.name(), proxy.address()));
+          return follow(container, collector, start);
+        }
+      }
     }
-    HostFirewall.find().ifPresent(f -> sweepFirewall(f, sweeper));
+  }
+
+  private RunNetwork createNetwork(DockerClient docker) {
+    checkCancelled();
+    return opened(RunNetwork.create(docker, runId, labels(), selfContainerId, this::warn));
+  }
+
+  /** Starts the proxy on the run network and locks the network's way to this host to it. */
+  private Step startProxy(RunNetwork network) {
+    checkCancelled();
+    ZerocredProxy started =
+        ZerocredProxy.start(
+            config.proxy().forRun(runId, new InetSocketAddress(network.listenAddress(), 0)));
+    proxy = started;
+    Step stop = once(() -> stopProxy(started));
     try {
-      tempDir = Files.createTempDirectory("zerocred-run-");
-    } catch (IOException e) {
-      throw new ZerocredException("Cannot create a temporary directory: " + e.getMessage(), e);
+      network.lockTo(started.address());
+    } catch (RuntimeException e) {
+      stop.close();
+      throw e;
     }
+    return stop;
+  }
 
-    // Before anything exists on the engine: a secret in the workspace refuses the run here.
-    Path workspaceArchive = workspaceArchive();
-
-    String networkName = "zerocred-" + runId;
+  private RunContainer createContainer(
+      DockerClient docker, RunNetwork network, Path workspaceArchive) {
     checkCancelled();
-    InetAddress listenAddress = createNetwork(docker, networkName);
-    checkCancelled();
-    proxy = ZerocredProxy.start(proxyConfig(listenAddress));
-    lockHostAddresses();
-
-    checkCancelled();
-    containerId = createContainer(docker, networkName, workspaceArchive);
-    copyFilesIn(docker, workspaceArchive);
-    StreamJsonCollector collector = new StreamJsonCollector(runId, listener);
-    checkCancelled();
-    docker.startContainerCmd(containerId).exec();
-    containerStarted = true;
-    listener.onEvent(
-        new RunEvent.Started(runId, config.image(), containerId, networkName, proxy.address()));
-
-    return follow(docker, collector, start);
+    RunContainer.Spec spec =
+        new RunContainer.Spec(
+            "zerocred-" + runId,
+            network.name(),
+            labels(),
+            environment(),
+            claudeCommand(),
+            size(workspaceArchive),
+            config.bindMountWorkspace() ? realWorkspace() : null);
+    return opened(RunContainer.create(docker, config, spec, this::warn));
   }
 
   /** The run's labels; a zerocred in a container also names that container as the owner. */
@@ -285,40 +292,8 @@ public final class ClaudeRun {
     }
   }
 
-  /**
-   * The run network's default route leads to this host, so every host address answers the
-   * container: allow only the proxy (see {@link HostFirewall}).
-   */
-  private void lockHostAddresses() {
-    if (selfContainerId != null) {
-      warn(
-          "zerocred runs in a container: the run's container can reach services listening on the"
-              + " Docker host's addresses; only the proxy leads off the machine");
-      return;
-    }
-    Optional<HostFirewall> found = HostFirewall.find();
-    if (found.isEmpty()) {
-      warn(
-          "Without root and iptables the run's container can reach services listening on this"
-              + " host's addresses; only the proxy leads off the machine");
-      return;
-    }
-    InetSocketAddress address = proxy.address();
-    try {
-      found
-          .get()
-          .lock(runId, HostFirewall.bridgeName(runId), address.getAddress(), address.getPort());
-      firewall = found.get();
-      lockedProxy = address;
-    } catch (IOException e) {
-      warn(
-          "Could not restrict the run network to the proxy with iptables ("
-              + e.getMessage()
-              + "); the container can reach services listening on this host's addresses");
-    }
-  }
-
-  private void checkImage(DockerClient docker) {
+  private void checkImage(DockerEngine engine) {
+    DockerClient docker = engine.client();
     try {
       docker.inspectImageCmd(config.image()).exec();
     } catch (NotFoundException e) {
@@ -369,94 +344,6 @@ public final class ClaudeRun {
               + "): check the name and that the registry is reachable and allows pulls",
           e);
     }
-  }
-
-  private InetAddress createNetwork(DockerClient docker, String networkName) {
-    networkId =
-        docker
-            .createNetworkCmd()
-            .withName(networkName)
-            .withDriver("bridge")
-            .withInternal(true)
-            .withCheckDuplicate(true)
-            .withOptions(Map.of("com.docker.network.bridge.name", HostFirewall.bridgeName(runId)))
-            .withLabels(labels())
-            .exec()
-            .getId();
-    Network network = docker.inspectNetworkCmd().withNetworkId(networkId).exec();
-    String gateway = null;
-    if (network.getIpam() != null && network.getIpam().getConfig() != null) {
-      gateway =
-          network.getIpam().getConfig().stream()
-              .map(Network.Ipam.Config::getGateway)
-              .filter(g -> g != null && !g.isBlank() && !g.contains(":"))
-              .findFirst()
-              .orElse(null);
-    }
-    if (selfContainerId != null) {
-      // In a container the gateway is the engine host's address, not ours: join the network.
-      docker.connectToNetworkCmd().withNetworkId(networkId).withContainerId(selfContainerId).exec();
-      InspectContainerResponse me = docker.inspectContainerCmd(selfContainerId).exec();
-      ContainerNetwork mine = me.getNetworkSettings().getNetworks().get(networkName);
-      if (mine == null || mine.getIpAddress() == null || mine.getIpAddress().isBlank()) {
-        throw new ZerocredException(
-            "Joined the run network " + networkName + " but got no address on it");
-      }
-      return ip(mine.getIpAddress());
-    }
-    if (gateway == null) {
-      // IPAM may leave the gateway out (an engine started for the first time does so for its
-      // default bridge): the bridge's interface on this host holds the address then.
-      return bridgeAddress(HostFirewall.bridgeName(runId))
-          .orElseThrow(
-              () ->
-                  new ZerocredException(
-                      "The Docker engine gave the run network "
-                          + networkName
-                          + " no IPv4 gateway address, and its bridge has none on this host"));
-    }
-    return ip(gateway);
-  }
-
-  /** The IPv4 address of a network interface of this host, such as a run network's bridge. */
-  static Optional<InetAddress> bridgeAddress(String interfaceName) {
-    try {
-      NetworkInterface nic = NetworkInterface.getByName(interfaceName);
-      if (nic == null) {
-        return Optional.empty();
-      }
-      return Collections.list(nic.getInetAddresses()).stream()
-          .filter(a -> a instanceof Inet4Address)
-          .findFirst();
-    } catch (SocketException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static InetAddress ip(String literal) {
-    try {
-      return InetAddress.getByName(literal); // an IP literal: no lookup
-    } catch (UnknownHostException e) {
-      throw new ZerocredException("The Docker engine reported a bad address: " + literal, e);
-    }
-  }
-
-  private ProxyConfig proxyConfig(InetAddress listenAddress) {
-    ProxyConfig.Builder b =
-        ProxyConfig.builder()
-            .runId(runId)
-            .listen(new InetSocketAddress(listenAddress, 0))
-            .credentials(config.credentials())
-            .listener(config.proxyListener());
-    config.extraAllowedHosts().forEach(b::allowHost);
-    config.routes().forEach(b::route);
-    config.upstreamTrust().forEach(b::upstreamTrust);
-    config.auditLog().ifPresent(b::auditLog);
-    // The same limits again at the proxy, where the container cannot get around them.
-    config.maxBudgetUsd().ifPresent(b::maxBudgetUsd);
-    config.maxApiRequests().ifPresent(b::maxRequests);
-    config.allowEndpoints().forEach(b::allowEndpoint);
-    return b.build();
   }
 
   /** The command line, without the prompt: that goes in on standard input. */
@@ -529,56 +416,6 @@ public final class ClaudeRun {
     return list;
   }
 
-  private String createContainer(DockerClient docker, String networkName, Path workspaceArchive) {
-    HostConfig host =
-        HostConfig.newHostConfig()
-            .withNetworkMode(networkName)
-            .withCapDrop(Capability.ALL)
-            .withSecurityOpts(List.of("no-new-privileges"))
-            .withMemory(config.memoryBytes())
-            .withMemorySwap(config.memoryBytes())
-            .withNanoCPUs(Math.round(config.cpus() * 1_000_000_000d))
-            .withPidsLimit(config.pidsLimit());
-    ContainerLimits.apply(host, HOME, CONTAINER_UID, config.memoryBytes());
-    if (config.bindMountWorkspace()) {
-      host.withBinds(new Bind(realWorkspace().toString(), new Volume(WORKDIR), AccessMode.ro));
-    }
-    Optional<String> layerSize =
-        ContainerLimits.writableLayerSize(docker.infoCmd().exec(), size(workspaceArchive));
-    layerSize.ifPresent(size -> host.withStorageOpt(Map.of("size", size)));
-    try {
-      return createContainer(docker, host);
-    } catch (RuntimeException e) {
-      if (layerSize.isEmpty() || !ContainerLimits.isStorageOptRefusal(e)) {
-        throw e;
-      }
-      warn(
-          "The Docker engine cannot limit the container's writable layer ("
-              + DockerEngine.rootMessage(e)
-              + "); the workspace copy is not size-limited on this machine");
-      return createContainer(docker, host.withStorageOpt(null));
-    }
-  }
-
-  private String createContainer(DockerClient docker, HostConfig host) {
-    // sh copies the home directory's first files onto its tmpfs and redirects the prompt file to
-    // standard input: no argument-length limit, and the prompt never shows in a process list.
-    String start = "cp -R " + HOME_SEED + "/. \"$HOME\"/ && exec \"$@\" < " + PROMPT_PATH;
-    return docker
-        .createContainerCmd(config.image())
-        .withName("zerocred-" + runId)
-        .withHostName("zerocred")
-        .withUser(CONTAINER_USER)
-        .withWorkingDir(WORKDIR)
-        .withEnv(environment())
-        .withLabels(labels())
-        .withEntrypoint("/bin/sh", "-c", start, "zerocred-run")
-        .withCmd(claudeCommand())
-        .withHostConfig(host)
-        .exec()
-        .getId();
-  }
-
   private static long size(Path file) {
     try {
       return Files.size(file);
@@ -603,7 +440,7 @@ public final class ClaudeRun {
    *
    * @throws SecretInWorkspaceException naming the files, never the secret
    */
-  private Path workspaceArchive() {
+  private Path workspaceArchive(Path tempDir) {
     Path tar = tempDir.resolve("workspace.tar");
     SecretScanner scanner = SecretScanner.of(config.allSecrets());
     List<ContainerFiles.SecretFound> found;
@@ -635,7 +472,7 @@ public final class ClaudeRun {
     return tar;
   }
 
-  private void copyFilesIn(DockerClient docker, Path workspaceArchive) {
+  private void copyFilesIn(RunContainer container, Path tempDir, Path workspaceArchive) {
     Path tar = tempDir.resolve("container-files.tar");
     try (OutputStream out = Files.newOutputStream(tar);
         ContainerFiles files = new ContainerFiles(out)) {
@@ -652,37 +489,14 @@ public final class ClaudeRun {
     } catch (IOException e) {
       throw new ZerocredException("Cannot write the container's files: " + e.getMessage(), e);
     }
-    copyArchive(docker, tar);
+    container.copyIn(tar);
     if (!config.bindMountWorkspace()) {
-      copyArchive(docker, workspaceArchive);
+      container.copyIn(workspaceArchive);
     }
   }
 
-  private void copyArchive(DockerClient docker, Path tar) {
-    try (InputStream in = Files.newInputStream(tar)) {
-      docker
-          .copyArchiveToContainerCmd(containerId)
-          .withRemotePath("/")
-          .withTarInputStream(in)
-          .exec();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    try {
-      Files.delete(tar);
-    } catch (IOException e) {
-      // Removed with the temporary directory at teardown.
-    }
-  }
-
-  private RunResult follow(DockerClient docker, StreamJsonCollector collector, Instant start) {
-    LogFollower logs = new LogFollower(collector, MAX_LINE_BYTES);
-    docker
-        .logContainerCmd(containerId)
-        .withStdOut(true)
-        .withStdErr(true)
-        .withFollowStream(true)
-        .exec(logs);
+  private RunResult follow(RunContainer container, StreamJsonCollector collector, Instant start) {
+    LogFollower logs = container.logs(new LogFollower(collector, MAX_LINE_BYTES), true);
 
     Instant deadline = start.plus(config.timeout());
     Instant nextBeat = Instant.now().plus(config.progressInterval());
@@ -711,7 +525,7 @@ public final class ClaudeRun {
           }
           // The stream ends when the container exits, or when it broke off: make sure which. A
           // container that finished by itself keeps its own result, even if a cancel came late.
-          boolean exited = awaitExit(docker, deadline);
+          boolean exited = awaitExit(container, deadline);
           cancelled = !exited && cancellation.isCancelled();
           timedOut = !exited && !cancelled;
           break;
@@ -724,11 +538,7 @@ public final class ClaudeRun {
         }
       }
       if (timedOut || cancelled) {
-        try {
-          docker.killContainerCmd(containerId).exec();
-        } catch (RuntimeException e) {
-          // It may have exited just now; the inspection below tells.
-        }
+        container.kill(); // one that exited just now: the inspection below tells
         // What the container printed up to the kill is the partial output: let it arrive.
         logs.await((cancelled ? CANCEL_DRAIN : LOG_DRAIN).toMillis());
       }
@@ -743,11 +553,7 @@ public final class ClaudeRun {
       return Results.cancelled(runId, reason(), collector, start);
     }
     if (logs.fatal() != null) {
-      try {
-        docker.killContainerCmd(containerId).exec();
-      } catch (RuntimeException e) {
-        // It may have exited; teardown removes it either way.
-      }
+      container.kill(); // it may have exited; closing removes it either way
       return Results.outputFailure(runId, logs.fatal(), collector, start);
     }
 
@@ -758,7 +564,7 @@ public final class ClaudeRun {
       complete = new StreamJsonCollector(runId, RunListener.NONE);
       LogFollower again = new LogFollower(complete, MAX_LINE_BYTES);
       try {
-        docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).exec(again);
+        container.logs(again, false);
         again.await(LOG_DRAIN.toMillis() * 6);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -767,93 +573,67 @@ public final class ClaudeRun {
       }
       again.flush();
     }
-    InspectContainerResponse.ContainerState state =
-        docker.inspectContainerCmd(containerId).exec().getState();
-    return Results.from(runId, config, complete, state, timedOut, start);
-  }
-
-  private boolean isRunning(DockerClient docker) {
-    InspectContainerResponse.ContainerState state =
-        docker.inspectContainerCmd(containerId).exec().getState();
-    return state != null && Boolean.TRUE.equals(state.getRunning());
+    return Results.from(runId, config, complete, container.state(), timedOut, start);
   }
 
   /** Waits until the container exits or the deadline passes; true if it exited. */
-  private boolean awaitExit(DockerClient docker, Instant deadline) throws InterruptedException {
+  private boolean awaitExit(RunContainer container, Instant deadline) throws InterruptedException {
     while (Instant.now().isBefore(deadline) && !cancellation.isCancelled()) {
-      if (!isRunning(docker)) {
+      if (!container.isRunning()) {
         return true;
       }
       Thread.sleep(200);
     }
-    return !isRunning(docker);
+    return !container.isRunning();
   }
 
   private static void closeQuietly(AutoCloseable c) {
     try {
       c.close();
     } catch (Exception e) {
-      // A log stream that ended already.
+      // A log stream that ended already; the handles never throw.
     }
   }
 
-  /**
-   * Removes everything the run made, once, from the run thread or from the shutdown hook: the
-   * container, our own attachment to the network, the network, the proxy, the temporary files; and
-   * then whatever else carries the run's label.
-   */
-  private void teardown() {
-    if (!tornDown.compareAndSet(false, true)) {
-      return;
-    }
-    DockerEngine e = engine;
-    if (e != null) {
-      Sweeper sweeper = new Sweeper(e.client(), this::warn);
-      if (containerId != null) {
-        sweeper.removeContainer(containerId);
-      }
-      if (networkId != null) {
-        sweeper.removeNetwork(networkId);
-      }
-      try {
-        sweeper.sweepRun(runId);
-      } catch (RuntimeException ex) {
-        warn("Could not check for leftovers of run " + runId + ": " + DockerEngine.rootMessage(ex));
-      }
-    }
-    HostFirewall f = firewall;
-    if (f != null) {
-      f.unlockQuietly(
-              runId,
-              HostFirewall.bridgeName(runId),
-              lockedProxy.getAddress(),
-              lockedProxy.getPort())
-          .ifPresent(problem -> warn("Could not remove the run's firewall rules: " + problem));
-    }
-    ZerocredProxy p = proxy;
-    if (p != null) {
-      try {
-        p.close();
-      } catch (RuntimeException ex) {
-        warn("Could not stop the proxy cleanly: " + DockerEngine.rootMessage(ex));
-      }
-    }
-    Path dir = tempDir;
-    if (dir != null) {
-      deleteTree(dir);
-    }
-    if (e != null) {
-      e.close();
+  /** Registers a handle for the shutdown hook's last resort; the run thread closes it itself. */
+  private <T extends AutoCloseable> T opened(T handle) {
+    opened.push(handle);
+    return handle;
+  }
+
+  /** Something to undo when the run ends, once, from whichever thread comes first. */
+  private Step once(Runnable undo) {
+    AtomicBoolean done = new AtomicBoolean();
+    return opened(
+        () -> {
+          if (done.compareAndSet(false, true)) {
+            undo.run();
+          }
+        });
+  }
+
+  /** Closes every handle still open, newest first; those closed already do nothing. */
+  private void closeOpened() {
+    AutoCloseable handle;
+    while ((handle = opened.poll()) != null) {
+      closeQuietly(handle);
     }
   }
 
-  private void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | RuntimeException ex) {
-      warn("Could not remove the temporary directory " + dir + ": " + ex.getMessage());
+  /** Last, whatever else carries the run's label (such as a container made as a create failed). */
+  private void sweepLeftovers(Sweeper sweeper) {
+    try {
+      sweeper.sweepRun(runId);
+    } catch (RuntimeException ex) {
+      warn("Could not check for leftovers of run " + runId + ": " + DockerEngine.rootMessage(ex));
+    }
+  }
+
+  private void stopProxy(ZerocredProxy p) {
+    try {
+      p.close();
+    } catch (RuntimeException ex) {
+      warn("Could not stop the proxy cleanly: " + DockerEngine.rootMessage(ex));
     }
   }
 
@@ -872,230 +652,18 @@ public final class ClaudeRun {
     };
   }
 
+  /** A handle whose closing never throws. */
+  private interface Step extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** Thrown between two steps of a cancelled run, so that it creates nothing more. */
   private static final class Cancelled extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     Cancelled() {
       super("cancelled", null, false, false);
-    }
-  }
-
-  /** Turns what a run found out into its result; the wall time is added once teardown is done. */
-  private static final class Results {
-    private Results() {}
-
-    static RunResult cancelledBeforeStart(String runId, String reason) {
-      return notRun(
-          runId,
-          RunResult.Outcome.CANCELLED,
-          "The run was cancelled (" + reason + ") before Claude Code started");
-    }
-
-    /** Claude Code was killed mid-run: keep every turn, token, and line of text seen so far. */
-    static RunResult cancelled(
-        String runId, String reason, StreamJsonCollector collector, Instant start) {
-      Duration elapsed = Duration.between(start, Instant.now());
-      String partial = collector.partialOutput();
-      return new RunResult(
-          runId,
-          RunResult.Outcome.CANCELLED,
-          "The run was cancelled ("
-              + reason
-              + ") after "
-              + elapsed.toSeconds()
-              + " s and "
-              + collector.turns()
-              + " turn(s), before Claude Code finished"
-              + (partial.isBlank() ? "" : "; what it wrote so far is kept as partial output"),
-          "",
-          true,
-          collector.turns(),
-          0,
-          collector.tokensSoFar(),
-          elapsed.toMillis(),
-          collector.sessionId(),
-          Optional.empty(),
-          partial,
-          collector.stderrTail(),
-          Optional.empty(),
-          Duration.ZERO);
-    }
-
-    static RunResult failure(String runId, String message) {
-      return notRun(runId, RunResult.Outcome.INFRASTRUCTURE_FAILURE, message);
-    }
-
-    /** A run that ended without anything of Claude Code's to keep: the outcome and why. */
-    static RunResult notRun(String runId, RunResult.Outcome outcome, String message) {
-      return new RunResult(
-          runId,
-          outcome,
-          message,
-          "",
-          true,
-          0,
-          0,
-          TokenUsage.NONE,
-          0,
-          Optional.empty(),
-          Optional.empty(),
-          "",
-          "",
-          Optional.empty(),
-          Duration.ZERO);
-    }
-
-    /** zerocred failed while reading the container's output (such as running out of memory). */
-    static RunResult outputFailure(
-        String runId, Throwable fatal, StreamJsonCollector collector, Instant start) {
-      String what = fatal.getClass().getSimpleName();
-      String detail = fatal.getMessage();
-      return new RunResult(
-          runId,
-          RunResult.Outcome.INFRASTRUCTURE_FAILURE,
-          "The run was stopped: zerocred failed while reading Claude Code's output ("
-              + what
-              + (detail == null ? "" : ": " + firstLine(detail))
-              + ") after "
-              + collector.turns()
-              + " turn(s); the container was killed",
-          "",
-          true,
-          collector.turns(),
-          0,
-          collector.tokensSoFar(),
-          Duration.between(start, Instant.now()).toMillis(),
-          collector.sessionId(),
-          Optional.empty(),
-          collector.partialOutput(),
-          collector.stderrTail(),
-          Optional.empty(),
-          Duration.ZERO);
-    }
-
-    static RunResult from(
-        String runId,
-        RunConfig config,
-        StreamJsonCollector collector,
-        InspectContainerResponse.ContainerState state,
-        boolean timedOut,
-        Instant start) {
-      Optional<Integer> exit =
-          timedOut || state == null ? Optional.empty() : Optional.ofNullable(state.getExitCode());
-      boolean oom = state != null && Boolean.TRUE.equals(state.getOOMKilled());
-      Optional<JsonNode> result = collector.result();
-      String stderr = collector.stderrTail();
-      String other = collector.otherStdoutTail();
-      long wall = Duration.between(start, Instant.now()).toMillis();
-      if (timedOut) {
-        return new RunResult(
-            runId,
-            RunResult.Outcome.TIMED_OUT,
-            "Claude Code did not finish within the timeout of "
-                + human(config.timeout())
-                + " and was stopped after "
-                + collector.turns()
-                + " turn(s); raise timeout or lower maxTurns",
-            "",
-            true,
-            collector.turns(),
-            0,
-            collector.tokensSoFar(),
-            wall,
-            collector.sessionId(),
-            Optional.empty(),
-            collector.partialOutput(),
-            stderr,
-            Optional.empty(),
-            Duration.ZERO);
-      }
-      if (result.isEmpty()) {
-        String why =
-            oom
-                ? "was killed for running out of memory (limit "
-                    + config.memoryBytes() / (1024 * 1024)
-                    + " MiB); raise memory"
-                : "exited with code "
-                    + exit.map(String::valueOf).orElse("?")
-                    + " without a result"
-                    + lastLine(stderr.isBlank() ? other : stderr);
-        return new RunResult(
-            runId,
-            oom ? RunResult.Outcome.INFRASTRUCTURE_FAILURE : RunResult.Outcome.CLAUDE_ERROR,
-            "Claude Code " + why,
-            "",
-            true,
-            collector.turns(),
-            0,
-            collector.tokensSoFar(),
-            wall,
-            collector.sessionId(),
-            Optional.empty(),
-            collector.partialOutput(),
-            stderr.isBlank() ? other : stderr,
-            exit,
-            Duration.ZERO);
-      }
-      JsonNode r = result.get();
-      boolean isError = r.path("is_error").asBoolean(false);
-      String subtype = r.path("subtype").asText("");
-      String text = r.path("result").asText("");
-      boolean success = !isError && "success".equals(subtype) && exit.orElse(0) == 0;
-      TokenUsage usage =
-          r.has("usage") ? StreamJsonCollector.usage(r.path("usage")) : collector.tokensSoFar();
-      String message;
-      if (success) {
-        message =
-            "Claude Code finished in "
-                + r.path("num_turns").asInt(collector.turns())
-                + " turn(s), cost $"
-                + String.format(java.util.Locale.ROOT, "%.4f", r.path("total_cost_usd").asDouble())
-                + ", "
-                + usage.total()
-                + " tokens";
-      } else {
-        String detail = text.isBlank() ? subtype : text.strip();
-        message = "Claude Code reported an error: " + firstLine(detail);
-      }
-      return new RunResult(
-          runId,
-          success ? RunResult.Outcome.SUCCESS : RunResult.Outcome.CLAUDE_ERROR,
-          message,
-          text,
-          isError || !success,
-          r.path("num_turns").asInt(collector.turns()),
-          r.path("total_cost_usd").asDouble(0),
-          usage,
-          r.path("duration_ms").asLong(wall),
-          collector.sessionId(),
-          collector.rawResult(),
-          collector.partialOutput(),
-          stderr,
-          exit,
-          Duration.ZERO);
-    }
-
-    private static String lastLine(String text) {
-      if (text == null || text.isBlank()) {
-        return "";
-      }
-      String[] lines = text.strip().split("\n");
-      return ": " + firstLine(lines[lines.length - 1].strip());
-    }
-
-    /** The first line, cut to a length a CI log line can show: the text is Claude's. */
-    private static String firstLine(String text) {
-      int nl = text.indexOf('\n');
-      String line = nl < 0 ? text : text.substring(0, nl) + " …";
-      return line.length() <= MAX_MESSAGE_CHARS
-          ? line
-          : line.substring(0, MAX_MESSAGE_CHARS) + " …";
-    }
-
-    private static String human(Duration d) {
-      long s = d.toSeconds();
-      return s >= 60 && s % 60 == 0 ? (s / 60) + " min" : s + " s";
     }
   }
 }

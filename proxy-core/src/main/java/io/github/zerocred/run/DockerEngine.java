@@ -10,6 +10,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one Docker client of a run, and the one place that decides how to reach the engine: the
@@ -25,6 +26,7 @@ final class DockerEngine implements AutoCloseable {
 
   private final String host;
   private final DockerClient client;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private DockerEngine(String host, DockerClient client) {
     this.host = host;
@@ -106,6 +108,9 @@ final class DockerEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return; // the run thread and the shutdown hook may both close it
+    }
     try {
       client.close();
     } catch (IOException | RuntimeException e) {

@@ -5,28 +5,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.zerocred.proxy.ApiPolicy;
 import io.github.zerocred.proxy.Credential;
-import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.HostNames;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.proxy.ProxyConfig;
 import io.github.zerocred.proxy.ProxyListener;
+import io.github.zerocred.proxy.Route;
 import io.github.zerocred.proxy.Secret;
 import io.github.zerocred.proxy.tls.Pem;
 import java.math.BigDecimal;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -46,17 +41,11 @@ import java.util.regex.Pattern;
  * @param memoryBytes the container's memory limit (swap included)
  * @param cpus how many CPUs the container may use
  * @param pidsLimit the most processes the container may hold
- * @param extraAllowedHosts further hosts the container may reach, tunnelled without interception
- * @param routes hosts whose traffic goes to a fixed address, still verified against the host name
- * @param upstreamTrust trust anchors added to the system's for upstream connections
- * @param credentials the real credentials; the container only ever gets placeholders
  * @param bindMountWorkspace bind-mount the workspace read-only instead of copying it in; a bind
  *     mount keeps the host's owners and modes, so uid 1000 must be able to read it, and it works
  *     only with an engine on this machine
  * @param dockerHost the engine to use; empty means {@code DOCKER_HOST}, else the local socket
- * @param auditLog where the proxy's JSON Lines audit log goes, if anywhere
  * @param listener receives the run's progress
- * @param proxyListener receives the proxy's own events (each request, refusals, warnings)
  * @param progressInterval how often an {@link RunEvent.Elapsed} heartbeat is sent
  * @param jsonSchema a JSON schema for Claude Code's structured output ({@code --json-schema}): the
  *     answer then arrives in the result event's {@code structured_output}, see {@link
@@ -66,9 +55,10 @@ import java.util.regex.Pattern;
  * @param secretsToKeepOut further secrets the front end holds (such as the GitHub token) that must
  *     not reach the container; with the credentials, what the copy into the container is scanned
  *     for
- * @param allowEndpoints further Anthropic API endpoints ({@code METHOD PATH}) the container may
- *     call with the credential, besides what Claude Code needs
- * @param maxApiRequests the most Messages requests the proxy forwards, or empty for no limit
+ * @param proxy the run's proxy: the real credentials (the container only ever gets placeholders),
+ *     further hosts the container may reach uninspected, routes, upstream trust, the audit log, the
+ *     proxy's listener and its API policy (endpoints, budget, request cap); the run sets its id and
+ *     listen address with {@link ProxyConfig#forRun}
  */
 public record RunConfig(
     Path workspace,
@@ -83,21 +73,14 @@ public record RunConfig(
     long memoryBytes,
     double cpus,
     long pidsLimit,
-    Set<String> extraAllowedHosts,
-    Map<String, InetSocketAddress> routes,
-    List<X509Certificate> upstreamTrust,
-    List<Credential> credentials,
     boolean bindMountWorkspace,
     Optional<String> dockerHost,
-    Optional<Path> auditLog,
     RunListener listener,
-    ProxyListener proxyListener,
     Duration progressInterval,
     Optional<String> jsonSchema,
     boolean pullMissingImage,
     List<SecretToKeepOut> secretsToKeepOut,
-    List<String> allowEndpoints,
-    Optional<Integer> maxApiRequests) {
+    ProxyConfig proxy) {
 
   /** The production runner image (see {@code runner-image/}), tagged with its Claude Code. */
   public static final String DEFAULT_IMAGE = "ghcr.io/zerocred/claude-runner:2.1.330";
@@ -132,21 +115,14 @@ public record RunConfig(
     Objects.requireNonNull(maxBudgetUsd, "maxBudgetUsd");
     allowedTools = List.copyOf(allowedTools);
     disallowedTools = List.copyOf(disallowedTools);
-    allowEndpoints = List.copyOf(allowEndpoints);
-    Objects.requireNonNull(maxApiRequests, "maxApiRequests");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(image, "image");
-    extraAllowedHosts = Set.copyOf(extraAllowedHosts);
-    routes = Map.copyOf(routes);
-    upstreamTrust = List.copyOf(upstreamTrust);
-    credentials = List.copyOf(credentials);
     Objects.requireNonNull(dockerHost, "dockerHost");
-    Objects.requireNonNull(auditLog, "auditLog");
     Objects.requireNonNull(listener, "listener");
-    Objects.requireNonNull(proxyListener, "proxyListener");
     Objects.requireNonNull(progressInterval, "progressInterval");
     Objects.requireNonNull(jsonSchema, "jsonSchema");
     secretsToKeepOut = List.copyOf(secretsToKeepOut);
+    Objects.requireNonNull(proxy, "proxy");
   }
 
   /**
@@ -155,7 +131,7 @@ public record RunConfig(
    */
   public List<SecretToKeepOut> allSecrets() {
     List<SecretToKeepOut> all = new ArrayList<>();
-    for (Credential c : credentials) {
+    for (Credential c : proxy.credentials()) {
       String name =
           switch (c.kind()) {
             case ANTHROPIC_OAUTH_TOKEN -> "the Claude Code OAuth token";
@@ -186,11 +162,14 @@ public record RunConfig(
         + ", timeout="
         + timeout
         + ", credentials="
-        + credentials
+        + proxy.credentials()
         + "]";
   }
 
-  /** Builds a {@link RunConfig}; {@link #build()} checks it as a whole. */
+  /**
+   * Builds a {@link RunConfig}; {@link #build()} checks it as a whole. The proxy's settings go to
+   * an embedded {@link ProxyConfig.Builder}, checked under this builder's setting names first.
+   */
   public static final class Builder {
     private Path workspace;
     private String prompt;
@@ -204,21 +183,14 @@ public record RunConfig(
     private long memoryBytes = DEFAULT_MEMORY_BYTES;
     private double cpus = DEFAULT_CPUS;
     private long pidsLimit = DEFAULT_PIDS_LIMIT;
-    private final Set<String> extraAllowedHosts = new LinkedHashSet<>();
-    private final Map<String, InetSocketAddress> routes = new LinkedHashMap<>();
-    private final List<X509Certificate> upstreamTrust = new ArrayList<>();
-    private final List<Credential> credentials = new ArrayList<>();
+    private final ProxyConfig.Builder proxy = ProxyConfig.builder();
     private boolean bindMountWorkspace;
     private String dockerHost;
-    private Path auditLog;
     private RunListener listener = RunListener.NONE;
-    private ProxyListener proxyListener = ProxyListener.NONE;
     private Duration progressInterval = Duration.ofSeconds(15);
     private String jsonSchema;
     private boolean pullMissingImage;
     private final List<SecretToKeepOut> secretsToKeepOut = new ArrayList<>();
-    private final List<String> allowEndpoints = new ArrayList<>();
-    private Integer maxApiRequests;
 
     private Builder() {}
 
@@ -294,61 +266,37 @@ public record RunConfig(
 
     /** A host the container may reach through an uninspected tunnel. */
     public Builder extraAllowedHost(String host) {
-      extraAllowedHosts.add(normalise(host, "extraAllowedHosts"));
+      proxy.allowHost(HostNames.normalise(host, "extraAllowedHosts"));
       return this;
     }
 
     /** Sends traffic for {@code host} to {@code address}, verifying TLS against {@code host}. */
     public Builder route(String host, InetSocketAddress address) {
       Objects.requireNonNull(address, "address");
-      routes.put(normalise(host, "routes"), address);
+      proxy.route(HostNames.normalise(host, "routes"), address);
       return this;
     }
 
-    /** A route in the command-line form {@code HOST=IP:PORT}. */
+    /** A route in the command-line form {@code HOST=IP:PORT}, see {@link Route#parse}. */
     public Builder route(String spec) {
-      int eq = spec == null ? -1 : spec.indexOf('=');
-      int colon = spec == null ? -1 : spec.lastIndexOf(':');
-      if (eq <= 0 || colon < eq) {
-        throw new InvalidConfigurationException(
-            "routes: '"
-                + spec
-                + "' must look like HOST=IP:PORT, e.g. api.anthropic.com=10.0.0.5:443");
-      }
-      String ip = spec.substring(eq + 1, colon).replace("[", "").replace("]", "");
-      if (!HostNames.isIpLiteral(ip)) {
-        throw new InvalidConfigurationException(
-            "routes: '" + spec + "' must name an IP address after '=', not a host name");
-      }
-      int port;
-      try {
-        port = Integer.parseInt(spec.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new InvalidConfigurationException("routes: '" + spec + "' has no numeric port", e);
-      }
-      if (port < 1 || port > 65535) {
-        throw new InvalidConfigurationException("routes: port " + port + " is out of range");
-      }
-      try {
-        return route(spec.substring(0, eq), new InetSocketAddress(InetAddress.getByName(ip), port));
-      } catch (UnknownHostException e) {
-        throw new InvalidConfigurationException("routes: '" + ip + "' is not an IP address", e);
-      }
+      Route r = Route.parse(spec, "routes");
+      proxy.route(r.host(), r.address());
+      return this;
     }
 
     /** Adds the certificates in a PEM file as trust anchors for upstream connections. */
     public Builder upstreamCa(Path pemFile) {
-      upstreamTrust.addAll(Pem.readCertificates(pemFile, "upstreamCa"));
+      Pem.readCertificates(pemFile, "upstreamCa").forEach(proxy::upstreamTrust);
       return this;
     }
 
     public Builder upstreamTrust(X509Certificate certificate) {
-      upstreamTrust.add(Objects.requireNonNull(certificate, "certificate"));
+      proxy.upstreamTrust(certificate);
       return this;
     }
 
     public Builder credential(Credential credential) {
-      credentials.add(Objects.requireNonNull(credential, "credential"));
+      proxy.credential(credential);
       return this;
     }
 
@@ -369,7 +317,7 @@ public record RunConfig(
     }
 
     public Builder auditLog(Path auditLog) {
-      this.auditLog = auditLog;
+      proxy.auditLog(auditLog);
       return this;
     }
 
@@ -379,7 +327,7 @@ public record RunConfig(
     }
 
     public Builder proxyListener(ProxyListener proxyListener) {
-      this.proxyListener = Objects.requireNonNull(proxyListener, "proxyListener");
+      proxy.listener(Objects.requireNonNull(proxyListener, "proxyListener"));
       return this;
     }
 
@@ -422,7 +370,7 @@ public record RunConfig(
      * with the credential; by default only what Claude Code needs is allowed.
      */
     public Builder allowEndpoint(String methodAndPath) {
-      allowEndpoints.add(ApiPolicy.Endpoint.parse(methodAndPath, "allowEndpoints").toString());
+      proxy.allowEndpoint(ApiPolicy.Endpoint.parse(methodAndPath, "allowEndpoints"));
       return this;
     }
 
@@ -432,7 +380,7 @@ public record RunConfig(
         throw new InvalidConfigurationException(
             "maxApiRequests must be at least 1, got " + maxApiRequests);
       }
-      this.maxApiRequests = maxApiRequests;
+      proxy.maxRequests(maxApiRequests);
       return this;
     }
 
@@ -493,13 +441,9 @@ public record RunConfig(
             "pidsLimit must be at least 16 (Claude Code and its tools need processes), got "
                 + pidsLimit);
       }
-      if (credentials.isEmpty()) {
-        throw new InvalidConfigurationException(
-            "No credential configured: set "
-                + Credentials.OAUTH_VARIABLE
-                + " or "
-                + Credentials.API_KEY_VARIABLE);
-      }
+      // The same budget again at the proxy, where the container cannot get around it. Building
+      // the proxy's part here checks the credentials (once, there).
+      ProxyConfig proxyConfig = proxy.maxBudgetUsd(maxBudgetUsd).build();
       if (progressInterval == null || progressInterval.compareTo(Duration.ofMillis(100)) < 0) {
         throw new InvalidConfigurationException("progressInterval must be at least 100 ms");
       }
@@ -523,21 +467,14 @@ public record RunConfig(
           memoryBytes,
           cpus,
           pidsLimit,
-          extraAllowedHosts,
-          routes,
-          upstreamTrust,
-          credentials,
           bindMountWorkspace,
           Optional.ofNullable(host),
-          Optional.ofNullable(auditLog),
           listener,
-          proxyListener,
           progressInterval,
           Optional.ofNullable(jsonSchema),
           pullMissingImage,
           secretsToKeepOut,
-          allowEndpoints,
-          Optional.ofNullable(maxApiRequests));
+          proxyConfig);
     }
 
     private static boolean isJsonObject(String text) {
@@ -557,14 +494,6 @@ public record RunConfig(
                   + tool
                   + "', which is not a tool rule such as Read or Bash(git *)");
         }
-      }
-    }
-
-    private static String normalise(String host, String field) {
-      try {
-        return HostNames.normalise(host);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidConfigurationException(field + ": " + e.getMessage(), e);
       }
     }
   }

@@ -68,4 +68,20 @@ class ProxyConfigTest {
           .hasMessageContaining("cannot listen on");
     }
   }
+
+  @Test
+  void forRun_setsOnlyTheRunIdAndListenAddress() {
+    ProxyConfig built =
+        base().route("api.anthropic.com=10.1.2.3:8443").allowHost("example.org").build();
+    java.net.InetSocketAddress listen = new java.net.InetSocketAddress("127.0.0.1", 0);
+
+    ProxyConfig run = built.forRun("run-1", listen);
+
+    assertThat(run.runId()).isEqualTo("run-1");
+    assertThat(run.listen()).isEqualTo(listen);
+    assertThat(run.credentials()).isEqualTo(built.credentials());
+    assertThat(run.routes()).isEqualTo(built.routes());
+    assertThat(run.allowHosts()).isEqualTo(built.allowHosts());
+    assertThat(run.apiPolicy()).isEqualTo(built.apiPolicy());
+  }
 }

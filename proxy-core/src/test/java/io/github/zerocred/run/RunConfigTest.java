@@ -100,8 +100,8 @@ class RunConfigTest {
   void routeSpec_isParsed() {
     RunConfig config = valid().route("API.Anthropic.com=10.0.0.5:8443").build();
 
-    assertThat(config.routes()).containsOnlyKeys("api.anthropic.com");
-    assertThat(config.routes().get("api.anthropic.com").getPort()).isEqualTo(8443);
+    assertThat(config.proxy().routes()).containsOnlyKeys("api.anthropic.com");
+    assertThat(config.proxy().routes().get("api.anthropic.com").getPort()).isEqualTo(8443);
   }
 
   private void assertRejected(UnaryOperator<RunConfig.Builder> change, String message) {

@@ -2,7 +2,6 @@ package io.github.zerocred.proxy.internal;
 
 import io.github.zerocred.proxy.ApiPolicy;
 import io.github.zerocred.proxy.AuditRecord;
-import io.github.zerocred.proxy.HostNames;
 import io.github.zerocred.proxy.policy.ConnectDecision;
 import io.github.zerocred.proxy.policy.MessagesBodyPolicy;
 import io.github.zerocred.proxy.policy.Refusal;
@@ -14,7 +13,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -25,7 +23,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -37,11 +34,8 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -207,48 +201,21 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void startExchange(HttpRequest request) {
-    if (request.decoderResult().isFailure()) {
-      boolean tooLong = request.decoderResult().cause() instanceof TooLongFrameException;
-      refuse(request, tooLong ? 431 : 400, "malformed_request", "malformed request");
-      return;
-    }
-    String problem = smugglingProblem(request);
+    RequestChecks.Problem problem =
+        RequestChecks.headProblem(request, target.host(), target.port());
     if (problem != null) {
-      refuse(request, 400, "bad_framing", problem);
+      refuse(request, problem.status(), problem.reason(), problem.message());
       return;
     }
-    if (HttpMethod.CONNECT.equals(request.method())) {
-      refuse(request, 400, "nested_connect", "CONNECT inside a tunnel is not allowed");
-      return;
-    }
-    String mismatch = authorityMismatch(request);
-    if (mismatch != null) {
-      refuse(request, 421, "authority_mismatch", mismatch);
-      return;
-    }
-    String originForm = originForm(request.uri());
-    String path = pathOf(originForm);
+    String originForm = RequestChecks.originForm(request.uri());
+    String path = RequestChecks.pathOf(originForm);
     String method = request.method().name();
     boolean api = rt.apiHosts.contains(target.host());
     if (api && !rt.apiPolicy.allows(method, path)) {
-      refuse(
-          request,
-          new Refusal(
-              403,
-              "permission_error",
-              "endpoint_not_allowed",
-              method
-                  + " "
-                  + printable(path)
-                  + " is not an endpoint this run may call with the credential"
-                  + " (widen with --allow-endpoint)"));
+      refuse(request, RequestChecks.endpointNotAllowed(method, path));
       return;
     }
-    boolean inspect =
-        api
-            && "POST".equals(method)
-            && (path.equals(ApiPolicy.Endpoint.MESSAGES)
-                || path.equals(ApiPolicy.Endpoint.COUNT_TOKENS));
+    boolean inspect = api && RequestChecks.bodyChecked(method, path);
     boolean messages = inspect && path.equals(ApiPolicy.Endpoint.MESSAGES);
     if (messages) {
       Optional<Refusal> spent = rt.spend.refuseIfSpent();
@@ -257,7 +224,10 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
         return;
       }
     }
-    Refusal framing = inspect ? bodyFramingProblem(request) : null;
+    Refusal framing =
+        inspect
+            ? RequestChecks.bodyFramingProblem(request, rt.apiPolicy.maxRequestBodyBytes())
+            : null;
     if (framing != null) {
       refuse(request, framing);
       return;
@@ -286,34 +256,6 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     connectAndSend(ex, upstreamRequest);
   }
 
-  /** Why a body to be checked cannot be read as sent, or null. */
-  private Refusal bodyFramingProblem(HttpRequest request) {
-    String coding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-    if (coding != null && !coding.trim().equalsIgnoreCase("identity")) {
-      return new Refusal(
-          415,
-          "invalid_request_error",
-          "body_encoded",
-          "a Messages request body must not be compressed: the proxy checks it");
-    }
-    long length = HttpUtil.getContentLength(request, -1L);
-    if (length > rt.apiPolicy.maxRequestBodyBytes()) {
-      return tooLarge();
-    }
-    return null;
-  }
-
-  private Refusal tooLarge() {
-    return new Refusal(
-        413,
-        "request_too_large",
-        "body_too_large",
-        "the request body is larger than the "
-            + rt.apiPolicy.maxRequestBodyBytes()
-            + " bytes"
-            + " the proxy checks");
-  }
-
   /** One part of a body under check: kept, within the per-request and proxy-wide bounds. */
   private void collectBody(HttpContent content) {
     Exchange ex = exchange;
@@ -322,7 +264,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     ex.bytesIn += n;
     if (ex.body.readableBytes() + (long) n > rt.apiPolicy.maxRequestBodyBytes()) {
       content.release();
-      refuseExchange(ex, tooLarge(), false);
+      refuseExchange(ex, RequestChecks.tooLarge(rt.apiPolicy.maxRequestBodyBytes()), false);
       return;
     }
     if (rt.bufferedBodyBytes.addAndGet(n) > rt.maxBufferedBodyBytes) {
@@ -686,18 +628,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void refuse(HttpRequest request, int status, String reason, String message) {
-    rt.audit(
-        Instant.now(),
-        request.method().name(),
-        target.host(),
-        target.port(),
-        pathOf(originForm(request.uri())),
-        AuditRecord.DENIED,
-        reason,
-        false,
-        status,
-        0,
-        0);
+    auditRefused(request, reason, status);
     closing = true;
     releaseInbound();
     FullHttpResponse r = Responses.plain(status, message);
@@ -707,19 +638,24 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
 
   /** Refuses an API request at its head, in the API's error shape; see {@link #refuseWith}. */
   private void refuse(HttpRequest request, Refusal refusal) {
+    auditRefused(request, refusal.reason(), refusal.status());
+    refuseWith(refusal, request instanceof LastHttpContent);
+  }
+
+  /** Records a request refused at its head: nothing of it went upstream. */
+  private void auditRefused(HttpRequest request, String reason, int status) {
     rt.audit(
         Instant.now(),
         request.method().name(),
         target.host(),
         target.port(),
-        pathOf(originForm(request.uri())),
+        RequestChecks.pathOf(RequestChecks.originForm(request.uri())),
         AuditRecord.DENIED,
-        refusal.reason(),
+        reason,
         false,
-        refusal.status(),
+        status,
         0,
         0);
-    refuseWith(refusal, request instanceof LastHttpContent);
   }
 
   /** Refuses the exchange whose body was being collected or checked. */
@@ -897,103 +833,5 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
         status,
         ex.bytesIn,
         bytesOut);
-  }
-
-  /** Why this request's framing is unsafe to forward, or null when it is fine. */
-  private static String smugglingProblem(HttpRequest request) {
-    HttpHeaders h = request.headers();
-    List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-    if (!te.isEmpty()) {
-      if (te.size() != 1 || !te.get(0).trim().equalsIgnoreCase("chunked")) {
-        return "unsupported Transfer-Encoding";
-      }
-      if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-        return "Transfer-Encoding in an HTTP/1.0 request";
-      }
-      if (h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-        return "both Content-Length and Transfer-Encoding";
-      }
-    }
-    if (h.getAll(HttpHeaderNames.CONTENT_LENGTH).size() > 1) {
-      return "more than one Content-Length";
-    }
-    return null;
-  }
-
-  /** Why the request names another authority than the tunnel's, or null when it names the same. */
-  private String authorityMismatch(HttpRequest request) {
-    List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-    if (hosts.size() > 1) {
-      return "more than one Host header";
-    }
-    if (hosts.isEmpty() && !request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-      return "missing Host header";
-    }
-    if (!hosts.isEmpty() && !sameAuthority(hosts.get(0))) {
-      return "Host does not match the tunnel's host " + target.host();
-    }
-    String uri = request.uri();
-    String lower = uri.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("http://") || lower.startsWith("https://")) {
-      URI parsed;
-      try {
-        parsed = URI.create(uri);
-      } catch (IllegalArgumentException e) {
-        return "malformed absolute URI";
-      }
-      if (!"https".equalsIgnoreCase(parsed.getScheme())
-          || parsed.getRawAuthority() == null
-          || parsed.getRawUserInfo() != null
-          || !sameAuthority(parsed.getRawAuthority())) {
-        return "the request's authority does not match the tunnel's host " + target.host();
-      }
-    } else if (!uri.startsWith("/") && !uri.equals("*")) {
-      return "request target must be a path";
-    }
-    return null;
-  }
-
-  private boolean sameAuthority(String authority) {
-    String a = authority.trim();
-    String host = a;
-    int colon = a.lastIndexOf(':');
-    if (colon > 0 && a.indexOf(']') < colon) {
-      host = a.substring(0, colon);
-      if (!a.substring(colon + 1).equals(String.valueOf(target.port()))) {
-        return false;
-      }
-    }
-    try {
-      return HostNames.normalise(host).equals(target.host());
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  /** A path the client wrote, safe to quote back: printable ASCII, bounded. */
-  private static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && b.length() < 120; i++) {
-      char c = s.charAt(i);
-      b.append(c > 0x20 && c < 0x7f ? c : '?');
-    }
-    return b.toString();
-  }
-
-  private static String originForm(String uri) {
-    String lower = uri.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("http://") || lower.startsWith("https://")) {
-      int slash = uri.indexOf('/', uri.indexOf("//") + 2);
-      return slash < 0 ? "/" : uri.substring(slash);
-    }
-    return uri;
-  }
-
-  /** The path without the query: queries may carry tokens and never reach the audit log. */
-  private static String pathOf(String originForm) {
-    int q = originForm.indexOf('?');
-    int f = originForm.indexOf('#');
-    int end = q >= 0 ? q : f >= 0 ? f : originForm.length();
-    return originForm.substring(0, end);
   }
 }
