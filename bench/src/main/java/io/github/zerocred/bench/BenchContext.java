@@ -42,11 +42,8 @@ final class BenchContext implements AutoCloseable {
   private Way viaZerocred;
   private Way viaMitm;
 
-  /** Every start-to-ready time of {@code zerocred proxy} so far, the first one included. */
-  final List<Long> zerocredStarts = new ArrayList<>();
-
-  /** Every start-to-listening time of mitmproxy so far, the first one included. */
-  final List<Long> mitmStarts = new ArrayList<>();
+  private final List<Long> zerocredStarts = new ArrayList<>();
+  private final List<Long> mitmStarts = new ArrayList<>();
 
   private BenchContext(BenchOptions options) throws Exception {
     this.options = options;
@@ -147,6 +144,16 @@ final class BenchContext implements AutoCloseable {
     } else {
       notes.add("mitmproxy was not available: its column is empty.");
     }
+  }
+
+  /** Every start-to-ready time of {@code zerocred proxy} so far, the first one included. */
+  List<Long> zerocredStarts() {
+    return zerocredStarts;
+  }
+
+  /** Every start-to-listening time of mitmproxy so far, the first one included. */
+  List<Long> mitmStarts() {
+    return mitmStarts;
   }
 
   BenchOptions options() {

@@ -32,7 +32,7 @@ final class StartToReady extends Workload {
               bench.upstreamCa(),
               bench.credentials(),
               List.of())) {
-        bench.zerocredStarts.add(z.startToReadyNanos);
+        bench.zerocredStarts().add(z.startToReadyNanos);
       }
       if (options.mitmdump() != null) {
         try (MitmProcess m =
@@ -44,7 +44,7 @@ final class StartToReady extends Workload {
                 bench.upstreamCa(),
                 bench.realToken(),
                 bench.randomToken(24))) {
-          bench.mitmStarts.add(m.startToListeningNanos);
+          bench.mitmStarts().add(m.startToListeningNanos);
         }
       }
     }
@@ -72,11 +72,13 @@ final class StartToReady extends Workload {
         inProcess.add(elapsed);
       }
     }
-    Stats z = Stats.of(bench.zerocredStarts.stream().mapToLong(Long::longValue).toArray());
+    Stats z = Stats.of(bench.zerocredStarts().stream().mapToLong(Long::longValue).toArray());
     Double m =
-        bench.mitmStarts.isEmpty()
+        bench.mitmStarts().isEmpty()
             ? null
-            : ms(Stats.of(bench.mitmStarts.stream().mapToLong(Long::longValue).toArray()).median());
+            : ms(
+                Stats.of(bench.mitmStarts().stream().mapToLong(Long::longValue).toArray())
+                    .median());
     bench.add(
         new Row(
             number(),
