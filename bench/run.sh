@@ -3,6 +3,7 @@
 #
 #   bash bench/run.sh            # full run (about 5 minutes of workloads), rewrites bench/RESULTS.md
 #   bash bench/run.sh --quick    # shorter runs, smaller transfers, for trying changes out
+#   bash bench/run.sh --only 1,MessagesBodyCheck   # some workloads, by number or name
 #
 # Installs what it needs on a Debian machine (mitmproxy from Debian's packages, the pinned Claude
 # Code CLI from npm), builds the project with the Maven wrapper, then runs the load generator

@@ -6,7 +6,7 @@ import java.util.Objects;
  * One figure measured three ways. A value is {@code null} where a way does not apply (a direct
  * connection has no proxy memory) or could not be measured; the note says which.
  *
- * @param workload the workload number from the issue (1..8)
+ * @param workload the number of the {@link Workload} that measured it
  * @param figure what was measured, with its unit
  * @param direct client straight to the upstream
  * @param zerocred through {@code zerocred proxy}

@@ -1,8 +1,6 @@
 package io.github.zerocred.bench;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 
@@ -33,11 +31,5 @@ record Way(
 
   boolean proxied() {
     return proxyAuthorization != null;
-  }
-
-  static String basic(String user, String password) {
-    return "Basic "
-        + Base64.getEncoder()
-            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 }

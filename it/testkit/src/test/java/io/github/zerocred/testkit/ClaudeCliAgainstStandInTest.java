@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +20,6 @@ class ClaudeCliAgainstStandInTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String OAUTH_TOKEN = "sk-ant-oat01-stand-in-test-token";
   private static final String API_KEY = "sk-ant-api03-stand-in-test-key";
-  private static final long CLI_TIMEOUT_SECONDS = 120;
 
   private static Path claude;
 
@@ -210,53 +208,18 @@ class ClaudeCliAgainstStandInTest {
       String prompt,
       List<String> args)
       throws IOException, InterruptedException {
-    Path home = Files.createDirectories(tmp.resolve("home"));
-    Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\": true}");
     Path ca = api.writeCaPem(tmp.resolve("stand-in-ca.pem"));
-    Path stdout = tmp.resolve("claude.stdout");
-    Path stderr = tmp.resolve("claude.stderr");
-
-    List<String> command =
-        new java.util.ArrayList<>(List.of(claude.toString(), "--print", "--output-format", "json"));
-    command.addAll(args);
-    command.add(prompt);
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(workspace.toFile())
-            .redirectOutput(stdout.toFile())
-            .redirectError(stderr.toFile());
-    Map<String, String> env = builder.environment();
-    String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-    // A clean environment: a credential in the developer's or CI's environment must not leak in.
-    env.clear();
-    env.put("PATH", path);
-    env.put("HOME", home.toString());
+    Map<String, String> env = new HashMap<>();
     env.put("ANTHROPIC_BASE_URL", api.baseUrl());
     env.put("NODE_EXTRA_CA_CERTS", ca.toString());
-    env.put("DISABLE_AUTOUPDATER", "1");
-    env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
-    // Retries of failed calls take minutes with backoff; the failing cases want the first answer.
-    env.put("CLAUDE_CODE_MAX_RETRIES", "0");
     env.putAll(credentials);
 
-    Process process = builder.start();
-    // Without end-of-input, print mode waits 3 s for data on stdin before it starts.
-    process.getOutputStream().close();
-    if (!process.waitFor(CLI_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError(
-          "claude did not finish within "
-              + CLI_TIMEOUT_SECONDS
-              + " s; stderr: "
-              + Files.readString(stderr));
-    }
-    String out = Files.readString(stdout, StandardCharsets.UTF_8).trim();
+    ClaudePrint.Outcome outcome = ClaudePrint.run(claude, tmp, workspace, env, args, prompt);
+    String out = outcome.stdout();
     assertThat(out)
-        .as(
-            "claude printed nothing (exit %d); stderr: %s",
-            process.exitValue(), Files.readString(stderr))
+        .as("claude printed nothing (exit %d); stderr: %s", outcome.exitCode(), outcome.stderr())
         .isNotEmpty();
-    JsonNode result = JSON.readTree(out.substring(out.lastIndexOf("\n{") + 1));
+    JsonNode result = outcome.result();
     assertThat(result.path("type").asText()).as(out).isEqualTo("result");
     return result;
   }
