@@ -72,6 +72,11 @@ public final class ReviewFiles {
     return directory.resolve(AUDIT_JSONL);
   }
 
+  /** Copies an audit log the proxy wrote elsewhere into the directory, as {@code audit.jsonl}. */
+  public Path copyAuditLog(Path auditLog) throws IOException {
+    return directory.copyFrom(auditLog, AUDIT_JSONL);
+  }
+
   public Path reviewMarkdown() {
     return directory.resolve(REVIEW_MD);
   }

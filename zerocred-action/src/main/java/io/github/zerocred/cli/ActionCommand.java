@@ -2,32 +2,28 @@ package io.github.zerocred.cli;
 
 import io.github.zerocred.findings.Finding;
 import io.github.zerocred.findings.FindingsFiles;
-import io.github.zerocred.findings.FindingsParser;
-import io.github.zerocred.findings.FindingsSchema;
 import io.github.zerocred.findings.ReviewFindings;
 import io.github.zerocred.proxy.Credential;
-import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.review.OutputDirectory;
 import io.github.zerocred.review.ProgressLines;
+import io.github.zerocred.review.ReviewFailure;
 import io.github.zerocred.review.ReviewFiles;
-import io.github.zerocred.review.ReviewPrompt;
-import io.github.zerocred.run.ClaudeRun;
-import io.github.zerocred.run.RunConfig;
+import io.github.zerocred.review.ReviewJob;
+import io.github.zerocred.review.ReviewListener;
+import io.github.zerocred.review.ReviewOutcome;
+import io.github.zerocred.review.ReviewRequest;
+import io.github.zerocred.review.ReviewSetting;
 import io.github.zerocred.run.RunResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -170,17 +166,14 @@ final class ActionCommand implements Callable<Integer> {
     Path workspace = workspace();
     // Checked before anything runs: a refused .zerocred means nothing is written at all.
     OutputDirectory outputDir = outputDirectory(workspace);
-    // The built-in prompt asks for findings through the schema; a user's prompt gets plain text.
-    boolean structured = inputs.prompt().isEmpty() && inputs.promptFile().isEmpty();
-    String prompt = prompt(inputs, event, workspace);
     wf.line("[zerocred] reviewing " + describe(event));
 
-    RunResult result = execute(wf, inputs, credential, workspace, outputDir, prompt, structured);
-    ReviewFindings findings = FindingsParser.forRun(result, structured);
+    ReviewOutcome outcome = review(wf, inputs, event, credential, workspace, outputDir);
+    RunResult result = outcome.result();
+    ReviewFindings findings = outcome.findings();
     findings.warnings().forEach(w -> wf.warning("zerocred findings: " + w));
-    Path reviewFile = writeResultFiles(outputDir, result, findings);
     // Claude's text, as it is, with the runner's command processing stopped around it.
-    String review = result.isSuccess() ? findings.markdown() : result.resultText();
+    String review = outcome.reviewText();
     if (!review.isBlank()) {
       wf.block(result.isSuccess() ? "The review" : "Claude Code's output", review);
     }
@@ -196,11 +189,15 @@ final class ActionCommand implements Callable<Integer> {
         .set("session_id", result.sessionId().orElse(""))
         .set("run_id", result.runId());
     summary.append(summaryTable(result)).append('\n');
-    if (!result.isSuccess()) {
-      throw failure(result, credential);
+    if (outcome.failure().isPresent()) {
+      throw failure(outcome.failure().get());
     }
     summary.append(findings.markdown()).append('\n');
-    wf.line("[zerocred] " + ProgressLines.summary(result) + "; review in " + reviewFile);
+    wf.line(
+        "[zerocred] "
+            + ProgressLines.summary(result)
+            + "; review in "
+            + outcome.files().reviewMarkdown());
 
     if (event.pullRequest().isEmpty()) {
       wf.notice(
@@ -217,7 +214,7 @@ final class ActionCommand implements Callable<Integer> {
       summary.append("\n[The review on the pull request](").append(url).append(")\n");
       wf.line("[zerocred] review posted: " + url);
     }
-    List<Finding> over = findings.atOrAbove(inputs.failOnSeverity());
+    List<Finding> over = outcome.overThreshold();
     if (!over.isEmpty()) {
       throw new ActionFailure(
           "findings_over_threshold",
@@ -256,18 +253,26 @@ final class ActionCommand implements Callable<Integer> {
       throw new ActionFailure(
           "credential_missing", "Anthropic credential missing", message, ExitCodes.CREDENTIALS);
     }
-    Map<String, String> credentials = new HashMap<>();
-    inputs.oauthToken().ifPresent(t -> credentials.put(Credentials.OAUTH_VARIABLE, t));
-    inputs.apiKey().ifPresent(k -> credentials.put(Credentials.API_KEY_VARIABLE, k));
+    if (inputs.oauthToken().isPresent() && inputs.apiKey().isPresent()) {
+      throw new ActionFailure(
+          "credential_missing",
+          "Anthropic credential unusable",
+          "Both "
+              + input(ReviewSetting.OAUTH_TOKEN)
+              + " and "
+              + input(ReviewSetting.API_KEY)
+              + " are set; set only one, so it is clear which account pays",
+          ExitCodes.CREDENTIALS);
+    }
     try {
-      return Credentials.anthropicFromEnvironment(credentials);
+      return inputs.oauthToken().isPresent()
+          ? Credential.anthropic(inputs.oauthToken().get(), input(ReviewSetting.OAUTH_TOKEN))
+          : Credential.anthropic(inputs.apiKey().get(), input(ReviewSetting.API_KEY));
     } catch (InvalidConfigurationException e) {
       throw new ActionFailure(
           "credential_missing",
           "Anthropic credential unusable",
-          e.getMessage()
-              .replace(Credentials.OAUTH_VARIABLE, "claude_code_oauth_token")
-              .replace(Credentials.API_KEY_VARIABLE, "anthropic_api_key"),
+          e.getMessage(),
           ExitCodes.CREDENTIALS);
     }
   }
@@ -294,9 +299,7 @@ final class ActionCommand implements Callable<Integer> {
   private static OutputDirectory outputDirectory(Path workspace) {
     try {
       return OutputDirectory.open(
-          workspace.resolve(OUTPUT_DIR),
-          workspace,
-          OUTPUT_DIR + " (the action's output directory)");
+          workspace.resolve(OUTPUT_DIR), workspace, input(ReviewSetting.OUTPUT_DIRECTORY));
     } catch (InvalidConfigurationException e) {
       throw new ActionFailure(
           "invalid_input", "Output directory refused", e.getMessage(), ExitCodes.USAGE);
@@ -309,174 +312,120 @@ final class ActionCommand implements Callable<Integer> {
     }
   }
 
-  private static String prompt(ActionInputs inputs, GitHubEvent event, Path workspace) {
-    if (inputs.prompt().isEmpty() && inputs.promptFile().isEmpty()) {
-      return ReviewPrompt.builtIn(event.baseSha().orElse(null), event.headSha().orElse("HEAD"))
-          + FindingsSchema.PROMPT;
-    }
-    try {
-      // prompt_file is relative to the workspace, and must stay in it (see ReviewPrompt.readFile).
-      return ReviewPrompt.resolve(
-          inputs.prompt().orElse(null),
-          inputs.promptFile().map(workspace::resolve).orElse(null),
-          workspace,
-          null,
-          "the prompt input",
-          "prompt_file");
-    } catch (InvalidConfigurationException e) {
-      throw new ActionFailure("invalid_input", "Invalid input", e.getMessage(), ExitCodes.USAGE);
-    }
-  }
-
-  private RunResult execute(
+  private ReviewOutcome review(
       WorkflowCommands wf,
       ActionInputs inputs,
+      GitHubEvent event,
       Credential credential,
       Path workspace,
-      OutputDirectory outputDir,
-      String prompt,
-      boolean structured) {
-    Path temp;
+      OutputDirectory outputDir) {
+    ReviewRequest request =
+        ReviewRequest.builder()
+            // A GitHub runner reaches registries; the runner image is pulled on first use.
+            .pullMissingImage(true)
+            .workspace(workspace)
+            .prompt(inputs.prompt().orElse(null))
+            // prompt_file is relative to the workspace, and must stay in it.
+            .promptFile(inputs.promptFile().map(workspace::resolve).orElse(null))
+            .baseRef(event.baseSha().orElse(null))
+            .headRef(event.headSha().orElse(null))
+            .model(inputs.model().orElse(null))
+            .maxTurns(inputs.maxTurns().orElse(null))
+            .maxBudgetUsd(inputs.maxBudgetUsd().orElse(null))
+            .maxApiRequests(inputs.maxApiRequests().orElse(null))
+            .timeout(inputs.timeout())
+            .image(inputs.image().orElse(null))
+            .memoryBytes(inputs.memoryBytes().orElse(null))
+            .cpus(inputs.cpus().orElse(null))
+            .allowedTools(inputs.allowedTools())
+            .allowHosts(inputs.allowHosts())
+            .allowEndpoints(inputs.allowEndpoints())
+            .routes(inputs.routes())
+            .upstreamCas(inputs.upstreamCas())
+            .credential(credential)
+            .secretToKeepOut("the GitHub token (github_token)", inputs.githubToken().orElse(null))
+            .failOnSeverity(inputs.failOnSeverity())
+            .toolVersion(VersionProvider.version())
+            .names(ActionCommand::input)
+            .listener(
+                new ReviewListener() {
+                  @Override
+                  public void progress(String line) {
+                    wf.line("[zerocred] " + line);
+                  }
+
+                  @Override
+                  public void runStarting() {
+                    wf.group(
+                        "Claude Code is reviewing (sandboxed: no network but the credential"
+                            + " proxy)");
+                  }
+
+                  @Override
+                  public void runEnded() {
+                    wf.endGroup();
+                  }
+                })
+            .files(() -> ReviewFiles.in(outputDir))
+            // The audit log is written outside the workspace while the run lasts.
+            .stageAuditLog(true)
+            .build();
     try {
-      temp = Files.createTempDirectory("zerocred-action-");
-    } catch (IOException e) {
-      throw new ActionFailure(
-          "infrastructure_failure",
-          "zerocred failed",
-          "Cannot create a temporary directory: " + e.getMessage(),
-          ExitCodes.RUNTIME_FAILURE);
-    }
-    Path audit = temp.resolve(ReviewFiles.AUDIT_JSONL);
-    wf.group("Claude Code is reviewing (sandboxed: no network but the credential proxy)");
-    try {
-      RunConfig.Builder b =
-          RunConfig.builder()
-              // A GitHub runner reaches registries; the runner image is pulled on first use.
-              .pullMissingImage(true)
-              .workspace(workspace)
-              .prompt(prompt)
-              .timeout(inputs.timeout())
-              .credential(credential)
-              .auditLog(audit)
-              .listener(new ProgressLines(line -> wf.line("[zerocred] " + line)));
-      if (structured) {
-        b.jsonSchema(FindingsSchema.json());
-      }
-      inputs.model().ifPresent(b::model);
-      inputs.maxTurns().ifPresent(b::maxTurns);
-      inputs.maxBudgetUsd().ifPresent(b::maxBudgetUsd);
-      inputs.maxApiRequests().ifPresent(b::maxApiRequests);
-      inputs.image().ifPresent(b::image);
-      b.allowedTools(inputs.allowedTools());
-      inputs.allowHosts().forEach(b::extraAllowedHost);
-      inputs.allowEndpoints().forEach(b::allowEndpoint);
-      inputs.routes().forEach(b::route);
-      inputs.upstreamCas().forEach(b::upstreamCa);
-      b.secretToKeepOut("the GitHub token (github_token)", inputs.githubToken().orElse(null));
-      return ClaudeRun.execute(b.build(), stop.cancellation());
+      return ReviewJob.run(request, stop.cancellation());
     } catch (InvalidConfigurationException e) {
       throw new ActionFailure("invalid_input", "Invalid input", e.getMessage(), ExitCodes.USAGE);
-    } finally {
-      wf.endGroup();
-      copyAudit(audit, outputDir);
-      deleteTree(temp);
-    }
-  }
-
-  private static Path writeResultFiles(
-      OutputDirectory outputDir, RunResult result, ReviewFindings findings) {
-    try {
-      return ReviewFiles.in(outputDir).write(result, findings, VersionProvider.version());
     } catch (IOException e) {
       throw new ActionFailure(
-          "infrastructure_failure",
-          "zerocred failed",
-          "Cannot write the review into the workspace: " + e.getMessage(),
-          ExitCodes.RUNTIME_FAILURE);
+          "infrastructure_failure", "zerocred failed", e.getMessage(), ExitCodes.RUNTIME_FAILURE);
     }
   }
 
-  private static void copyAudit(Path audit, OutputDirectory outputDir) {
-    try {
-      if (Files.exists(audit)) {
-        outputDir.copyFrom(audit, ReviewFiles.AUDIT_JSONL);
-      }
-    } catch (IOException e) {
-      // The audit log is a by-product; the run's own outcome decides the step.
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | RuntimeException e) {
-      // A temporary directory in a container that is removed after the step.
-    }
-  }
-
-  /** The failure for a run that produced no review, with what the user must do. */
-  static ActionFailure failure(RunResult result, Credential credential) {
-    String detail = result.message() + " " + result.resultText();
-    if (result.outcome() == RunResult.Outcome.CLAUDE_ERROR && isAuthenticationFailure(detail)) {
-      String said =
-          firstLine(result.resultText().isBlank() ? result.message() : result.resultText());
-      String message =
-          credential.kind() == Credential.Kind.ANTHROPIC_OAUTH_TOKEN
-              ? "The Claude Code OAuth token was rejected ("
-                  + said
-                  + "). OAuth tokens expire: run `claude setup-token` again and update the"
-                  + " secret passed as claude_code_oauth_token."
-              : "The Anthropic API key was rejected ("
-                  + said
-                  + "). Check the key in the Anthropic Console and update the secret passed as"
-                  + " anthropic_api_key.";
-      return new ActionFailure(
-          "credential_rejected", "Anthropic credential rejected", message, ExitCodes.CREDENTIALS);
-    }
-    return switch (result.outcome()) {
-      case TIMED_OUT ->
-          new ActionFailure(
-              "timed_out",
-              "Claude Code timed out",
-              result
-                  .message()
-                  .replace("raise timeout", "raise timeout_minutes")
-                  .replace("lower maxTurns", "lower max_turns"),
-              ExitCodes.RUNTIME_FAILURE);
-      case CANCELLED ->
-          new ActionFailure(
-              CANCELLED, "Review cancelled", result.message(), ExitCodes.RUNTIME_FAILURE);
-      case BUDGET_EXCEEDED ->
-          new ActionFailure(
-              "budget_exceeded",
-              "Budget reached at the proxy",
-              result
-                  .message()
-                  .replace("raise the budget", "raise max_budget_usd")
-                  .replace("raise the cap", "raise max_api_requests"),
-              ExitCodes.RUNTIME_FAILURE);
-      case INFRASTRUCTURE_FAILURE ->
-          new ActionFailure(
-              "infrastructure_failure",
-              "zerocred could not run Claude Code",
-              result.message(),
-              ExitCodes.RUNTIME_FAILURE);
-      default ->
-          new ActionFailure(
-              "claude_error", "Claude Code failed", result.message(), ExitCodes.RUNTIME_FAILURE);
+  /** A setting as the action calls it: its input, or the environment variable. */
+  static String input(ReviewSetting setting) {
+    return switch (setting) {
+      case WORKSPACE -> "GITHUB_WORKSPACE";
+      case PROMPT -> "prompt";
+      case PROMPT_FILE -> "prompt_file";
+      case BASE_REF -> "the pull request's base";
+      case MODEL -> "model";
+      case MAX_TURNS -> "max_turns";
+      case MAX_BUDGET_USD -> "max_budget_usd";
+      case MAX_API_REQUESTS -> "max_api_requests";
+      case TIMEOUT -> "timeout_minutes";
+      case IMAGE -> "image";
+      case MEMORY -> "memory";
+      case CPUS -> "cpus";
+      case ALLOWED_TOOLS -> "allowed_tools";
+      case ALLOW_HOSTS -> "allow_hosts";
+      case ALLOW_ENDPOINTS -> "allow_endpoints";
+      case ROUTES -> "ZEROCRED_ROUTES";
+      case UPSTREAM_CA -> "ZEROCRED_UPSTREAM_CA";
+      case OUTPUT_DIRECTORY -> OUTPUT_DIR + " (the action's output directory)";
+      case FAIL_ON_ERROR -> "fail_on_error";
+      case FAIL_ON_SEVERITY -> "fail_on_severity";
+      case OAUTH_TOKEN -> "claude_code_oauth_token";
+      case API_KEY -> "anthropic_api_key";
     };
   }
 
-  static boolean isAuthenticationFailure(String text) {
-    String t = text.toLowerCase(Locale.ROOT);
-    return t.contains("api error: 401")
-        || t.contains("failed to authenticate")
-        || t.contains("authentication_error")
-        || t.contains("oauth token has expired")
-        || t.contains("invalid x-api-key")
-        || t.contains("invalid api key");
+  /** The failure for a review that produced none, with what the user must do. */
+  static ActionFailure failure(ReviewFailure failure) {
+    String title =
+        switch (failure.kind()) {
+          case CREDENTIAL_REJECTED -> "Anthropic credential rejected";
+          case TIMED_OUT -> "Claude Code timed out";
+          case CANCELLED -> "Review cancelled";
+          case BUDGET_EXCEEDED -> "Budget reached at the proxy";
+          case INFRASTRUCTURE_FAILURE -> "zerocred could not run Claude Code";
+          case CLAUDE_ERROR -> "Claude Code failed";
+        };
+    return new ActionFailure(
+        failure.kind().id(),
+        title,
+        failure.message(),
+        failure.kind() == ReviewFailure.Kind.CREDENTIAL_REJECTED
+            ? ExitCodes.CREDENTIALS
+            : ExitCodes.RUNTIME_FAILURE);
   }
 
   private String post(
@@ -661,11 +610,5 @@ final class ActionCommand implements Callable<Integer> {
 
   private static String shortSha(String sha) {
     return sha.length() > 12 ? sha.substring(0, 12) : sha;
-  }
-
-  private static String firstLine(String text) {
-    String t = text.strip();
-    int nl = t.indexOf('\n');
-    return nl < 0 ? t : t.substring(0, nl);
   }
 }

@@ -3,6 +3,8 @@ package io.github.zerocred.cli;
 import io.github.zerocred.findings.Severity;
 import io.github.zerocred.proxy.ApiPolicy;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.review.Quantities;
+import io.github.zerocred.review.ReviewRequest;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +29,10 @@ import java.util.Optional;
  * @param maxBudgetUsd the {@code max_budget_usd} input, if given
  * @param maxApiRequests the {@code max_api_requests} input: the proxy forwards at most this many
  *     Messages requests, if given
- * @param timeout {@code timeout_minutes}, 30 by default
+ * @param timeout {@code timeout_minutes}; the core's default ({@link
+ *     ReviewRequest#DEFAULT_TIMEOUT}) when not given
+ * @param memoryBytes the {@code memory} input: the container's memory limit, if given
+ * @param cpus the {@code cpus} input: the container's CPU limit, if given
  * @param allowedTools {@code allowed_tools}, comma- or newline-separated
  * @param allowHosts {@code allow_hosts}, comma- or newline-separated
  * @param image the {@code image} input, if given
@@ -53,6 +58,8 @@ record ActionInputs(
     Optional<BigDecimal> maxBudgetUsd,
     Optional<Integer> maxApiRequests,
     Duration timeout,
+    Optional<Long> memoryBytes,
+    Optional<Double> cpus,
     List<String> allowedTools,
     List<String> allowHosts,
     Optional<String> image,
@@ -74,7 +81,6 @@ record ActionInputs(
     OFF
   }
 
-  static final int DEFAULT_TIMEOUT_MINUTES = 30;
   static final int DEFAULT_MAX_INLINE_COMMENTS = 25;
 
   /** The secrets among the inputs and the environment, to be masked before anything else. */
@@ -114,7 +120,9 @@ record ActionInputs(
         input(env, "max_api_requests").map(v -> positiveInt(v, "max_api_requests")),
         input(env, "timeout_minutes")
             .map(v -> Duration.ofMinutes(positiveInt(v, "timeout_minutes")))
-            .orElse(Duration.ofMinutes(DEFAULT_TIMEOUT_MINUTES)),
+            .orElseGet(() -> Quantities.duration(ReviewRequest.DEFAULT_TIMEOUT, "timeout_minutes")),
+        input(env, "memory").map(v -> Quantities.bytes(v, "input memory")),
+        input(env, "cpus").map(ActionInputs::cpus),
         list(input(env, "allowed_tools"), "[,\\n]"),
         list(input(env, "allow_hosts"), "[,\\s]"),
         input(env, "image"),
@@ -184,6 +192,19 @@ record ActionInputs(
         "input max_budget_usd must be a positive amount in US dollars such as 2.50, got '"
             + value
             + "'");
+  }
+
+  private static double cpus(String value) {
+    try {
+      double n = Double.parseDouble(value);
+      if (n > 0 && Double.isFinite(n)) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw new InvalidConfigurationException(
+        "input cpus must be a positive number of CPUs such as 2 or 0.5, got '" + value + "'");
   }
 
   private static CommentMode commentMode(String value) {

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.proxy.ProxyUsage;
+import io.github.zerocred.review.ReviewFailure;
 import io.github.zerocred.run.RunResult;
 import io.github.zerocred.run.TokenUsage;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,27 +142,36 @@ class ActionInputsTest {
     Credential token = Credential.anthropic("sk-ant-oat01-" + "a".repeat(80) + "AA", "test");
     ActionCommand.ActionFailure f =
         ActionCommand.failure(
-            result(
-                "The proxy stopped the run: it reached the cap of 3 API calls; raise the cap or"
-                    + " narrow the review"),
-            token);
+            ReviewFailure.of(
+                result().withProxyUsage(usage(0, 1)),
+                Duration.ofMinutes(30),
+                token.kind(),
+                ActionCommand::input));
     assertThat(f.conclusion).isEqualTo("budget_exceeded");
     assertThat(f.getMessage()).contains("raise max_api_requests").doesNotContain("the cap or");
     assertThat(
             ActionCommand.failure(
-                    result("The proxy stopped the run: ... reached the budget; raise the budget"),
-                    token)
+                    ReviewFailure.of(
+                        result().withProxyUsage(usage(1, 0)),
+                        Duration.ofMinutes(30),
+                        token.kind(),
+                        ActionCommand::input))
                 .getMessage())
         .contains("raise max_budget_usd");
   }
 
-  private static RunResult result(String message) {
+  private static ProxyUsage usage(long refusedOverBudget, long refusedOverRequestCap) {
+    return new ProxyUsage(
+        new BigDecimal("1.50"), 3, 0, 0, 0, 0, refusedOverBudget, refusedOverRequestCap);
+  }
+
+  private static RunResult result() {
     return new RunResult(
         "run-1",
-        RunResult.Outcome.BUDGET_EXCEEDED,
-        message,
+        RunResult.Outcome.CLAUDE_ERROR,
+        "Claude Code reported an error",
         "",
-        false,
+        true,
         1,
         0.0,
         TokenUsage.NONE,
@@ -175,11 +187,11 @@ class ActionInputsTest {
   @Test
   void authenticationFailures_areRecognised() {
     assertThat(
-            ActionCommand.isAuthenticationFailure(
+            ReviewFailure.isAuthenticationFailure(
                 "Failed to authenticate. API Error: 401 OAuth token has expired."))
         .isTrue();
     assertThat(
-            ActionCommand.isAuthenticationFailure("Claude Code reported an error: error_max_turns"))
+            ReviewFailure.isAuthenticationFailure("Claude Code reported an error: error_max_turns"))
         .isFalse();
   }
 }
