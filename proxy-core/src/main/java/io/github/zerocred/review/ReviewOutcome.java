@@ -36,6 +36,11 @@ public record ReviewOutcome(
     return result.isSuccess();
   }
 
+  /** One line for the log: outcome, turns, cost, duration and tokens. */
+  public String summary() {
+    return ProgressLines.summary(result);
+  }
+
   /** The review to show: the findings as Markdown, or Claude's own text when the run failed. */
   public String reviewText() {
     return result.isSuccess() ? findings.markdown() : result.resultText();

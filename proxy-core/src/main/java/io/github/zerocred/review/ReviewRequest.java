@@ -2,6 +2,8 @@ package io.github.zerocred.review;
 
 import io.github.zerocred.findings.Severity;
 import io.github.zerocred.proxy.Credential;
+import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.run.RunConfig;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -76,6 +78,9 @@ public record ReviewRequest(
     FilesOpener files,
     boolean stageAuditLog) {
 
+  /** The default of {@link ReviewSetting#IMAGE}: the pinned runner image. */
+  public static final String DEFAULT_IMAGE = RunConfig.DEFAULT_IMAGE;
+
   /** The default of {@link ReviewSetting#TIMEOUT}, as front ends write it. */
   public static final String DEFAULT_TIMEOUT = "30m";
 
@@ -134,6 +139,9 @@ public record ReviewRequest(
     private BigDecimal maxBudgetUsd;
     private Integer maxApiRequests;
     private Duration timeout;
+    private String timeoutText;
+    private String memoryText;
+    private String failOnSeverityText;
     private String image;
     private Long memoryBytes;
     private Double cpus;
@@ -201,6 +209,29 @@ public record ReviewRequest(
 
     public Builder timeout(Duration timeout) {
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * The timeout as the user wrote it ({@code 90s}, {@code 10m}, {@code 1h}), checked in build.
+     */
+    public Builder timeout(String text) {
+      this.timeoutText = text;
+      return this;
+    }
+
+    /** The memory limit as the user wrote it ({@code 512m}, {@code 4g}), checked in build. */
+    public Builder memory(String text) {
+      this.memoryText = text;
+      return this;
+    }
+
+    /**
+     * The severity that fails the verdict as the user wrote it ({@code high}, or {@code none}),
+     * checked in build.
+     */
+    public Builder failOnSeverity(String text) {
+      this.failOnSeverityText = text;
       return this;
     }
 
@@ -292,7 +323,32 @@ public record ReviewRequest(
       return this;
     }
 
+    /**
+     * The request.
+     *
+     * @throws ReviewSettingException when a setting given as text is malformed, named as the front
+     *     end calls it
+     */
     public ReviewRequest build() {
+      Objects.requireNonNull(names, "names");
+      if (timeoutText != null) {
+        timeout =
+            parse(
+                ReviewSetting.TIMEOUT,
+                () -> Quantities.duration(timeoutText, name(ReviewSetting.TIMEOUT)));
+      }
+      if (memoryText != null) {
+        memoryBytes =
+            parse(
+                ReviewSetting.MEMORY,
+                () -> Quantities.bytes(memoryText, name(ReviewSetting.MEMORY)));
+      }
+      if (failOnSeverityText != null) {
+        failOnSeverity =
+            parse(
+                ReviewSetting.FAIL_ON_SEVERITY,
+                () -> Severity.threshold(failOnSeverityText, name(ReviewSetting.FAIL_ON_SEVERITY)));
+      }
       return new ReviewRequest(
           workspace,
           prompt,
@@ -321,6 +377,20 @@ public record ReviewRequest(
           listener,
           files,
           stageAuditLog);
+    }
+
+    private String name(ReviewSetting setting) {
+      return names.of(setting);
+    }
+
+    private static <T> T parse(ReviewSetting setting, java.util.function.Supplier<T> parser) {
+      try {
+        return parser.get();
+      } catch (ReviewSettingException e) {
+        throw e;
+      } catch (InvalidConfigurationException e) {
+        throw new ReviewSettingException(setting, e.getMessage(), e);
+      }
     }
   }
 }

@@ -14,6 +14,11 @@ public final class ReviewSettingException extends InvalidConfigurationException 
     this.setting = Objects.requireNonNull(setting, "setting");
   }
 
+  ReviewSettingException(ReviewSetting setting, String message, Throwable cause) {
+    super(message, cause);
+    this.setting = Objects.requireNonNull(setting, "setting");
+  }
+
   /** The setting to fix. */
   public ReviewSetting setting() {
     return setting;

@@ -3,10 +3,16 @@ package io.github.zerocred.cli;
 import io.github.zerocred.findings.Finding;
 import io.github.zerocred.findings.FindingsFiles;
 import io.github.zerocred.findings.ReviewFindings;
+import io.github.zerocred.github.ActionInputs;
+import io.github.zerocred.github.GitHubApi;
+import io.github.zerocred.github.GitHubEvent;
+import io.github.zerocred.github.GitHubText;
+import io.github.zerocred.github.PullRequestPublisher;
+import io.github.zerocred.github.SecretScrubber;
+import io.github.zerocred.github.WorkflowCommands;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.review.OutputDirectory;
-import io.github.zerocred.review.ProgressLines;
 import io.github.zerocred.review.ReviewFailure;
 import io.github.zerocred.review.ReviewFiles;
 import io.github.zerocred.review.ReviewJob;
@@ -122,7 +128,7 @@ final class ActionCommand implements Callable<Integer> {
       }
       return failOnError ? f.exitCode : ExitCodes.OK;
     } finally {
-      writeFileCommands(wf, outputs, scrubber.scrub(summary.toString()));
+      wf.writeStepFiles(env, outputs, scrubber.scrub(summary.toString()));
     }
   }
 
@@ -166,7 +172,7 @@ final class ActionCommand implements Callable<Integer> {
     Path workspace = workspace();
     // Checked before anything runs: a refused .zerocred means nothing is written at all.
     OutputDirectory outputDir = outputDirectory(workspace);
-    wf.line("[zerocred] reviewing " + describe(event));
+    wf.line("[zerocred] reviewing " + event.describe());
 
     ReviewOutcome outcome = review(wf, inputs, event, credential, workspace, outputDir);
     RunResult result = outcome.result();
@@ -188,16 +194,12 @@ final class ActionCommand implements Callable<Integer> {
         .set("duration_ms", Long.toString(result.durationMs()))
         .set("session_id", result.sessionId().orElse(""))
         .set("run_id", result.runId());
-    summary.append(summaryTable(result)).append('\n');
+    summary.append(GitHubText.summaryTable(result)).append('\n');
     if (outcome.failure().isPresent()) {
       throw failure(outcome.failure().get());
     }
     summary.append(findings.markdown()).append('\n');
-    wf.line(
-        "[zerocred] "
-            + ProgressLines.summary(result)
-            + "; review in "
-            + outcome.files().reviewMarkdown());
+    wf.line("[zerocred] " + outcome.summary() + "; review in " + outcome.files().reviewMarkdown());
 
     if (event.pullRequest().isEmpty()) {
       wf.notice(
@@ -206,10 +208,12 @@ final class ActionCommand implements Callable<Integer> {
               + " is not about a pull request: the review is in the step summary and the"
               + " outputs only");
     } else if (posting) {
-      String url =
-          findings.structured()
-              ? postReview(wf, github, inputs, event, result, findings)
-              : post(wf, github, inputs, event, result);
+      String url;
+      try {
+        url = new PullRequestPublisher(github, wf, inputs, env).publish(event, result, findings);
+      } catch (GitHubApi.GitHubException e) {
+        throw notPosted(event.pullRequest().get(), e);
+      }
       outputs.set("comment_url", url);
       summary.append("\n[The review on the pull request](").append(url).append(")\n");
       wf.line("[zerocred] review posted: " + url);
@@ -428,94 +432,6 @@ final class ActionCommand implements Callable<Integer> {
             : ExitCodes.RUNTIME_FAILURE);
   }
 
-  private String post(
-      WorkflowCommands wf,
-      GitHubApi github,
-      ActionInputs inputs,
-      GitHubEvent event,
-      RunResult result) {
-    String marker = marker();
-    String body = commentBody(marker, result);
-    String repository = event.repository();
-    int number = event.pullRequest().get();
-    try {
-      Optional<String> me =
-          inputs.commentMode() == ActionInputs.CommentMode.STICKY
-              ? identity(wf, github)
-              : Optional.empty();
-      if (me.isPresent()) {
-        Optional<GitHubApi.Comment> earlier =
-            github.comments(repository, number).stream()
-                .filter(c -> c.author().equalsIgnoreCase(me.get()))
-                .filter(c -> c.body().startsWith(marker))
-                .reduce((first, second) -> second);
-        if (earlier.isPresent()) {
-          try {
-            return github.updateComment(repository, earlier.get().id(), body).htmlUrl();
-          } catch (GitHubApi.GitHubException e) {
-            if (e.status() != 403 && e.status() != 404) {
-              throw e;
-            }
-            // Someone else's comment that copied the marker, or deleted meanwhile: post anew.
-          }
-        }
-      }
-      return github.createComment(repository, number, body).htmlUrl();
-    } catch (GitHubApi.GitHubException e) {
-      throw notPosted(number, e);
-    }
-  }
-
-  /** Posts structured findings as a pull request review with comments on the diff's lines. */
-  private String postReview(
-      WorkflowCommands wf,
-      GitHubApi github,
-      ActionInputs inputs,
-      GitHubEvent event,
-      RunResult result,
-      ReviewFindings findings) {
-    String repository = event.repository();
-    int number = event.pullRequest().get();
-    String head = event.headSha().orElse("");
-    try {
-      Optional<String> me =
-          inputs.commentMode() == ActionInputs.CommentMode.STICKY
-              ? identity(wf, github)
-              : Optional.empty();
-      boolean sticky = me.isPresent();
-      DiffLines diff = DiffLines.of(github.pullRequestFiles(repository, number));
-      // Only the token's own comments are ever edited or resolved: anyone can copy a marker.
-      List<GitHubApi.ReviewComment> earlier =
-          sticky
-              ? github.reviewComments(repository, number).stream()
-                  .filter(c -> c.author().equalsIgnoreCase(me.get()))
-                  .toList()
-              : List.of();
-      PullRequestReview.Plan plan =
-          PullRequestReview.plan(findings, diff, earlier, sticky, head, inputs.maxInlineComments());
-      return new PullRequestReview(marker(), me.orElse(null))
-          .post(github, repository, number, head, findings, plan, sticky, footer(result));
-    } catch (GitHubApi.GitHubException e) {
-      throw notPosted(number, e);
-    }
-  }
-
-  /**
-   * Who the token acts as, so that sticky mode touches only what that account wrote; when GitHub
-   * does not say, this run posts anew rather than risk editing someone else's comment.
-   */
-  private static Optional<String> identity(WorkflowCommands wf, GitHubApi github) {
-    try {
-      return Optional.of(github.viewerLogin());
-    } catch (GitHubApi.GitHubException e) {
-      wf.warning(
-          "comment_mode sticky: cannot learn which account github_token acts as ("
-              + e.getMessage()
-              + "), so this run posts a new review instead of updating an earlier one");
-      return Optional.empty();
-    }
-  }
-
   private static ActionFailure notPosted(int number, GitHubApi.GitHubException e) {
     String hint =
         e.status() == 403 || e.status() == 401 || e.status() == 404
@@ -533,82 +449,5 @@ final class ActionCommand implements Callable<Integer> {
             + "."
             + hint,
         ExitCodes.RUNTIME_FAILURE);
-  }
-
-  /** Marks this job's comment, so that {@code sticky} finds and updates it. */
-  private String marker() {
-    String job = env.getOrDefault("GITHUB_JOB", "").replaceAll("[^A-Za-z0-9_.-]", "");
-    return "<!-- zerocred-review" + (job.isEmpty() ? "" : ":" + job) + " -->";
-  }
-
-  private String commentBody(String marker, RunResult result) {
-    return GitHubText.withFooter(
-        marker + "\n### Claude Code review\n\n" + result.resultText().strip() + "\n\n",
-        footer(result));
-  }
-
-  /** The small print under a review: turns, cost, time and a link to the workflow run. */
-  private String footer(RunResult result) {
-    String run = "";
-    String server = env.get("GITHUB_SERVER_URL");
-    String runId = env.get("GITHUB_RUN_ID");
-    String repository = env.get("GITHUB_REPOSITORY");
-    if (server != null && runId != null && repository != null) {
-      run = " · [run](" + server + "/" + repository + "/actions/runs/" + runId + ")";
-    }
-    return "<sub>zerocred · "
-        + String.format(
-            Locale.ROOT,
-            "%d turn(s) · $%.4f · %.1f s",
-            result.numTurns(),
-            result.costUsd(),
-            result.durationMs() / 1000.0)
-        + run
-        + "</sub>\n";
-  }
-
-  private static String summaryTable(RunResult r) {
-    return String.format(
-        Locale.ROOT,
-        "| Outcome | Turns | Cost | Duration |\n|---|---|---|---|\n| %s %s | %d | $%.4f | %.1f s |\n",
-        r.isSuccess() ? "✅" : "❌",
-        ProgressLines.outcomeName(r),
-        r.numTurns(),
-        r.costUsd(),
-        r.durationMs() / 1000.0);
-  }
-
-  private void writeFileCommands(
-      WorkflowCommands wf, WorkflowCommands.Outputs outputs, String summary) {
-    String outputFile = env.get("GITHUB_OUTPUT");
-    String summaryFile = env.get("GITHUB_STEP_SUMMARY");
-    try {
-      if (outputFile != null && !outputFile.isBlank()) {
-        outputs.appendTo(Path.of(outputFile));
-      }
-      if (summaryFile != null && !summaryFile.isBlank()) {
-        WorkflowCommands.append(Path.of(summaryFile), summary);
-      }
-    } catch (IOException e) {
-      wf.warning("Could not write the step's outputs or summary: " + e.getMessage());
-    }
-  }
-
-  private static String describe(GitHubEvent event) {
-    String what =
-        event.repository() + event.pullRequest().map(n -> " pull request #" + n).orElse("");
-    if (event.baseSha().isPresent() && event.headSha().isPresent()) {
-      return what
-          + " ("
-          + shortSha(event.baseSha().get())
-          + ".."
-          + shortSha(event.headSha().get())
-          + ")";
-    }
-    return what + event.headSha().map(h -> " (" + shortSha(h) + ")").orElse("");
-  }
-
-  private static String shortSha(String sha) {
-    return sha.length() > 12 ? sha.substring(0, 12) : sha;
   }
 }

@@ -1,19 +1,16 @@
 package io.github.zerocred.cli;
 
-import io.github.zerocred.findings.Severity;
+import io.github.zerocred.github.SecretScrubber;
+import io.github.zerocred.github.WorkflowCommands;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
-import io.github.zerocred.review.OutputDirectory;
-import io.github.zerocred.review.ProgressLines;
-import io.github.zerocred.review.Quantities;
 import io.github.zerocred.review.ReviewFailure;
 import io.github.zerocred.review.ReviewFiles;
 import io.github.zerocred.review.ReviewJob;
 import io.github.zerocred.review.ReviewOutcome;
 import io.github.zerocred.review.ReviewRequest;
 import io.github.zerocred.review.ReviewSetting;
-import io.github.zerocred.run.RunConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -124,7 +121,7 @@ final class ReviewCommand implements Callable<Integer> {
       names = "--image",
       paramLabel = "IMAGE",
       description =
-          "The runner image Claude Code runs in. Default: " + RunConfig.DEFAULT_IMAGE + ".")
+          "The runner image Claude Code runs in. Default: " + ReviewRequest.DEFAULT_IMAGE + ".")
   String image;
 
   @Option(
@@ -222,9 +219,9 @@ final class ReviewCommand implements Callable<Integer> {
             .maxTurns(maxTurns)
             .maxBudgetUsd(maxBudgetUsd)
             .maxApiRequests(maxApiRequests)
-            .timeout(Quantities.duration(timeout, option(ReviewSetting.TIMEOUT)))
+            .timeout(timeout)
             .image(image)
-            .memoryBytes(Quantities.bytes(memory, option(ReviewSetting.MEMORY)))
+            .memory(memory)
             .cpus(cpus)
             .allowedTools(allowedTools)
             .allowHosts(allowHosts)
@@ -232,20 +229,18 @@ final class ReviewCommand implements Callable<Integer> {
             .routes(routes)
             .upstreamCas(upstreamCas)
             .credential(credential)
-            .failOnSeverity(
-                Severity.threshold(failOnSeverity, option(ReviewSetting.FAIL_ON_SEVERITY)))
+            .failOnSeverity(failOnSeverity)
             .toolVersion(VersionProvider.version())
             .names(ReviewCommand::option)
             .listener(this::say)
             .files(
                 () ->
                     ReviewFiles.prepare(
-                        OutputDirectory.open(
-                            outputDir, workspace, option(ReviewSetting.OUTPUT_DIRECTORY))))
+                        outputDir, workspace, option(ReviewSetting.OUTPUT_DIRECTORY)))
             .build();
     ReviewOutcome outcome = ReviewJob.run(request, stop.cancellation());
     outcome.findings().warnings().forEach(w -> say("warning: " + w));
-    say(ProgressLines.summary(outcome.result()));
+    say(outcome.summary());
     String review = outcome.reviewText().strip();
     if (!review.isEmpty()) {
       PrintWriter out = spec.commandLine().getOut();

@@ -57,7 +57,7 @@ class SettingsParityTest {
         GitHubYaml.map(action().get("inputs"), "inputs").keySet().stream()
             .map(String::valueOf)
             .collect(Collectors.toSet());
-    String actionInputsSource = source("zerocred-action", "cli/ActionInputs.java");
+    String actionInputsSource = source("zerocred-action", "github/ActionInputs.java");
     Map<ReviewSetting, String> maven = mavenParameters();
     Set<String> mavenProperties = mavenProperties();
     for (ReviewSetting s : ReviewSetting.values()) {

@@ -3,9 +3,6 @@ package io.github.zerocred.maven;
 import io.github.zerocred.findings.Finding;
 import io.github.zerocred.findings.Severity;
 import io.github.zerocred.proxy.InvalidConfigurationException;
-import io.github.zerocred.review.OutputDirectory;
-import io.github.zerocred.review.ProgressLines;
-import io.github.zerocred.review.Quantities;
 import io.github.zerocred.review.ReviewFailure;
 import io.github.zerocred.review.ReviewFiles;
 import io.github.zerocred.review.ReviewJob;
@@ -15,7 +12,6 @@ import io.github.zerocred.review.ReviewRequest;
 import io.github.zerocred.review.ReviewSetting;
 import io.github.zerocred.review.UntrustedText;
 import io.github.zerocred.run.Cancellation;
-import io.github.zerocred.run.RunConfig;
 import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -23,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
@@ -103,7 +98,7 @@ public class ReviewMojo extends AbstractMojo {
   String timeout;
 
   /** The runner image Claude Code runs in; it must already be on the Docker engine. */
-  @Parameter(property = "zerocred.image", defaultValue = RunConfig.DEFAULT_IMAGE)
+  @Parameter(property = "zerocred.image", defaultValue = ReviewRequest.DEFAULT_IMAGE)
   String image;
 
   /** Tools Claude may use without asking, e.g. {@code Read}, {@code Bash(git diff *)}. */
@@ -221,10 +216,7 @@ public class ReviewMojo extends AbstractMojo {
     try {
       files =
           ReviewFiles.prepare(
-              OutputDirectory.open(
-                  outputDirectory.toPath(),
-                  workspace == null ? null : workspace.toPath(),
-                  parameter(ReviewSetting.OUTPUT_DIRECTORY)));
+              outputDirectory.toPath(), path(workspace), parameter(ReviewSetting.OUTPUT_DIRECTORY));
     } catch (InvalidConfigurationException e) {
       // A link or someone else's directory: nothing was written, nothing may be.
       throw new MojoFailureException(e.getMessage(), e);
@@ -232,6 +224,7 @@ public class ReviewMojo extends AbstractMojo {
       throw new MojoExecutionException(
           "Cannot prepare the outputDirectory " + outputDirectory + ": " + e.getMessage(), e);
     }
+    ReviewRequest request;
     ReviewOutcome outcome;
     // A Mojo gets no signals: Ctrl-C or SIGTERM shut the JVM down, which exits 130 or 143 once
     // every shutdown hook has returned. This hook cancels the run and holds the JVM until the run
@@ -249,7 +242,7 @@ public class ReviewMojo extends AbstractMojo {
             "zerocred-cancel");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      ReviewRequest request = request(files);
+      request = request(files);
       getLog()
           .info(
               "zerocred: reviewing "
@@ -277,8 +270,7 @@ public class ReviewMojo extends AbstractMojo {
       getLog().warn(failure.getMessage() + " (failOnError is false: the build goes on)");
     }
     if (!outcome.overThreshold().isEmpty()) {
-      throw findingsFailure(
-          outcome.overThreshold(), Severity.threshold(failOnSeverity, null).orElseThrow());
+      throw findingsFailure(outcome.overThreshold(), request.failOnSeverity().orElseThrow());
     }
   }
 
@@ -320,8 +312,6 @@ public class ReviewMojo extends AbstractMojo {
   }
 
   private ReviewRequest request(ReviewFiles files) {
-    Optional<Severity> threshold =
-        Severity.threshold(failOnSeverity, parameter(ReviewSetting.FAIL_ON_SEVERITY));
     CredentialLookup.Found found =
         new CredentialLookup(session.getSettings(), decrypter, environment).find(serverId);
     getLog().info("zerocred: " + found.credential().kind() + " from " + found.source());
@@ -334,9 +324,9 @@ public class ReviewMojo extends AbstractMojo {
         .maxTurns(maxTurns)
         .maxBudgetUsd(usd(maxBudgetUsd))
         .maxApiRequests(maxApiRequests)
-        .timeout(Quantities.duration(timeout, parameter(ReviewSetting.TIMEOUT)))
+        .timeout(timeout)
         .image(image)
-        .memoryBytes(Quantities.bytes(memory, parameter(ReviewSetting.MEMORY)))
+        .memory(memory)
         .cpus(cpus)
         .allowedTools(allowedTools)
         .allowHosts(allowHosts)
@@ -344,7 +334,7 @@ public class ReviewMojo extends AbstractMojo {
         .routes(routes)
         .upstreamCas(upstreamCa == null ? List.of() : List.of(upstreamCa.toPath()))
         .credential(found.credential())
-        .failOnSeverity(threshold)
+        .failOnSeverity(failOnSeverity)
         .toolVersion(pluginVersion)
         .names(ReviewMojo::parameter)
         .listener(
@@ -413,7 +403,7 @@ public class ReviewMojo extends AbstractMojo {
                 + files.resultJson()
                 + ", "
                 + files.auditLog());
-    getLog().info("zerocred: " + ProgressLines.summary(outcome.result()));
+    getLog().info("zerocred: " + outcome.summary());
   }
 
   private void writeNotRun(ReviewFiles files, String reason) {

@@ -1,4 +1,4 @@
-package io.github.zerocred.cli;
+package io.github.zerocred.github;
 
 import io.github.zerocred.findings.Severity;
 import io.github.zerocred.proxy.ApiPolicy;
@@ -47,7 +47,7 @@ import java.util.Optional;
  * @param allowEndpoints {@code allow_endpoints}: further Anthropic API endpoints ({@code METHOD
  *     PATH}, one a line or comma-separated) the container may call with the credential
  */
-record ActionInputs(
+public record ActionInputs(
     Optional<String> prompt,
     Optional<String> promptFile,
     Optional<String> oauthToken,
@@ -72,7 +72,7 @@ record ActionInputs(
     List<String> allowEndpoints) {
 
   /** What happens to the review on the pull request. */
-  enum CommentMode {
+  public enum CommentMode {
     /** Update the comment an earlier run of this job posted, else post one. */
     STICKY,
     /** Post a new comment every run. */
@@ -84,7 +84,7 @@ record ActionInputs(
   static final int DEFAULT_MAX_INLINE_COMMENTS = 25;
 
   /** The secrets among the inputs and the environment, to be masked before anything else. */
-  static List<String> secrets(Map<String, String> env) {
+  public static List<String> secrets(Map<String, String> env) {
     List<String> secrets = new ArrayList<>();
     for (String name :
         List.of(
@@ -103,11 +103,11 @@ record ActionInputs(
   }
 
   /** Whether {@code fail_on_error} asks to fail; read on its own so even bad inputs honour it. */
-  static boolean failOnError(Map<String, String> env) {
+  public static boolean failOnError(Map<String, String> env) {
     return input(env, "fail_on_error").map(v -> !v.equalsIgnoreCase("false")).orElse(true);
   }
 
-  static ActionInputs from(Map<String, String> env) {
+  public static ActionInputs from(Map<String, String> env) {
     return new ActionInputs(
         input(env, "prompt"),
         input(env, "prompt_file"),
@@ -140,7 +140,7 @@ record ActionInputs(
   }
 
   /** An input as the runner passes it: {@code INPUT_} and the name in upper case. */
-  static Optional<String> input(Map<String, String> env, String name) {
+  public static Optional<String> input(Map<String, String> env, String name) {
     return variable(env, "INPUT_" + name.toUpperCase(Locale.ROOT));
   }
 
