@@ -236,42 +236,14 @@ final class ActionCommand implements Callable<Integer> {
 
   private Credential credential(ActionInputs inputs, GitHubEvent event) {
     if (inputs.oauthToken().isEmpty() && inputs.apiKey().isEmpty()) {
-      String message;
-      if (event.fromFork()) {
-        message =
-            "No Anthropic credential: this pull request comes from the fork "
-                + event.headRepository().orElse("(deleted)")
-                + ", and GitHub does not give repository secrets to workflows that pull requests"
-                + " from forks trigger, so claude_code_oauth_token and anthropic_api_key arrive"
-                + " empty. Review fork pull requests with a `pull_request_target` workflow"
-                + " (zerocred keeps the secret out of Claude's container, but never build or run"
-                + " the pull request's code in that job), or skip forks with `if:"
-                + " github.event.pull_request.head.repo.full_name == github.repository`.";
-      } else {
-        message =
-            "No Anthropic credential: set claude_code_oauth_token: ${{"
-                + " secrets.CLAUDE_CODE_OAUTH_TOKEN }} (make the token with `claude setup-token`"
-                + " and store it as a repository secret) or anthropic_api_key: ${{"
-                + " secrets.ANTHROPIC_API_KEY }}";
-      }
-      throw new ActionFailure(
-          "credential_missing", "Anthropic credential missing", message, ExitCodes.CREDENTIALS);
-    }
-    if (inputs.oauthToken().isPresent() && inputs.apiKey().isPresent()) {
       throw new ActionFailure(
           "credential_missing",
-          "Anthropic credential unusable",
-          "Both "
-              + input(ReviewSetting.OAUTH_TOKEN)
-              + " and "
-              + input(ReviewSetting.API_KEY)
-              + " are set; set only one, so it is clear which account pays",
+          "Anthropic credential missing",
+          ActionInputs.missingCredential(event),
           ExitCodes.CREDENTIALS);
     }
     try {
-      return inputs.oauthToken().isPresent()
-          ? Credential.anthropic(inputs.oauthToken().get(), input(ReviewSetting.OAUTH_TOKEN))
-          : Credential.anthropic(inputs.apiKey().get(), input(ReviewSetting.API_KEY));
+      return inputs.anthropicCredential();
     } catch (InvalidConfigurationException e) {
       throw new ActionFailure(
           "credential_missing",

@@ -2,6 +2,7 @@ package io.github.zerocred.github;
 
 import io.github.zerocred.findings.Severity;
 import io.github.zerocred.proxy.ApiPolicy;
+import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.review.Quantities;
 import io.github.zerocred.review.ReviewRequest;
@@ -137,6 +138,48 @@ public record ActionInputs(
         list(input(env, "allow_endpoints"), "[,\\n]").stream()
             .map(e -> ApiPolicy.Endpoint.parse(e, "input allow_endpoints").toString())
             .toList());
+  }
+
+  /**
+   * The Anthropic credential from {@code claude_code_oauth_token} or {@code anthropic_api_key}.
+   *
+   * @throws InvalidConfigurationException when both are set or the one set is malformed, naming the
+   *     input
+   */
+  public Credential anthropicCredential() {
+    if (oauthToken.isPresent() && apiKey.isPresent()) {
+      throw new InvalidConfigurationException(
+          "Both claude_code_oauth_token and anthropic_api_key are set; set only one, so it is"
+              + " clear which account pays");
+    }
+    return oauthToken.isPresent()
+        ? Credential.anthropic(oauthToken.get(), "claude_code_oauth_token")
+        : Credential.anthropic(
+            apiKey.orElseThrow(() -> new InvalidConfigurationException(missingCredential(null))),
+            "anthropic_api_key");
+  }
+
+  /**
+   * What to do when neither credential input arrived: on a pull request from a fork that is GitHub
+   * withholding secrets, which no input can fix.
+   *
+   * @param event the event, or null when it is unknown
+   */
+  public static String missingCredential(GitHubEvent event) {
+    if (event != null && event.fromFork()) {
+      return "No Anthropic credential: this pull request comes from the fork "
+          + event.headRepository().orElse("(deleted)")
+          + ", and GitHub does not give repository secrets to workflows that pull requests"
+          + " from forks trigger, so claude_code_oauth_token and anthropic_api_key arrive"
+          + " empty. Review fork pull requests with a `pull_request_target` workflow"
+          + " (zerocred keeps the secret out of Claude's container, but never build or run"
+          + " the pull request's code in that job), or skip forks with `if:"
+          + " github.event.pull_request.head.repo.full_name == github.repository`.";
+    }
+    return "No Anthropic credential: set claude_code_oauth_token: ${{"
+        + " secrets.CLAUDE_CODE_OAUTH_TOKEN }} (make the token with `claude setup-token`"
+        + " and store it as a repository secret) or anthropic_api_key: ${{"
+        + " secrets.ANTHROPIC_API_KEY }}";
   }
 
   /** An input as the runner passes it: {@code INPUT_} and the name in upper case. */
