@@ -56,6 +56,17 @@ public final class ReviewFiles {
   }
 
   /**
+   * Opens {@code directory} through {@link OutputDirectory#open} and prepares it (see {@link
+   * #prepare(OutputDirectory)}).
+   *
+   * @param parameter how the front end calls the output directory, for messages
+   */
+  public static ReviewFiles prepare(Path directory, Path workspace, String parameter)
+      throws IOException {
+    return prepare(OutputDirectory.open(directory, workspace, parameter));
+  }
+
+  /**
    * The files in {@code directory}, keeping whatever is there (such as an audit log already copied
    * in).
    */
@@ -70,6 +81,11 @@ public final class ReviewFiles {
   /** Where the proxy should write its audit log. */
   public Path auditLog() {
     return directory.resolve(AUDIT_JSONL);
+  }
+
+  /** Copies an audit log the proxy wrote elsewhere into the directory, as {@code audit.jsonl}. */
+  public Path copyAuditLog(Path auditLog) throws IOException {
+    return directory.copyFrom(auditLog, AUDIT_JSONL);
   }
 
   public Path reviewMarkdown() {

@@ -138,10 +138,10 @@ public record RunResult(
           measured.refusedOverBudget() > 0
               ? "The proxy stopped the run: the spend it measured ($"
                   + measured.costUsd().toPlainString()
-                  + ") reached the budget; raise the budget or narrow the review"
+                  + ") reached the budget"
               : "The proxy stopped the run: it reached the cap of "
                   + measured.requests()
-                  + " API calls; raise the cap or narrow the review";
+                  + " API calls";
     }
     return new RunResult(
         runId,

@@ -2,32 +2,34 @@ package io.github.zerocred.cli;
 
 import io.github.zerocred.findings.Finding;
 import io.github.zerocred.findings.FindingsFiles;
-import io.github.zerocred.findings.FindingsParser;
-import io.github.zerocred.findings.FindingsSchema;
 import io.github.zerocred.findings.ReviewFindings;
+import io.github.zerocred.github.ActionInputs;
+import io.github.zerocred.github.GitHubApi;
+import io.github.zerocred.github.GitHubEvent;
+import io.github.zerocred.github.GitHubText;
+import io.github.zerocred.github.PullRequestPublisher;
+import io.github.zerocred.github.SecretScrubber;
+import io.github.zerocred.github.WorkflowCommands;
 import io.github.zerocred.proxy.Credential;
-import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.review.OutputDirectory;
-import io.github.zerocred.review.ProgressLines;
+import io.github.zerocred.review.ReviewFailure;
 import io.github.zerocred.review.ReviewFiles;
-import io.github.zerocred.review.ReviewPrompt;
-import io.github.zerocred.run.ClaudeRun;
-import io.github.zerocred.run.RunConfig;
+import io.github.zerocred.review.ReviewJob;
+import io.github.zerocred.review.ReviewListener;
+import io.github.zerocred.review.ReviewOutcome;
+import io.github.zerocred.review.ReviewRequest;
+import io.github.zerocred.review.ReviewSetting;
 import io.github.zerocred.run.RunResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -126,7 +128,7 @@ final class ActionCommand implements Callable<Integer> {
       }
       return failOnError ? f.exitCode : ExitCodes.OK;
     } finally {
-      writeFileCommands(wf, outputs, scrubber.scrub(summary.toString()));
+      wf.writeStepFiles(env, outputs, scrubber.scrub(summary.toString()));
     }
   }
 
@@ -170,17 +172,14 @@ final class ActionCommand implements Callable<Integer> {
     Path workspace = workspace();
     // Checked before anything runs: a refused .zerocred means nothing is written at all.
     OutputDirectory outputDir = outputDirectory(workspace);
-    // The built-in prompt asks for findings through the schema; a user's prompt gets plain text.
-    boolean structured = inputs.prompt().isEmpty() && inputs.promptFile().isEmpty();
-    String prompt = prompt(inputs, event, workspace);
-    wf.line("[zerocred] reviewing " + describe(event));
+    wf.line("[zerocred] reviewing " + event.describe());
 
-    RunResult result = execute(wf, inputs, credential, workspace, outputDir, prompt, structured);
-    ReviewFindings findings = FindingsParser.forRun(result, structured);
+    ReviewOutcome outcome = review(wf, inputs, event, credential, workspace, outputDir);
+    RunResult result = outcome.result();
+    ReviewFindings findings = outcome.findings();
     findings.warnings().forEach(w -> wf.warning("zerocred findings: " + w));
-    Path reviewFile = writeResultFiles(outputDir, result, findings);
     // Claude's text, as it is, with the runner's command processing stopped around it.
-    String review = result.isSuccess() ? findings.markdown() : result.resultText();
+    String review = outcome.reviewText();
     if (!review.isBlank()) {
       wf.block(result.isSuccess() ? "The review" : "Claude Code's output", review);
     }
@@ -195,12 +194,12 @@ final class ActionCommand implements Callable<Integer> {
         .set("duration_ms", Long.toString(result.durationMs()))
         .set("session_id", result.sessionId().orElse(""))
         .set("run_id", result.runId());
-    summary.append(summaryTable(result)).append('\n');
-    if (!result.isSuccess()) {
-      throw failure(result, credential);
+    summary.append(GitHubText.summaryTable(result)).append('\n');
+    if (outcome.failure().isPresent()) {
+      throw failure(outcome.failure().get());
     }
     summary.append(findings.markdown()).append('\n');
-    wf.line("[zerocred] " + ProgressLines.summary(result) + "; review in " + reviewFile);
+    wf.line("[zerocred] " + outcome.summary() + "; review in " + outcome.files().reviewMarkdown());
 
     if (event.pullRequest().isEmpty()) {
       wf.notice(
@@ -209,15 +208,17 @@ final class ActionCommand implements Callable<Integer> {
               + " is not about a pull request: the review is in the step summary and the"
               + " outputs only");
     } else if (posting) {
-      String url =
-          findings.structured()
-              ? postReview(wf, github, inputs, event, result, findings)
-              : post(wf, github, inputs, event, result);
+      String url;
+      try {
+        url = new PullRequestPublisher(github, wf, inputs, env).publish(event, result, findings);
+      } catch (GitHubApi.GitHubException e) {
+        throw notPosted(event.pullRequest().get(), e);
+      }
       outputs.set("comment_url", url);
       summary.append("\n[The review on the pull request](").append(url).append(")\n");
       wf.line("[zerocred] review posted: " + url);
     }
-    List<Finding> over = findings.atOrAbove(inputs.failOnSeverity());
+    List<Finding> over = outcome.overThreshold();
     if (!over.isEmpty()) {
       throw new ActionFailure(
           "findings_over_threshold",
@@ -235,39 +236,19 @@ final class ActionCommand implements Callable<Integer> {
 
   private Credential credential(ActionInputs inputs, GitHubEvent event) {
     if (inputs.oauthToken().isEmpty() && inputs.apiKey().isEmpty()) {
-      String message;
-      if (event.fromFork()) {
-        message =
-            "No Anthropic credential: this pull request comes from the fork "
-                + event.headRepository().orElse("(deleted)")
-                + ", and GitHub does not give repository secrets to workflows that pull requests"
-                + " from forks trigger, so claude_code_oauth_token and anthropic_api_key arrive"
-                + " empty. Review fork pull requests with a `pull_request_target` workflow"
-                + " (zerocred keeps the secret out of Claude's container, but never build or run"
-                + " the pull request's code in that job), or skip forks with `if:"
-                + " github.event.pull_request.head.repo.full_name == github.repository`.";
-      } else {
-        message =
-            "No Anthropic credential: set claude_code_oauth_token: ${{"
-                + " secrets.CLAUDE_CODE_OAUTH_TOKEN }} (make the token with `claude setup-token`"
-                + " and store it as a repository secret) or anthropic_api_key: ${{"
-                + " secrets.ANTHROPIC_API_KEY }}";
-      }
       throw new ActionFailure(
-          "credential_missing", "Anthropic credential missing", message, ExitCodes.CREDENTIALS);
+          "credential_missing",
+          "Anthropic credential missing",
+          ActionInputs.missingCredential(event),
+          ExitCodes.CREDENTIALS);
     }
-    Map<String, String> credentials = new HashMap<>();
-    inputs.oauthToken().ifPresent(t -> credentials.put(Credentials.OAUTH_VARIABLE, t));
-    inputs.apiKey().ifPresent(k -> credentials.put(Credentials.API_KEY_VARIABLE, k));
     try {
-      return Credentials.anthropicFromEnvironment(credentials);
+      return inputs.anthropicCredential();
     } catch (InvalidConfigurationException e) {
       throw new ActionFailure(
           "credential_missing",
           "Anthropic credential unusable",
-          e.getMessage()
-              .replace(Credentials.OAUTH_VARIABLE, "claude_code_oauth_token")
-              .replace(Credentials.API_KEY_VARIABLE, "anthropic_api_key"),
+          e.getMessage(),
           ExitCodes.CREDENTIALS);
     }
   }
@@ -294,9 +275,7 @@ final class ActionCommand implements Callable<Integer> {
   private static OutputDirectory outputDirectory(Path workspace) {
     try {
       return OutputDirectory.open(
-          workspace.resolve(OUTPUT_DIR),
-          workspace,
-          OUTPUT_DIR + " (the action's output directory)");
+          workspace.resolve(OUTPUT_DIR), workspace, input(ReviewSetting.OUTPUT_DIRECTORY));
     } catch (InvalidConfigurationException e) {
       throw new ActionFailure(
           "invalid_input", "Output directory refused", e.getMessage(), ExitCodes.USAGE);
@@ -309,262 +288,120 @@ final class ActionCommand implements Callable<Integer> {
     }
   }
 
-  private static String prompt(ActionInputs inputs, GitHubEvent event, Path workspace) {
-    if (inputs.prompt().isEmpty() && inputs.promptFile().isEmpty()) {
-      return ReviewPrompt.builtIn(event.baseSha().orElse(null), event.headSha().orElse("HEAD"))
-          + FindingsSchema.PROMPT;
-    }
-    try {
-      // prompt_file is relative to the workspace, and must stay in it (see ReviewPrompt.readFile).
-      return ReviewPrompt.resolve(
-          inputs.prompt().orElse(null),
-          inputs.promptFile().map(workspace::resolve).orElse(null),
-          workspace,
-          null,
-          "the prompt input",
-          "prompt_file");
-    } catch (InvalidConfigurationException e) {
-      throw new ActionFailure("invalid_input", "Invalid input", e.getMessage(), ExitCodes.USAGE);
-    }
-  }
-
-  private RunResult execute(
+  private ReviewOutcome review(
       WorkflowCommands wf,
       ActionInputs inputs,
+      GitHubEvent event,
       Credential credential,
       Path workspace,
-      OutputDirectory outputDir,
-      String prompt,
-      boolean structured) {
-    Path temp;
+      OutputDirectory outputDir) {
+    ReviewRequest request =
+        ReviewRequest.builder()
+            // A GitHub runner reaches registries; the runner image is pulled on first use.
+            .pullMissingImage(true)
+            .workspace(workspace)
+            .prompt(inputs.prompt().orElse(null))
+            // prompt_file is relative to the workspace, and must stay in it.
+            .promptFile(inputs.promptFile().map(workspace::resolve).orElse(null))
+            .baseRef(event.baseSha().orElse(null))
+            .headRef(event.headSha().orElse(null))
+            .model(inputs.model().orElse(null))
+            .maxTurns(inputs.maxTurns().orElse(null))
+            .maxBudgetUsd(inputs.maxBudgetUsd().orElse(null))
+            .maxApiRequests(inputs.maxApiRequests().orElse(null))
+            .timeout(inputs.timeout())
+            .image(inputs.image().orElse(null))
+            .memoryBytes(inputs.memoryBytes().orElse(null))
+            .cpus(inputs.cpus().orElse(null))
+            .allowedTools(inputs.allowedTools())
+            .allowHosts(inputs.allowHosts())
+            .allowEndpoints(inputs.allowEndpoints())
+            .routes(inputs.routes())
+            .upstreamCas(inputs.upstreamCas())
+            .credential(credential)
+            .secretToKeepOut("the GitHub token (github_token)", inputs.githubToken().orElse(null))
+            .failOnSeverity(inputs.failOnSeverity())
+            .toolVersion(VersionProvider.version())
+            .names(ActionCommand::input)
+            .listener(
+                new ReviewListener() {
+                  @Override
+                  public void progress(String line) {
+                    wf.line("[zerocred] " + line);
+                  }
+
+                  @Override
+                  public void runStarting() {
+                    wf.group(
+                        "Claude Code is reviewing (sandboxed: no network but the credential"
+                            + " proxy)");
+                  }
+
+                  @Override
+                  public void runEnded() {
+                    wf.endGroup();
+                  }
+                })
+            .files(() -> ReviewFiles.in(outputDir))
+            // The audit log is written outside the workspace while the run lasts.
+            .stageAuditLog(true)
+            .build();
     try {
-      temp = Files.createTempDirectory("zerocred-action-");
-    } catch (IOException e) {
-      throw new ActionFailure(
-          "infrastructure_failure",
-          "zerocred failed",
-          "Cannot create a temporary directory: " + e.getMessage(),
-          ExitCodes.RUNTIME_FAILURE);
-    }
-    Path audit = temp.resolve(ReviewFiles.AUDIT_JSONL);
-    wf.group("Claude Code is reviewing (sandboxed: no network but the credential proxy)");
-    try {
-      RunConfig.Builder b =
-          RunConfig.builder()
-              // A GitHub runner reaches registries; the runner image is pulled on first use.
-              .pullMissingImage(true)
-              .workspace(workspace)
-              .prompt(prompt)
-              .timeout(inputs.timeout())
-              .credential(credential)
-              .auditLog(audit)
-              .listener(new ProgressLines(line -> wf.line("[zerocred] " + line)));
-      if (structured) {
-        b.jsonSchema(FindingsSchema.json());
-      }
-      inputs.model().ifPresent(b::model);
-      inputs.maxTurns().ifPresent(b::maxTurns);
-      inputs.maxBudgetUsd().ifPresent(b::maxBudgetUsd);
-      inputs.maxApiRequests().ifPresent(b::maxApiRequests);
-      inputs.image().ifPresent(b::image);
-      b.allowedTools(inputs.allowedTools());
-      inputs.allowHosts().forEach(b::extraAllowedHost);
-      inputs.allowEndpoints().forEach(b::allowEndpoint);
-      inputs.routes().forEach(b::route);
-      inputs.upstreamCas().forEach(b::upstreamCa);
-      b.secretToKeepOut("the GitHub token (github_token)", inputs.githubToken().orElse(null));
-      return ClaudeRun.execute(b.build(), stop.cancellation());
+      return ReviewJob.run(request, stop.cancellation());
     } catch (InvalidConfigurationException e) {
       throw new ActionFailure("invalid_input", "Invalid input", e.getMessage(), ExitCodes.USAGE);
-    } finally {
-      wf.endGroup();
-      copyAudit(audit, outputDir);
-      deleteTree(temp);
-    }
-  }
-
-  private static Path writeResultFiles(
-      OutputDirectory outputDir, RunResult result, ReviewFindings findings) {
-    try {
-      return ReviewFiles.in(outputDir).write(result, findings, VersionProvider.version());
     } catch (IOException e) {
       throw new ActionFailure(
-          "infrastructure_failure",
-          "zerocred failed",
-          "Cannot write the review into the workspace: " + e.getMessage(),
-          ExitCodes.RUNTIME_FAILURE);
+          "infrastructure_failure", "zerocred failed", e.getMessage(), ExitCodes.RUNTIME_FAILURE);
     }
   }
 
-  private static void copyAudit(Path audit, OutputDirectory outputDir) {
-    try {
-      if (Files.exists(audit)) {
-        outputDir.copyFrom(audit, ReviewFiles.AUDIT_JSONL);
-      }
-    } catch (IOException e) {
-      // The audit log is a by-product; the run's own outcome decides the step.
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | RuntimeException e) {
-      // A temporary directory in a container that is removed after the step.
-    }
-  }
-
-  /** The failure for a run that produced no review, with what the user must do. */
-  static ActionFailure failure(RunResult result, Credential credential) {
-    String detail = result.message() + " " + result.resultText();
-    if (result.outcome() == RunResult.Outcome.CLAUDE_ERROR && isAuthenticationFailure(detail)) {
-      String said =
-          firstLine(result.resultText().isBlank() ? result.message() : result.resultText());
-      String message =
-          credential.kind() == Credential.Kind.ANTHROPIC_OAUTH_TOKEN
-              ? "The Claude Code OAuth token was rejected ("
-                  + said
-                  + "). OAuth tokens expire: run `claude setup-token` again and update the"
-                  + " secret passed as claude_code_oauth_token."
-              : "The Anthropic API key was rejected ("
-                  + said
-                  + "). Check the key in the Anthropic Console and update the secret passed as"
-                  + " anthropic_api_key.";
-      return new ActionFailure(
-          "credential_rejected", "Anthropic credential rejected", message, ExitCodes.CREDENTIALS);
-    }
-    return switch (result.outcome()) {
-      case TIMED_OUT ->
-          new ActionFailure(
-              "timed_out",
-              "Claude Code timed out",
-              result
-                  .message()
-                  .replace("raise timeout", "raise timeout_minutes")
-                  .replace("lower maxTurns", "lower max_turns"),
-              ExitCodes.RUNTIME_FAILURE);
-      case CANCELLED ->
-          new ActionFailure(
-              CANCELLED, "Review cancelled", result.message(), ExitCodes.RUNTIME_FAILURE);
-      case BUDGET_EXCEEDED ->
-          new ActionFailure(
-              "budget_exceeded",
-              "Budget reached at the proxy",
-              result
-                  .message()
-                  .replace("raise the budget", "raise max_budget_usd")
-                  .replace("raise the cap", "raise max_api_requests"),
-              ExitCodes.RUNTIME_FAILURE);
-      case INFRASTRUCTURE_FAILURE ->
-          new ActionFailure(
-              "infrastructure_failure",
-              "zerocred could not run Claude Code",
-              result.message(),
-              ExitCodes.RUNTIME_FAILURE);
-      default ->
-          new ActionFailure(
-              "claude_error", "Claude Code failed", result.message(), ExitCodes.RUNTIME_FAILURE);
+  /** A setting as the action calls it: its input, or the environment variable. */
+  static String input(ReviewSetting setting) {
+    return switch (setting) {
+      case WORKSPACE -> "GITHUB_WORKSPACE";
+      case PROMPT -> "prompt";
+      case PROMPT_FILE -> "prompt_file";
+      case BASE_REF -> "the pull request's base";
+      case MODEL -> "model";
+      case MAX_TURNS -> "max_turns";
+      case MAX_BUDGET_USD -> "max_budget_usd";
+      case MAX_API_REQUESTS -> "max_api_requests";
+      case TIMEOUT -> "timeout_minutes";
+      case IMAGE -> "image";
+      case MEMORY -> "memory";
+      case CPUS -> "cpus";
+      case ALLOWED_TOOLS -> "allowed_tools";
+      case ALLOW_HOSTS -> "allow_hosts";
+      case ALLOW_ENDPOINTS -> "allow_endpoints";
+      case ROUTES -> "ZEROCRED_ROUTES";
+      case UPSTREAM_CA -> "ZEROCRED_UPSTREAM_CA";
+      case OUTPUT_DIRECTORY -> OUTPUT_DIR + " (the action's output directory)";
+      case FAIL_ON_ERROR -> "fail_on_error";
+      case FAIL_ON_SEVERITY -> "fail_on_severity";
+      case OAUTH_TOKEN -> "claude_code_oauth_token";
+      case API_KEY -> "anthropic_api_key";
     };
   }
 
-  static boolean isAuthenticationFailure(String text) {
-    String t = text.toLowerCase(Locale.ROOT);
-    return t.contains("api error: 401")
-        || t.contains("failed to authenticate")
-        || t.contains("authentication_error")
-        || t.contains("oauth token has expired")
-        || t.contains("invalid x-api-key")
-        || t.contains("invalid api key");
-  }
-
-  private String post(
-      WorkflowCommands wf,
-      GitHubApi github,
-      ActionInputs inputs,
-      GitHubEvent event,
-      RunResult result) {
-    String marker = marker();
-    String body = commentBody(marker, result);
-    String repository = event.repository();
-    int number = event.pullRequest().get();
-    try {
-      Optional<String> me =
-          inputs.commentMode() == ActionInputs.CommentMode.STICKY
-              ? identity(wf, github)
-              : Optional.empty();
-      if (me.isPresent()) {
-        Optional<GitHubApi.Comment> earlier =
-            github.comments(repository, number).stream()
-                .filter(c -> c.author().equalsIgnoreCase(me.get()))
-                .filter(c -> c.body().startsWith(marker))
-                .reduce((first, second) -> second);
-        if (earlier.isPresent()) {
-          try {
-            return github.updateComment(repository, earlier.get().id(), body).htmlUrl();
-          } catch (GitHubApi.GitHubException e) {
-            if (e.status() != 403 && e.status() != 404) {
-              throw e;
-            }
-            // Someone else's comment that copied the marker, or deleted meanwhile: post anew.
-          }
-        }
-      }
-      return github.createComment(repository, number, body).htmlUrl();
-    } catch (GitHubApi.GitHubException e) {
-      throw notPosted(number, e);
-    }
-  }
-
-  /** Posts structured findings as a pull request review with comments on the diff's lines. */
-  private String postReview(
-      WorkflowCommands wf,
-      GitHubApi github,
-      ActionInputs inputs,
-      GitHubEvent event,
-      RunResult result,
-      ReviewFindings findings) {
-    String repository = event.repository();
-    int number = event.pullRequest().get();
-    String head = event.headSha().orElse("");
-    try {
-      Optional<String> me =
-          inputs.commentMode() == ActionInputs.CommentMode.STICKY
-              ? identity(wf, github)
-              : Optional.empty();
-      boolean sticky = me.isPresent();
-      DiffLines diff = DiffLines.of(github.pullRequestFiles(repository, number));
-      // Only the token's own comments are ever edited or resolved: anyone can copy a marker.
-      List<GitHubApi.ReviewComment> earlier =
-          sticky
-              ? github.reviewComments(repository, number).stream()
-                  .filter(c -> c.author().equalsIgnoreCase(me.get()))
-                  .toList()
-              : List.of();
-      PullRequestReview.Plan plan =
-          PullRequestReview.plan(findings, diff, earlier, sticky, head, inputs.maxInlineComments());
-      return new PullRequestReview(marker(), me.orElse(null))
-          .post(github, repository, number, head, findings, plan, sticky, footer(result));
-    } catch (GitHubApi.GitHubException e) {
-      throw notPosted(number, e);
-    }
-  }
-
-  /**
-   * Who the token acts as, so that sticky mode touches only what that account wrote; when GitHub
-   * does not say, this run posts anew rather than risk editing someone else's comment.
-   */
-  private static Optional<String> identity(WorkflowCommands wf, GitHubApi github) {
-    try {
-      return Optional.of(github.viewerLogin());
-    } catch (GitHubApi.GitHubException e) {
-      wf.warning(
-          "comment_mode sticky: cannot learn which account github_token acts as ("
-              + e.getMessage()
-              + "), so this run posts a new review instead of updating an earlier one");
-      return Optional.empty();
-    }
+  /** The failure for a review that produced none, with what the user must do. */
+  static ActionFailure failure(ReviewFailure failure) {
+    String title =
+        switch (failure.kind()) {
+          case CREDENTIAL_REJECTED -> "Anthropic credential rejected";
+          case TIMED_OUT -> "Claude Code timed out";
+          case CANCELLED -> "Review cancelled";
+          case BUDGET_EXCEEDED -> "Budget reached at the proxy";
+          case INFRASTRUCTURE_FAILURE -> "zerocred could not run Claude Code";
+          case CLAUDE_ERROR -> "Claude Code failed";
+        };
+    return new ActionFailure(
+        failure.kind().id(),
+        title,
+        failure.message(),
+        failure.kind() == ReviewFailure.Kind.CREDENTIAL_REJECTED
+            ? ExitCodes.CREDENTIALS
+            : ExitCodes.RUNTIME_FAILURE);
   }
 
   private static ActionFailure notPosted(int number, GitHubApi.GitHubException e) {
@@ -584,88 +421,5 @@ final class ActionCommand implements Callable<Integer> {
             + "."
             + hint,
         ExitCodes.RUNTIME_FAILURE);
-  }
-
-  /** Marks this job's comment, so that {@code sticky} finds and updates it. */
-  private String marker() {
-    String job = env.getOrDefault("GITHUB_JOB", "").replaceAll("[^A-Za-z0-9_.-]", "");
-    return "<!-- zerocred-review" + (job.isEmpty() ? "" : ":" + job) + " -->";
-  }
-
-  private String commentBody(String marker, RunResult result) {
-    return GitHubText.withFooter(
-        marker + "\n### Claude Code review\n\n" + result.resultText().strip() + "\n\n",
-        footer(result));
-  }
-
-  /** The small print under a review: turns, cost, time and a link to the workflow run. */
-  private String footer(RunResult result) {
-    String run = "";
-    String server = env.get("GITHUB_SERVER_URL");
-    String runId = env.get("GITHUB_RUN_ID");
-    String repository = env.get("GITHUB_REPOSITORY");
-    if (server != null && runId != null && repository != null) {
-      run = " · [run](" + server + "/" + repository + "/actions/runs/" + runId + ")";
-    }
-    return "<sub>zerocred · "
-        + String.format(
-            Locale.ROOT,
-            "%d turn(s) · $%.4f · %.1f s",
-            result.numTurns(),
-            result.costUsd(),
-            result.durationMs() / 1000.0)
-        + run
-        + "</sub>\n";
-  }
-
-  private static String summaryTable(RunResult r) {
-    return String.format(
-        Locale.ROOT,
-        "| Outcome | Turns | Cost | Duration |\n|---|---|---|---|\n| %s %s | %d | $%.4f | %.1f s |\n",
-        r.isSuccess() ? "✅" : "❌",
-        ProgressLines.outcomeName(r),
-        r.numTurns(),
-        r.costUsd(),
-        r.durationMs() / 1000.0);
-  }
-
-  private void writeFileCommands(
-      WorkflowCommands wf, WorkflowCommands.Outputs outputs, String summary) {
-    String outputFile = env.get("GITHUB_OUTPUT");
-    String summaryFile = env.get("GITHUB_STEP_SUMMARY");
-    try {
-      if (outputFile != null && !outputFile.isBlank()) {
-        outputs.appendTo(Path.of(outputFile));
-      }
-      if (summaryFile != null && !summaryFile.isBlank()) {
-        WorkflowCommands.append(Path.of(summaryFile), summary);
-      }
-    } catch (IOException e) {
-      wf.warning("Could not write the step's outputs or summary: " + e.getMessage());
-    }
-  }
-
-  private static String describe(GitHubEvent event) {
-    String what =
-        event.repository() + event.pullRequest().map(n -> " pull request #" + n).orElse("");
-    if (event.baseSha().isPresent() && event.headSha().isPresent()) {
-      return what
-          + " ("
-          + shortSha(event.baseSha().get())
-          + ".."
-          + shortSha(event.headSha().get())
-          + ")";
-    }
-    return what + event.headSha().map(h -> " (" + shortSha(h) + ")").orElse("");
-  }
-
-  private static String shortSha(String sha) {
-    return sha.length() > 12 ? sha.substring(0, 12) : sha;
-  }
-
-  private static String firstLine(String text) {
-    String t = text.strip();
-    int nl = t.indexOf('\n');
-    return nl < 0 ? t : t.substring(0, nl);
   }
 }

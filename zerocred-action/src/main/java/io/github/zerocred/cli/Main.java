@@ -1,5 +1,6 @@
 package io.github.zerocred.cli;
 
+import io.github.zerocred.github.SecretScrubber;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.proxy.ZerocredException;
 import java.io.PrintWriter;

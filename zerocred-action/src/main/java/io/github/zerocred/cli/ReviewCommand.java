@@ -1,29 +1,25 @@
 package io.github.zerocred.cli;
 
-import io.github.zerocred.findings.FindingsParser;
-import io.github.zerocred.findings.FindingsSchema;
-import io.github.zerocred.findings.ReviewFindings;
-import io.github.zerocred.proxy.ApiPolicy;
+import io.github.zerocred.github.SecretScrubber;
+import io.github.zerocred.github.WorkflowCommands;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
-import io.github.zerocred.review.OutputDirectory;
-import io.github.zerocred.review.ProgressLines;
-import io.github.zerocred.review.Quantities;
+import io.github.zerocred.review.ReviewFailure;
 import io.github.zerocred.review.ReviewFiles;
-import io.github.zerocred.review.ReviewPrompt;
-import io.github.zerocred.run.ClaudeRun;
-import io.github.zerocred.run.RunConfig;
-import io.github.zerocred.run.RunResult;
+import io.github.zerocred.review.ReviewJob;
+import io.github.zerocred.review.ReviewOutcome;
+import io.github.zerocred.review.ReviewRequest;
+import io.github.zerocred.review.ReviewSetting;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code zerocred review}: one sandboxed Claude Code run over a checkout, with its review printed
- * and written to files. A thin translation of options into a {@link RunConfig}.
+ * and written to files. Translates options into a {@link ReviewRequest} and the {@link
+ * ReviewOutcome} into a terminal's words and an exit code.
  */
 @Command(
     name = "review",
@@ -57,7 +54,8 @@ import picocli.CommandLine.Spec;
       "",
       "Exit codes:",
       "  0  the review was produced",
-      "  1  Claude failed, timed out, or Docker/I/O failed (the message says which)",
+      "  1  Claude failed, timed out, or Docker/I/O failed (the message says which), or a",
+      "     finding is at least as severe as --fail-on-severity",
       "  2  usage error (unknown option, bad option value)",
       "  3  credential missing or malformed in the environment",
       "  130/143  cancelled by SIGINT/SIGTERM: the container is stopped, the files hold the",
@@ -114,7 +112,7 @@ final class ReviewCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       paramLabel = "DURATION",
-      defaultValue = "30m",
+      defaultValue = ReviewRequest.DEFAULT_TIMEOUT,
       description =
           "Kill the container after this long (e.g. 90s, 10m, 1h). Default: ${DEFAULT-VALUE}.")
   String timeout;
@@ -123,8 +121,22 @@ final class ReviewCommand implements Callable<Integer> {
       names = "--image",
       paramLabel = "IMAGE",
       description =
-          "The runner image Claude Code runs in. Default: " + RunConfig.DEFAULT_IMAGE + ".")
+          "The runner image Claude Code runs in. Default: " + ReviewRequest.DEFAULT_IMAGE + ".")
   String image;
+
+  @Option(
+      names = "--memory",
+      paramLabel = "SIZE",
+      defaultValue = ReviewRequest.DEFAULT_MEMORY,
+      description = "The container's memory limit (e.g. 512m, 4g). Default: ${DEFAULT-VALUE}.")
+  String memory;
+
+  @Option(
+      names = "--cpus",
+      paramLabel = "N",
+      defaultValue = ReviewRequest.DEFAULT_CPUS,
+      description = "How many CPUs the container may use. Default: ${DEFAULT-VALUE}.")
+  double cpus;
 
   @Option(
       names = "--allowed-tools",
@@ -166,6 +178,16 @@ final class ReviewCommand implements Callable<Integer> {
       description = "Where review.md, review.json and audit.jsonl go. Default: ${DEFAULT-VALUE}.")
   Path outputDir;
 
+  @Option(
+      names = "--fail-on-severity",
+      paramLabel = "SEVERITY",
+      defaultValue = ReviewRequest.DEFAULT_FAIL_ON_SEVERITY,
+      description =
+          "Exit 1 when a finding is at least this severe: critical, high, medium, low, info, or"
+              + " none (never). Findings come with the built-in prompt only."
+              + " Default: ${DEFAULT-VALUE}.")
+  String failOnSeverity;
+
   @Spec CommandSpec spec;
 
   private final Map<String, String> env;
@@ -180,63 +202,46 @@ final class ReviewCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<Credential> credentials;
+    Credential credential;
     try {
-      credentials = List.of(Credentials.anthropicFromEnvironment(env));
+      credential = Credentials.anthropicFromEnvironment(env);
     } catch (InvalidConfigurationException e) {
       throw new CliException(ExitCodes.CREDENTIALS, e.getMessage(), e);
     }
     // Everything the user typed is checked before anything is written.
-    // The built-in prompt asks for findings through the schema; the user's own gets plain text.
-    boolean structured = (prompt == null || prompt.isBlank()) && promptFile == null;
-    String promptText =
-        ReviewPrompt.resolve(prompt, promptFile, workspace, baseRef, "--prompt", "--prompt-file")
-            + (structured ? FindingsSchema.PROMPT : "");
-    Duration limit = Quantities.duration(timeout, "--timeout");
-    ReviewFiles files =
-        ReviewFiles.prepare(OutputDirectory.open(outputDir, workspace, "--output-dir"));
-    RunConfig.Builder b =
-        RunConfig.builder()
+    ReviewRequest request =
+        ReviewRequest.builder()
             .workspace(workspace)
-            .prompt(promptText)
-            .timeout(limit)
-            .credentials(credentials)
-            .auditLog(files.auditLog())
-            .listener(new ProgressLines(this::say));
-    if (structured) {
-      b.jsonSchema(FindingsSchema.json());
-    }
-    if (model != null) {
-      b.model(model);
-    }
-    if (maxTurns != null) {
-      b.maxTurns(maxTurns);
-    }
-    if (maxBudgetUsd != null) {
-      b.maxBudgetUsd(maxBudgetUsd);
-    }
-    if (maxApiRequests != null) {
-      if (maxApiRequests < 1) {
-        throw new InvalidConfigurationException(
-            "--max-api-requests must be at least 1, got " + maxApiRequests);
-      }
-      b.maxApiRequests(maxApiRequests);
-    }
-    if (image != null) {
-      b.image(image);
-    }
-    b.allowedTools(allowedTools);
-    allowHosts.forEach(b::extraAllowedHost);
-    allowEndpoints.forEach(
-        e -> b.allowEndpoint(ApiPolicy.Endpoint.parse(e, "--allow-endpoint").toString()));
-    routes.forEach(b::route);
-    upstreamCas.forEach(b::upstreamCa);
-    RunResult result = ClaudeRun.execute(b.build(), stop.cancellation());
-    ReviewFindings findings = FindingsParser.forRun(result, structured);
-    findings.warnings().forEach(w -> say("warning: " + w));
-    files.write(result, findings, VersionProvider.version());
-    say(ProgressLines.summary(result));
-    String review = result.isSuccess() ? findings.markdown().strip() : result.resultText();
+            .prompt(prompt)
+            .promptFile(promptFile)
+            .baseRef(baseRef)
+            .model(model)
+            .maxTurns(maxTurns)
+            .maxBudgetUsd(maxBudgetUsd)
+            .maxApiRequests(maxApiRequests)
+            .timeout(timeout)
+            .image(image)
+            .memory(memory)
+            .cpus(cpus)
+            .allowedTools(allowedTools)
+            .allowHosts(allowHosts)
+            .allowEndpoints(allowEndpoints)
+            .routes(routes)
+            .upstreamCas(upstreamCas)
+            .credential(credential)
+            .failOnSeverity(failOnSeverity)
+            .toolVersion(VersionProvider.version())
+            .names(ReviewCommand::option)
+            .listener(this::say)
+            .files(
+                () ->
+                    ReviewFiles.prepare(
+                        outputDir, workspace, option(ReviewSetting.OUTPUT_DIRECTORY)))
+            .build();
+    ReviewOutcome outcome = ReviewJob.run(request, stop.cancellation());
+    outcome.findings().warnings().forEach(w -> say("warning: " + w));
+    say(outcome.summary());
+    String review = outcome.reviewText().strip();
     if (!review.isEmpty()) {
       PrintWriter out = spec.commandLine().getOut();
       if ("true".equalsIgnoreCase(env.get("GITHUB_ACTIONS"))) {
@@ -248,15 +253,56 @@ final class ReviewCommand implements Callable<Integer> {
         out.flush();
       }
     }
-    if (result.outcome() == RunResult.Outcome.CANCELLED) {
-      throw new CliException(stop.exitCode(), result.message());
-    }
-    if (!result.isSuccess()) {
+    if (outcome.failure().isPresent()) {
+      ReviewFailure failure = outcome.failure().get();
+      if (failure.kind() == ReviewFailure.Kind.CANCELLED) {
+        throw new CliException(stop.exitCode(), failure.message());
+      }
       // The message can quote Claude's output; Main prints it on stderr, which a runner reads.
       throw new CliException(
-          ExitCodes.RUNTIME_FAILURE, WorkflowCommands.safeLine(result.message()));
+          ExitCodes.RUNTIME_FAILURE, WorkflowCommands.safeLine(failure.message()));
+    }
+    if (!outcome.overThreshold().isEmpty()) {
+      throw new CliException(
+          ExitCodes.RUNTIME_FAILURE,
+          WorkflowCommands.safeLine(
+              outcome.overThreshold().size()
+                  + " finding(s) at or above --fail-on-severity "
+                  + failOnSeverity.strip()
+                  + ": "
+                  + outcome.overThreshold().stream()
+                      .map(f -> f.location() + " " + f.severity().id() + " " + f.title())
+                      .collect(Collectors.joining("; "))));
     }
     return ExitCodes.OK;
+  }
+
+  /** A setting as this command calls it: its option, or the environment variable. */
+  static String option(ReviewSetting setting) {
+    return switch (setting) {
+      case WORKSPACE -> "--workspace";
+      case PROMPT -> "--prompt";
+      case PROMPT_FILE -> "--prompt-file";
+      case BASE_REF -> "--base-ref";
+      case MODEL -> "--model";
+      case MAX_TURNS -> "--max-turns";
+      case MAX_BUDGET_USD -> "--max-budget-usd";
+      case MAX_API_REQUESTS -> "--max-api-requests";
+      case TIMEOUT -> "--timeout";
+      case IMAGE -> "--image";
+      case MEMORY -> "--memory";
+      case CPUS -> "--cpus";
+      case ALLOWED_TOOLS -> "--allowed-tools";
+      case ALLOW_HOSTS -> "--allow-host";
+      case ALLOW_ENDPOINTS -> "--allow-endpoint";
+      case ROUTES -> "--route";
+      case UPSTREAM_CA -> "--upstream-ca";
+      case OUTPUT_DIRECTORY -> "--output-dir";
+      case FAIL_ON_ERROR -> "the exit code";
+      case FAIL_ON_SEVERITY -> "--fail-on-severity";
+      case OAUTH_TOKEN -> Credentials.OAUTH_VARIABLE;
+      case API_KEY -> Credentials.API_KEY_VARIABLE;
+    };
   }
 
   private void say(String line) {

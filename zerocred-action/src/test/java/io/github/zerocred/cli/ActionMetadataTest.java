@@ -113,8 +113,8 @@ class ActionMetadataTest {
   void everyInput_isReadByTheAction_andEveryOutputIsSetByIt() throws IOException {
     Map<Object, Object> action =
         GitHubYaml.map(GitHubYaml.load(GitHubYaml.root().resolve("action.yml")), "action.yml");
-    String inputsSource = source("ActionInputs.java");
-    String commandSource = source("ActionCommand.java");
+    String inputsSource = source("github/ActionInputs.java");
+    String commandSource = source("cli/ActionCommand.java");
     for (Object id : GitHubYaml.map(action.get("inputs"), "inputs").keySet()) {
       assertThat(inputsSource).as("ActionInputs reads input %s", id).contains("\"" + id + "\"");
     }
@@ -125,9 +125,7 @@ class ActionMetadataTest {
 
   private static String source(String file) throws IOException {
     return Files.readString(
-        GitHubYaml.root()
-            .resolve("zerocred-action/src/main/java/io/github/zerocred/cli")
-            .resolve(file),
+        GitHubYaml.root().resolve("zerocred-action/src/main/java/io/github/zerocred").resolve(file),
         StandardCharsets.UTF_8);
   }
 

@@ -1,31 +1,24 @@
 package io.github.zerocred.maven;
 
 import io.github.zerocred.findings.Finding;
-import io.github.zerocred.findings.FindingsParser;
-import io.github.zerocred.findings.FindingsSchema;
-import io.github.zerocred.findings.ReviewFindings;
 import io.github.zerocred.findings.Severity;
-import io.github.zerocred.proxy.ApiPolicy;
 import io.github.zerocred.proxy.InvalidConfigurationException;
-import io.github.zerocred.proxy.ProxyEvent;
-import io.github.zerocred.review.OutputDirectory;
-import io.github.zerocred.review.ProgressLines;
-import io.github.zerocred.review.Quantities;
+import io.github.zerocred.review.ReviewFailure;
 import io.github.zerocred.review.ReviewFiles;
-import io.github.zerocred.review.ReviewPrompt;
+import io.github.zerocred.review.ReviewJob;
+import io.github.zerocred.review.ReviewListener;
+import io.github.zerocred.review.ReviewOutcome;
+import io.github.zerocred.review.ReviewRequest;
+import io.github.zerocred.review.ReviewSetting;
 import io.github.zerocred.review.UntrustedText;
 import io.github.zerocred.run.Cancellation;
-import io.github.zerocred.run.ClaudeRun;
-import io.github.zerocred.run.RunConfig;
-import io.github.zerocred.run.RunResult;
 import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
@@ -101,11 +94,11 @@ public class ReviewMojo extends AbstractMojo {
   Integer maxApiRequests;
 
   /** Kill the run after this long: {@code 90s}, {@code 10m}, {@code 1h} or ISO-8601. */
-  @Parameter(property = "zerocred.timeout", defaultValue = "30m")
+  @Parameter(property = "zerocred.timeout", defaultValue = ReviewRequest.DEFAULT_TIMEOUT)
   String timeout;
 
   /** The runner image Claude Code runs in; it must already be on the Docker engine. */
-  @Parameter(property = "zerocred.image", defaultValue = RunConfig.DEFAULT_IMAGE)
+  @Parameter(property = "zerocred.image", defaultValue = ReviewRequest.DEFAULT_IMAGE)
   String image;
 
   /** Tools Claude may use without asking, e.g. {@code Read}, {@code Bash(git diff *)}. */
@@ -135,11 +128,11 @@ public class ReviewMojo extends AbstractMojo {
   File upstreamCa;
 
   /** The container's memory limit, e.g. {@code 2g} or {@code 512m}. */
-  @Parameter(property = "zerocred.memory", defaultValue = "4g")
+  @Parameter(property = "zerocred.memory", defaultValue = ReviewRequest.DEFAULT_MEMORY)
   String memory;
 
   /** How many CPUs the container may use. */
-  @Parameter(property = "zerocred.cpus", defaultValue = "2")
+  @Parameter(property = "zerocred.cpus", defaultValue = ReviewRequest.DEFAULT_CPUS)
   double cpus;
 
   /**
@@ -168,7 +161,9 @@ public class ReviewMojo extends AbstractMojo {
    * medium}, {@code low}, {@code info}, or {@code none} (the default) never to fail on findings.
    * Findings come with the built-in prompt only (a custom prompt gets a plain-text review).
    */
-  @Parameter(property = "zerocred.failOnSeverity", defaultValue = "none")
+  @Parameter(
+      property = "zerocred.failOnSeverity",
+      defaultValue = ReviewRequest.DEFAULT_FAIL_ON_SEVERITY)
   String failOnSeverity;
 
   @Parameter(defaultValue = "${plugin.version}", readonly = true)
@@ -221,10 +216,7 @@ public class ReviewMojo extends AbstractMojo {
     try {
       files =
           ReviewFiles.prepare(
-              OutputDirectory.open(
-                  outputDirectory.toPath(),
-                  workspace == null ? null : workspace.toPath(),
-                  "outputDirectory (zerocred.outputDirectory)"));
+              outputDirectory.toPath(), path(workspace), parameter(ReviewSetting.OUTPUT_DIRECTORY));
     } catch (InvalidConfigurationException e) {
       // A link or someone else's directory: nothing was written, nothing may be.
       throw new MojoFailureException(e.getMessage(), e);
@@ -232,9 +224,8 @@ public class ReviewMojo extends AbstractMojo {
       throw new MojoExecutionException(
           "Cannot prepare the outputDirectory " + outputDirectory + ": " + e.getMessage(), e);
     }
-    RunResult result;
-    ReviewFindings findings;
-    Optional<Severity> threshold;
+    ReviewRequest request;
+    ReviewOutcome outcome;
     // A Mojo gets no signals: Ctrl-C or SIGTERM shut the JVM down, which exits 130 or 143 once
     // every shutdown hook has returned. This hook cancels the run and holds the JVM until the run
     // has torn down and the partial output is written and reported (bounded: a stuck engine must
@@ -251,22 +242,19 @@ public class ReviewMojo extends AbstractMojo {
             "zerocred-cancel");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      threshold = Severity.threshold(failOnSeverity, "failOnSeverity (zerocred.failOnSeverity)");
-      RunConfig config = configure(files);
+      request = request(files);
       getLog()
           .info(
               "zerocred: reviewing "
-                  + config.workspace()
+                  + request.workspace()
                   + " in "
-                  + config.image()
+                  + image
                   + " (timeout "
                   + timeout.strip()
                   + ")");
-      result = ClaudeRun.execute(config, cancellation);
-      findings = FindingsParser.forRun(result, config.jsonSchema().isPresent());
-      findings.warnings().forEach(w -> getLog().warn("zerocred findings: " + w));
-      files.write(result, findings, pluginVersion == null ? "unknown" : pluginVersion);
-      report(result, findings, files);
+      outcome = ReviewJob.run(request, cancellation);
+      outcome.findings().warnings().forEach(w -> getLog().warn("zerocred findings: " + w));
+      report(outcome);
     } catch (IOException | RuntimeException e) {
       writeNotRun(files, e.getMessage());
       throw raise(translate(e));
@@ -274,16 +262,15 @@ public class ReviewMojo extends AbstractMojo {
       written.countDown();
       removeHook(hook);
     }
-    if (!result.isSuccess()) {
-      AbstractMojoExecutionException failure = translate(result);
+    if (outcome.failure().isPresent()) {
+      AbstractMojoExecutionException failure = translate(outcome.failure().get());
       if (failOnError) {
         throw raise(failure);
       }
       getLog().warn(failure.getMessage() + " (failOnError is false: the build goes on)");
     }
-    List<Finding> over = findings.atOrAbove(threshold);
-    if (!over.isEmpty()) {
-      throw findingsFailure(over, threshold.get());
+    if (!outcome.overThreshold().isEmpty()) {
+      throw findingsFailure(outcome.overThreshold(), request.failOnSeverity().orElseThrow());
     }
   }
 
@@ -324,65 +311,90 @@ public class ReviewMojo extends AbstractMojo {
     return new MojoFailureException(UntrustedText.inertLogLines(message.toString()));
   }
 
-  private RunConfig configure(ReviewFiles files) {
+  private ReviewRequest request(ReviewFiles files) {
     CredentialLookup.Found found =
         new CredentialLookup(session.getSettings(), decrypter, environment).find(serverId);
     getLog().info("zerocred: " + found.credential().kind() + " from " + found.source());
-    // The built-in prompt asks for findings through the schema; the user's own gets plain text.
-    boolean structured = (prompt == null || prompt.isBlank()) && promptFile == null;
-    RunConfig.Builder b =
-        RunConfig.builder()
-            .workspace(workspace == null ? null : workspace.toPath())
-            .prompt(
-                ReviewPrompt.resolve(
-                        prompt,
-                        promptFile == null ? null : promptFile.toPath(),
-                        workspace == null ? null : workspace.toPath(),
-                        baseRef,
-                        "prompt (zerocred.prompt)",
-                        "promptFile (zerocred.promptFile)")
-                    + (structured ? FindingsSchema.PROMPT : ""))
-            .jsonSchema(structured ? FindingsSchema.json() : null)
-            .timeout(Quantities.duration(timeout, "timeout (zerocred.timeout)"))
-            .image(image)
-            .memoryBytes(Quantities.bytes(memory, "memory (zerocred.memory)"))
-            .cpus(cpus)
-            .model(model)
-            .maxTurns(maxTurns)
-            .maxApiRequests(apiRequests(maxApiRequests))
-            .maxBudgetUsd(usd(maxBudgetUsd))
-            .credential(found.credential())
-            .auditLog(files.auditLog())
-            .listener(new ProgressLines(line -> getLog().info("zerocred: " + line)))
-            .proxyListener(
-                event -> {
-                  if (event instanceof ProxyEvent.Warning w) {
-                    getLog().warn("zerocred proxy: " + w.message());
-                  }
-                });
-    b.allowedTools(nonNull(allowedTools));
-    nonNull(allowHosts).forEach(b::extraAllowedHost);
-    nonNull(allowEndpoints)
-        .forEach(
-            e ->
-                b.allowEndpoint(
-                    ApiPolicy.Endpoint.parse(e, "allowEndpoints (zerocred.allowEndpoints)")
-                        .toString()));
-    nonNull(routes).forEach(b::route);
-    if (upstreamCa != null) {
-      b.upstreamCa(upstreamCa.toPath());
-    }
-    return b.build();
+    return ReviewRequest.builder()
+        .workspace(path(workspace))
+        .prompt(prompt)
+        .promptFile(path(promptFile))
+        .baseRef(baseRef)
+        .model(model)
+        .maxTurns(maxTurns)
+        .maxBudgetUsd(usd(maxBudgetUsd))
+        .maxApiRequests(maxApiRequests)
+        .timeout(timeout)
+        .image(image)
+        .memory(memory)
+        .cpus(cpus)
+        .allowedTools(allowedTools)
+        .allowHosts(allowHosts)
+        .allowEndpoints(allowEndpoints)
+        .routes(routes)
+        .upstreamCas(upstreamCa == null ? List.of() : List.of(upstreamCa.toPath()))
+        .credential(found.credential())
+        .failOnSeverity(failOnSeverity)
+        .toolVersion(pluginVersion)
+        .names(ReviewMojo::parameter)
+        .listener(
+            new ReviewListener() {
+              @Override
+              public void progress(String line) {
+                getLog().info("zerocred: " + line);
+              }
+
+              @Override
+              public void proxyWarning(String message) {
+                getLog().warn("zerocred proxy: " + message);
+              }
+            })
+        .files(() -> files)
+        .build();
   }
 
-  private void report(RunResult result, ReviewFindings findings, ReviewFiles files) {
-    String review = result.isSuccess() ? findings.markdown().strip() : result.resultText();
+  /** A setting as this goal calls it: the parameter and its user property. */
+  static String parameter(ReviewSetting setting) {
+    String name =
+        switch (setting) {
+          case WORKSPACE -> "workspace";
+          case PROMPT -> "prompt";
+          case PROMPT_FILE -> "promptFile";
+          case BASE_REF -> "baseRef";
+          case MODEL -> "model";
+          case MAX_TURNS -> "maxTurns";
+          case MAX_BUDGET_USD -> "maxBudgetUsd";
+          case MAX_API_REQUESTS -> "maxApiRequests";
+          case TIMEOUT -> "timeout";
+          case IMAGE -> "image";
+          case MEMORY -> "memory";
+          case CPUS -> "cpus";
+          case ALLOWED_TOOLS -> "allowedTools";
+          case ALLOW_HOSTS -> "allowHosts";
+          case ALLOW_ENDPOINTS -> "allowEndpoints";
+          case ROUTES -> "routes";
+          case UPSTREAM_CA -> "upstreamCa";
+          case OUTPUT_DIRECTORY -> "outputDirectory";
+          case FAIL_ON_ERROR -> "failOnError";
+          case FAIL_ON_SEVERITY -> "failOnSeverity";
+          case OAUTH_TOKEN, API_KEY -> "the settings.xml server serverId";
+        };
+    return switch (setting) {
+      case OAUTH_TOKEN -> name + " (zerocred.serverId) or CLAUDE_CODE_OAUTH_TOKEN";
+      case API_KEY -> name + " (zerocred.serverId) or ANTHROPIC_API_KEY";
+      default -> name + " (zerocred." + name + ")";
+    };
+  }
+
+  private void report(ReviewOutcome outcome) {
+    String review = outcome.reviewText().strip();
     if (!review.isEmpty()) {
       getLog().info("");
       getLog().info("---- review ----");
       review.lines().forEach(getLog()::info);
       getLog().info("----------------");
     }
+    ReviewFiles files = outcome.files();
     getLog()
         .info(
             "zerocred: written "
@@ -391,7 +403,7 @@ public class ReviewMojo extends AbstractMojo {
                 + files.resultJson()
                 + ", "
                 + files.auditLog());
-    getLog().info("zerocred: " + ProgressLines.summary(result));
+    getLog().info("zerocred: " + outcome.summary());
   }
 
   private void writeNotRun(ReviewFiles files, String reason) {
@@ -419,23 +431,22 @@ public class ReviewMojo extends AbstractMojo {
   }
 
   /**
-   * A run that did not succeed: Claude's own failure or the user's time limit fail the build like a
-   * verdict; Docker trouble is an execution error.
+   * A review that produced no review: Claude's own failure or the user's limits fail the build like
+   * a verdict; Docker trouble is an execution error.
    */
-  static AbstractMojoExecutionException translate(RunResult result) {
+  static AbstractMojoExecutionException translate(ReviewFailure failure) {
     String message =
         "The zerocred review "
-            + switch (result.outcome()) {
-              case SUCCESS -> "succeeded";
-              case CLAUDE_ERROR -> "failed in Claude Code";
+            + switch (failure.kind()) {
+              case CLAUDE_ERROR, CREDENTIAL_REJECTED -> "failed in Claude Code";
               case TIMED_OUT -> "timed out";
               case INFRASTRUCTURE_FAILURE -> "could not run";
               case CANCELLED -> "was cancelled";
               case BUDGET_EXCEEDED -> "was stopped by the proxy at its budget";
             }
             + ": "
-            + UntrustedText.inertLogLines(result.message());
-    return result.outcome() == RunResult.Outcome.INFRASTRUCTURE_FAILURE
+            + UntrustedText.inertLogLines(failure.message());
+    return failure.kind() == ReviewFailure.Kind.INFRASTRUCTURE_FAILURE
         ? new MojoExecutionException(message)
         : new MojoFailureException(message);
   }
@@ -449,14 +460,6 @@ public class ReviewMojo extends AbstractMojo {
     return (MojoExecutionException) e;
   }
 
-  private static Integer apiRequests(Integer n) {
-    if (n != null && n < 1) {
-      throw new InvalidConfigurationException(
-          "maxApiRequests (zerocred.maxApiRequests) must be at least 1, got " + n);
-    }
-    return n;
-  }
-
   // Maven's configurator cannot make a BigDecimal, so the amount arrives as text.
   private static BigDecimal usd(String text) {
     if (text == null || text.isBlank()) {
@@ -466,14 +469,15 @@ public class ReviewMojo extends AbstractMojo {
       return new BigDecimal(text.strip());
     } catch (NumberFormatException e) {
       throw new InvalidConfigurationException(
-          "maxBudgetUsd (zerocred.maxBudgetUsd) must be an amount in US dollars like 2.50, got '"
+          parameter(ReviewSetting.MAX_BUDGET_USD)
+              + " must be an amount in US dollars like 2.50, got '"
               + text
               + "'",
           e);
     }
   }
 
-  private static <T> List<T> nonNull(List<T> list) {
-    return list == null ? List.of() : new ArrayList<>(list);
+  private static Path path(File file) {
+    return file == null ? null : file.toPath();
   }
 }

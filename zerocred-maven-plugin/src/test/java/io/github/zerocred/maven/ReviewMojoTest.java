@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.when;
 
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.review.ReviewFailure;
 import io.github.zerocred.run.DockerEngineUnavailableException;
 import io.github.zerocred.run.RunConfig;
-import io.github.zerocred.run.RunResult;
-import io.github.zerocred.run.TokenUsage;
 import io.github.zerocred.testkit.RunnerLog;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import javax.inject.Inject;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
@@ -184,7 +181,7 @@ class ReviewMojoTest {
     mojo.maxTurns = 0;
     assertThatThrownBy(mojo::execute)
         .isInstanceOf(MojoFailureException.class)
-        .hasMessageContaining("maxTurns must be at least 1");
+        .hasMessageContaining("maxTurns (zerocred.maxTurns) must be at least 1");
   }
 
   @Test
@@ -273,19 +270,19 @@ class ReviewMojoTest {
   @Test
   void translate_runOutcomes() {
     AbstractMojoExecutionException infra =
-        ReviewMojo.translate(result(RunResult.Outcome.INFRASTRUCTURE_FAILURE, "image missing"));
+        ReviewMojo.translate(failure(ReviewFailure.Kind.INFRASTRUCTURE_FAILURE, "image missing"));
     assertThat(infra)
         .isInstanceOf(MojoExecutionException.class)
         .hasMessage("The zerocred review could not run: image missing");
-    assertThat(ReviewMojo.translate(result(RunResult.Outcome.CLAUDE_ERROR, "API Error: 401")))
+    assertThat(ReviewMojo.translate(failure(ReviewFailure.Kind.CLAUDE_ERROR, "API Error: 401")))
         .isInstanceOf(MojoFailureException.class)
         .hasMessage("The zerocred review failed in Claude Code: API Error: 401");
-    assertThat(ReviewMojo.translate(result(RunResult.Outcome.TIMED_OUT, "killed after 1m")))
+    assertThat(ReviewMojo.translate(failure(ReviewFailure.Kind.TIMED_OUT, "killed after 1m")))
         .isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("timed out");
     assertThat(
             ReviewMojo.translate(
-                result(RunResult.Outcome.CANCELLED, "The run was cancelled (SIGINT) after 9 s")))
+                failure(ReviewFailure.Kind.CANCELLED, "The run was cancelled (SIGINT) after 9 s")))
         .isInstanceOf(MojoFailureException.class)
         .hasMessage("The zerocred review was cancelled: The run was cancelled (SIGINT) after 9 s");
   }
@@ -298,7 +295,7 @@ class ReviewMojoTest {
     RunnerLog.FORGED.lines().forEach(inert::warn);
     inert.error("failed", new IllegalStateException(RunnerLog.FORGED));
     AbstractMojoExecutionException failure =
-        ReviewMojo.translate(result(RunResult.Outcome.CLAUDE_ERROR, RunnerLog.FORGED));
+        ReviewMojo.translate(failure(ReviewFailure.Kind.CLAUDE_ERROR, RunnerLog.FORGED));
 
     String buildLog = log.text() + "\n" + failure.getMessage();
     assertThat(RunnerLog.commands(buildLog)).isEmpty();
@@ -307,22 +304,7 @@ class ReviewMojoTest {
     assertThat(new ReviewMojo(null).getLog()).isInstanceOf(InertLog.class);
   }
 
-  static RunResult result(RunResult.Outcome outcome, String message) {
-    return new RunResult(
-        "run-1",
-        outcome,
-        message,
-        "",
-        outcome == RunResult.Outcome.CLAUDE_ERROR,
-        0,
-        0.0,
-        TokenUsage.NONE,
-        0,
-        Optional.empty(),
-        Optional.empty(),
-        "",
-        "",
-        Optional.empty(),
-        Duration.ofSeconds(1));
+  static ReviewFailure failure(ReviewFailure.Kind kind, String message) {
+    return new ReviewFailure(kind, message);
   }
 }

@@ -1,4 +1,4 @@
-package io.github.zerocred.cli;
+package io.github.zerocred.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * body posted passes {@link GitHubText#forGitHub}: mentions neutralised, size within GitHub's
  * limit.
  */
-final class GitHubApi {
+public final class GitHubApi {
   private static final JsonMapper JSON = new JsonMapper();
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
   private static final int MAX_PAGES = 30;
@@ -35,24 +35,24 @@ final class GitHubApi {
   private final HttpClient http;
 
   /** A comment on an issue or pull request, and who wrote it ({@code user.login}). */
-  record Comment(long id, String body, String htmlUrl, String author) {}
+  public record Comment(long id, String body, String htmlUrl, String author) {}
 
   /** A file a pull request changes, with its unified diff ({@code patch}; empty when too big). */
-  record PullRequestFile(String filename, String status, String patch) {}
+  public record PullRequestFile(String filename, String status, String patch) {}
 
   /** A pull request review: its summary body, and who wrote it. */
-  record Review(long id, String body, String htmlUrl, String author) {}
+  public record Review(long id, String body, String htmlUrl, String author) {}
 
   /** A comment on a line of a pull request's diff, and who wrote it. */
-  record ReviewComment(
+  public record ReviewComment(
       long id, String body, String path, int line, String htmlUrl, String author) {}
 
   /**
    * A review comment to make: on line {@code line} of {@code path} on {@code side} of the diff
    * ({@code RIGHT}, the head), from {@code startLine} when it spans several lines.
    */
-  record NewReviewComment(String path, int startLine, int line, String side, String body) {
-    ObjectNode json() {
+  public record NewReviewComment(String path, int startLine, int line, String side, String body) {
+    public ObjectNode json() {
       ObjectNode c = JSON.createObjectNode();
       c.put("path", path)
           .put("body", GitHubText.forGitHub(body))
@@ -66,24 +66,25 @@ final class GitHubApi {
   }
 
   /** A pull request's commits and where its head lives. */
-  record PullRequest(String baseSha, String headSha, String headRepository, boolean fromFork) {}
+  public record PullRequest(
+      String baseSha, String headSha, String headRepository, boolean fromFork) {}
 
   /** GitHub refused or failed a call; {@link #status} is the HTTP status, 0 when none came. */
-  static final class GitHubException extends ZerocredException {
+  public static final class GitHubException extends ZerocredException {
     private static final long serialVersionUID = 1L;
     private final int status;
 
-    GitHubException(int status, String message, Throwable cause) {
+    public GitHubException(int status, String message, Throwable cause) {
       super(message, cause);
       this.status = status;
     }
 
-    int status() {
+    public int status() {
       return status;
     }
   }
 
-  GitHubApi(String apiUrl, String token) {
+  public GitHubApi(String apiUrl, String token) {
     String url = apiUrl == null || apiUrl.isBlank() ? "https://api.github.com" : apiUrl.strip();
     this.apiUrl = URI.create(url.endsWith("/") ? url : url + "/");
     // GitHub: https://api.github.com/graphql; Enterprise Server: https://HOST/api/graphql beside
@@ -108,7 +109,7 @@ final class GitHubApi {
    * installation token, and {@code GET /app} wants the app's JWT; GraphQL's {@code viewer} answers
    * both kinds of token.
    */
-  String viewerLogin() {
+  public String viewerLogin() {
     ObjectNode query = JSON.createObjectNode().put("query", "query { viewer { login } }");
     JsonNode answer = parse(exchange("POST", graphqlUrl, query.toString()));
     String login = answer.path("data").path("viewer").path("login").asText("");
@@ -120,7 +121,7 @@ final class GitHubApi {
     return login;
   }
 
-  PullRequest pullRequest(String repository, int number) {
+  public PullRequest pullRequest(String repository, int number) {
     JsonNode pr = send("GET", "repos/" + repository + "/pulls/" + number, null);
     String head = pr.path("head").path("repo").path("full_name").asText("");
     String base = pr.path("base").path("repo").path("full_name").asText(repository);
@@ -132,7 +133,7 @@ final class GitHubApi {
   }
 
   /** Every comment on issue or pull request {@code number}, oldest first. */
-  List<Comment> comments(String repository, int number) {
+  public List<Comment> comments(String repository, int number) {
     List<Comment> all = new ArrayList<>();
     URI next =
         apiUrl.resolve("repos/" + repository + "/issues/" + number + "/comments?per_page=100");
@@ -147,7 +148,7 @@ final class GitHubApi {
   }
 
   /** The files pull request {@code number} changes, with their patches. */
-  List<PullRequestFile> pullRequestFiles(String repository, int number) {
+  public List<PullRequestFile> pullRequestFiles(String repository, int number) {
     List<PullRequestFile> files = new ArrayList<>();
     for (JsonNode f : pages("repos/" + repository + "/pulls/" + number + "/files")) {
       files.add(
@@ -158,7 +159,7 @@ final class GitHubApi {
   }
 
   /** The reviews of pull request {@code number}, oldest first. */
-  List<Review> reviews(String repository, int number) {
+  public List<Review> reviews(String repository, int number) {
     List<Review> reviews = new ArrayList<>();
     for (JsonNode r : pages("repos/" + repository + "/pulls/" + number + "/reviews")) {
       reviews.add(review(r));
@@ -167,7 +168,7 @@ final class GitHubApi {
   }
 
   /** The comments on the diff of pull request {@code number}, oldest first. */
-  List<ReviewComment> reviewComments(String repository, int number) {
+  public List<ReviewComment> reviewComments(String repository, int number) {
     List<ReviewComment> comments = new ArrayList<>();
     for (JsonNode c : pages("repos/" + repository + "/pulls/" + number + "/comments")) {
       comments.add(reviewComment(c));
@@ -176,7 +177,7 @@ final class GitHubApi {
   }
 
   /** Submits a review ({@code COMMENT}) of {@code commitId} with a body and inline comments. */
-  Review createReview(
+  public Review createReview(
       String repository,
       int number,
       String commitId,
@@ -193,7 +194,7 @@ final class GitHubApi {
         sendJson("POST", "repos/" + repository + "/pulls/" + number + "/reviews", request));
   }
 
-  Review updateReview(String repository, int number, long reviewId, String body) {
+  public Review updateReview(String repository, int number, long reviewId, String body) {
     ObjectNode request = JSON.createObjectNode().put("body", GitHubText.forGitHub(body));
     return review(
         sendJson(
@@ -201,24 +202,24 @@ final class GitHubApi {
   }
 
   /** Adds one comment on the diff of {@code commitId}, outside any earlier review. */
-  ReviewComment createReviewComment(
+  public ReviewComment createReviewComment(
       String repository, int number, String commitId, NewReviewComment comment) {
     ObjectNode request = comment.json().put("commit_id", commitId);
     return reviewComment(
         sendJson("POST", "repos/" + repository + "/pulls/" + number + "/comments", request));
   }
 
-  ReviewComment updateReviewComment(String repository, long commentId, String body) {
+  public ReviewComment updateReviewComment(String repository, long commentId, String body) {
     ObjectNode request = JSON.createObjectNode().put("body", GitHubText.forGitHub(body));
     return reviewComment(
         sendJson("PATCH", "repos/" + repository + "/pulls/comments/" + commentId, request));
   }
 
-  Comment createComment(String repository, int number, String body) {
+  public Comment createComment(String repository, int number, String body) {
     return comment(send("POST", "repos/" + repository + "/issues/" + number + "/comments", body));
   }
 
-  Comment updateComment(String repository, long commentId, String body) {
+  public Comment updateComment(String repository, long commentId, String body) {
     return comment(send("PATCH", "repos/" + repository + "/issues/comments/" + commentId, body));
   }
 

@@ -1,19 +1,15 @@
-package io.github.zerocred.cli;
+package io.github.zerocred.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.InvalidConfigurationException;
-import io.github.zerocred.run.RunResult;
-import io.github.zerocred.run.TokenUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,54 +128,5 @@ class ActionInputsTest {
   void workflowCommandData_isEscaped() {
     assertThat(WorkflowCommands.escapeData("50% done\nnext")).isEqualTo("50%25 done%0Anext");
     assertThat(WorkflowCommands.escapeProperty("a: b, c")).isEqualTo("a%3A b%2C c");
-  }
-
-  @Test
-  void budgetStoppedRun_isItsOwnConclusion_namingTheInputsToRaise() {
-    Credential token = Credential.anthropic("sk-ant-oat01-" + "a".repeat(80) + "AA", "test");
-    ActionCommand.ActionFailure f =
-        ActionCommand.failure(
-            result(
-                "The proxy stopped the run: it reached the cap of 3 API calls; raise the cap or"
-                    + " narrow the review"),
-            token);
-    assertThat(f.conclusion).isEqualTo("budget_exceeded");
-    assertThat(f.getMessage()).contains("raise max_api_requests").doesNotContain("the cap or");
-    assertThat(
-            ActionCommand.failure(
-                    result("The proxy stopped the run: ... reached the budget; raise the budget"),
-                    token)
-                .getMessage())
-        .contains("raise max_budget_usd");
-  }
-
-  private static RunResult result(String message) {
-    return new RunResult(
-        "run-1",
-        RunResult.Outcome.BUDGET_EXCEEDED,
-        message,
-        "",
-        false,
-        1,
-        0.0,
-        TokenUsage.NONE,
-        0,
-        Optional.empty(),
-        Optional.empty(),
-        "",
-        "",
-        Optional.of(0),
-        Duration.ZERO);
-  }
-
-  @Test
-  void authenticationFailures_areRecognised() {
-    assertThat(
-            ActionCommand.isAuthenticationFailure(
-                "Failed to authenticate. API Error: 401 OAuth token has expired."))
-        .isTrue();
-    assertThat(
-            ActionCommand.isAuthenticationFailure("Claude Code reported an error: error_max_turns"))
-        .isFalse();
   }
 }

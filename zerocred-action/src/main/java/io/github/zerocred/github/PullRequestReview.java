@@ -1,4 +1,4 @@
-package io.github.zerocred.cli;
+package io.github.zerocred.github;
 
 import io.github.zerocred.findings.Finding;
 import io.github.zerocred.findings.FindingsMarkdown;
@@ -20,18 +20,18 @@ import java.util.regex.Pattern;
  * adding copies: a finding still reported keeps its comment (its text refreshed), a new one gets a
  * comment, and one no longer reported has its comment marked resolved.
  */
-final class PullRequestReview {
+public final class PullRequestReview {
   private static final String FINDING_MARKER = "<!-- zerocred-finding:";
   private static final Pattern FINDING = Pattern.compile("^<!-- zerocred-finding:([0-9a-f]+) -->");
 
   /** A finding and where on the diff it goes ({@code startLine..line}), or nowhere. */
-  record Placed(Finding finding, Optional<GitHubApi.NewReviewComment> comment) {}
+  public record Placed(Finding finding, Optional<GitHubApi.NewReviewComment> comment) {}
 
   /**
    * What a run does to the pull request; {@code overCap} findings the diff shows are listed in the
    * body instead, because {@code max_inline_comments} were already placed.
    */
-  record Plan(
+  public record Plan(
       List<Placed> placed,
       List<GitHubApi.NewReviewComment> create,
       Map<Long, String> update,
@@ -47,12 +47,12 @@ final class PullRequestReview {
    * @param identity the login the token acts as: only a review it wrote is ever updated (anyone can
    *     copy the marker into their own), or null to update none
    */
-  PullRequestReview(String reviewMarker, String identity) {
+  public PullRequestReview(String reviewMarker, String identity) {
     this.reviewMarker = reviewMarker;
     this.identity = identity;
   }
 
-  static String findingMarker(Finding f) {
+  public static String findingMarker(Finding f) {
     return FINDING_MARKER + f.fingerprint() + " -->";
   }
 
@@ -64,7 +64,7 @@ final class PullRequestReview {
    * @param dedupe whether to reuse earlier comments ({@code sticky}) or post all anew ({@code new})
    * @param maxInline at most this many findings get a comment on the diff (most severe first)
    */
-  static Plan plan(
+  public static Plan plan(
       ReviewFindings review,
       DiffLines diff,
       List<GitHubApi.ReviewComment> earlier,
@@ -135,7 +135,7 @@ final class PullRequestReview {
   }
 
   /** The comment's text struck through, with a note; its marker no longer matches a finding. */
-  static String resolved(String body, String headSha) {
+  public static String resolved(String body, String headSha) {
     String text = body.replaceFirst("^<!-- zerocred-finding:[0-9a-f]+ -->\\n?", "").strip();
     String firstLine = text.lines().findFirst().orElse("");
     return "<!-- zerocred-finding-resolved -->\n~~"
@@ -146,7 +146,7 @@ final class PullRequestReview {
   }
 
   /** The review's body: the marker, the summary, the table by severity, off-diff findings. */
-  String body(ReviewFindings review, Plan plan, String footer) {
+  public String body(ReviewFindings review, Plan plan, String footer) {
     StringBuilder md = new StringBuilder(reviewMarker).append("\n### Claude Code review\n\n");
     if (!review.summary().isBlank()) {
       md.append(review.summary().strip()).append("\n\n");
@@ -179,7 +179,7 @@ final class PullRequestReview {
    * Posts the plan: updates this job's earlier review and comments when there is one, else submits
    * a new review with the inline comments. Returns the review's URL.
    */
-  String post(
+  public String post(
       GitHubApi github,
       String repository,
       int number,

@@ -1,4 +1,4 @@
-package io.github.zerocred.cli;
+package io.github.zerocred.github;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,12 +13,12 @@ import java.util.regex.Pattern;
  * accepts a review comment only on those lines ({@code side: RIGHT}), and a multi-line one only
  * within one hunk.
  */
-final class DiffLines {
+public final class DiffLines {
   private static final Pattern HUNK = Pattern.compile("^@@ -\\d+(?:,\\d+)? \\+(\\d+)(?:,\\d+)? @@");
 
   /** The head's lines one hunk shows (added and context), in order. */
   private record Hunk(List<Integer> lines) {
-    boolean contains(int line) {
+    public boolean contains(int line) {
       return lines.contains(line);
     }
   }
@@ -29,7 +29,7 @@ final class DiffLines {
     this.hunksByFile = hunksByFile;
   }
 
-  static DiffLines of(List<GitHubApi.PullRequestFile> files) {
+  public static DiffLines of(List<GitHubApi.PullRequestFile> files) {
     Map<String, List<Hunk>> map = new HashMap<>();
     for (GitHubApi.PullRequestFile f : files) {
       if (!"removed".equals(f.status())) {
@@ -62,7 +62,7 @@ final class DiffLines {
    * Where a comment on lines {@code start}..{@code end} of {@code path} can go: the whole range
    * when one hunk shows both ends, else the one end the diff shows; empty when neither is shown.
    */
-  Optional<int[]> anchor(String path, int start, int end) {
+  public Optional<int[]> anchor(String path, int start, int end) {
     List<Hunk> hunks = hunksByFile.get(path);
     if (hunks == null) {
       return Optional.empty();

@@ -1,8 +1,11 @@
-package io.github.zerocred.cli;
+package io.github.zerocred.github;
 
 import io.github.zerocred.findings.Severity;
 import io.github.zerocred.proxy.ApiPolicy;
+import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.review.Quantities;
+import io.github.zerocred.review.ReviewRequest;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +30,10 @@ import java.util.Optional;
  * @param maxBudgetUsd the {@code max_budget_usd} input, if given
  * @param maxApiRequests the {@code max_api_requests} input: the proxy forwards at most this many
  *     Messages requests, if given
- * @param timeout {@code timeout_minutes}, 30 by default
+ * @param timeout {@code timeout_minutes}; the core's default ({@link
+ *     ReviewRequest#DEFAULT_TIMEOUT}) when not given
+ * @param memoryBytes the {@code memory} input: the container's memory limit, if given
+ * @param cpus the {@code cpus} input: the container's CPU limit, if given
  * @param allowedTools {@code allowed_tools}, comma- or newline-separated
  * @param allowHosts {@code allow_hosts}, comma- or newline-separated
  * @param image the {@code image} input, if given
@@ -42,7 +48,7 @@ import java.util.Optional;
  * @param allowEndpoints {@code allow_endpoints}: further Anthropic API endpoints ({@code METHOD
  *     PATH}, one a line or comma-separated) the container may call with the credential
  */
-record ActionInputs(
+public record ActionInputs(
     Optional<String> prompt,
     Optional<String> promptFile,
     Optional<String> oauthToken,
@@ -53,6 +59,8 @@ record ActionInputs(
     Optional<BigDecimal> maxBudgetUsd,
     Optional<Integer> maxApiRequests,
     Duration timeout,
+    Optional<Long> memoryBytes,
+    Optional<Double> cpus,
     List<String> allowedTools,
     List<String> allowHosts,
     Optional<String> image,
@@ -65,7 +73,7 @@ record ActionInputs(
     List<String> allowEndpoints) {
 
   /** What happens to the review on the pull request. */
-  enum CommentMode {
+  public enum CommentMode {
     /** Update the comment an earlier run of this job posted, else post one. */
     STICKY,
     /** Post a new comment every run. */
@@ -74,11 +82,10 @@ record ActionInputs(
     OFF
   }
 
-  static final int DEFAULT_TIMEOUT_MINUTES = 30;
   static final int DEFAULT_MAX_INLINE_COMMENTS = 25;
 
   /** The secrets among the inputs and the environment, to be masked before anything else. */
-  static List<String> secrets(Map<String, String> env) {
+  public static List<String> secrets(Map<String, String> env) {
     List<String> secrets = new ArrayList<>();
     for (String name :
         List.of(
@@ -97,11 +104,11 @@ record ActionInputs(
   }
 
   /** Whether {@code fail_on_error} asks to fail; read on its own so even bad inputs honour it. */
-  static boolean failOnError(Map<String, String> env) {
+  public static boolean failOnError(Map<String, String> env) {
     return input(env, "fail_on_error").map(v -> !v.equalsIgnoreCase("false")).orElse(true);
   }
 
-  static ActionInputs from(Map<String, String> env) {
+  public static ActionInputs from(Map<String, String> env) {
     return new ActionInputs(
         input(env, "prompt"),
         input(env, "prompt_file"),
@@ -114,7 +121,9 @@ record ActionInputs(
         input(env, "max_api_requests").map(v -> positiveInt(v, "max_api_requests")),
         input(env, "timeout_minutes")
             .map(v -> Duration.ofMinutes(positiveInt(v, "timeout_minutes")))
-            .orElse(Duration.ofMinutes(DEFAULT_TIMEOUT_MINUTES)),
+            .orElseGet(() -> Quantities.duration(ReviewRequest.DEFAULT_TIMEOUT, "timeout_minutes")),
+        input(env, "memory").map(v -> Quantities.bytes(v, "input memory")),
+        input(env, "cpus").map(ActionInputs::cpus),
         list(input(env, "allowed_tools"), "[,\\n]"),
         list(input(env, "allow_hosts"), "[,\\s]"),
         input(env, "image"),
@@ -131,8 +140,50 @@ record ActionInputs(
             .toList());
   }
 
+  /**
+   * The Anthropic credential from {@code claude_code_oauth_token} or {@code anthropic_api_key}.
+   *
+   * @throws InvalidConfigurationException when both are set or the one set is malformed, naming the
+   *     input
+   */
+  public Credential anthropicCredential() {
+    if (oauthToken.isPresent() && apiKey.isPresent()) {
+      throw new InvalidConfigurationException(
+          "Both claude_code_oauth_token and anthropic_api_key are set; set only one, so it is"
+              + " clear which account pays");
+    }
+    return oauthToken.isPresent()
+        ? Credential.anthropic(oauthToken.get(), "claude_code_oauth_token")
+        : Credential.anthropic(
+            apiKey.orElseThrow(() -> new InvalidConfigurationException(missingCredential(null))),
+            "anthropic_api_key");
+  }
+
+  /**
+   * What to do when neither credential input arrived: on a pull request from a fork that is GitHub
+   * withholding secrets, which no input can fix.
+   *
+   * @param event the event, or null when it is unknown
+   */
+  public static String missingCredential(GitHubEvent event) {
+    if (event != null && event.fromFork()) {
+      return "No Anthropic credential: this pull request comes from the fork "
+          + event.headRepository().orElse("(deleted)")
+          + ", and GitHub does not give repository secrets to workflows that pull requests"
+          + " from forks trigger, so claude_code_oauth_token and anthropic_api_key arrive"
+          + " empty. Review fork pull requests with a `pull_request_target` workflow"
+          + " (zerocred keeps the secret out of Claude's container, but never build or run"
+          + " the pull request's code in that job), or skip forks with `if:"
+          + " github.event.pull_request.head.repo.full_name == github.repository`.";
+    }
+    return "No Anthropic credential: set claude_code_oauth_token: ${{"
+        + " secrets.CLAUDE_CODE_OAUTH_TOKEN }} (make the token with `claude setup-token`"
+        + " and store it as a repository secret) or anthropic_api_key: ${{"
+        + " secrets.ANTHROPIC_API_KEY }}";
+  }
+
   /** An input as the runner passes it: {@code INPUT_} and the name in upper case. */
-  static Optional<String> input(Map<String, String> env, String name) {
+  public static Optional<String> input(Map<String, String> env, String name) {
     return variable(env, "INPUT_" + name.toUpperCase(Locale.ROOT));
   }
 
@@ -184,6 +235,19 @@ record ActionInputs(
         "input max_budget_usd must be a positive amount in US dollars such as 2.50, got '"
             + value
             + "'");
+  }
+
+  private static double cpus(String value) {
+    try {
+      double n = Double.parseDouble(value);
+      if (n > 0 && Double.isFinite(n)) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw new InvalidConfigurationException(
+        "input cpus must be a positive number of CPUs such as 2 or 0.5, got '" + value + "'");
   }
 
   private static CommentMode commentMode(String value) {

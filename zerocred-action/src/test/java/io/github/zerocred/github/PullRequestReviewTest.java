@@ -1,4 +1,4 @@
-package io.github.zerocred.cli;
+package io.github.zerocred.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

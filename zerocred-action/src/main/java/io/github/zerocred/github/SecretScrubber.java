@@ -1,4 +1,4 @@
-package io.github.zerocred.cli;
+package io.github.zerocred.github;
 
 import io.github.zerocred.proxy.Credentials;
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Removes secrets from text before it is printed. A user who pastes a token as an argument gets an
  * "unmatched argument" error that would otherwise quote it into a CI log.
  */
-final class SecretScrubber {
+public final class SecretScrubber {
   static final String REDACTED = "<redacted>";
 
   // Anthropic tokens and keys, and GitHub's token shapes; long enough that ordinary words never
@@ -25,7 +25,7 @@ final class SecretScrubber {
   }
 
   /** Scrubs the token shapes and the values of the credential variables in {@code env}. */
-  static SecretScrubber forEnvironment(Map<String, String> env) {
+  public static SecretScrubber forEnvironment(Map<String, String> env) {
     List<String> values = new ArrayList<>();
     for (String variable :
         List.of(
@@ -45,7 +45,7 @@ final class SecretScrubber {
   }
 
   /** Scrubs the token shapes and these values. */
-  static SecretScrubber forSecrets(List<String> values) {
+  public static SecretScrubber forSecrets(List<String> values) {
     List<String> secrets = new ArrayList<>();
     for (String value : values) {
       // Very short values would blank out ordinary words; the shape check still catches tokens.
@@ -56,7 +56,7 @@ final class SecretScrubber {
     return new SecretScrubber(secrets);
   }
 
-  String scrub(String text) {
+  public String scrub(String text) {
     if (text == null) {
       return "";
     }

@@ -1,4 +1,8 @@
-package io.github.zerocred.cli;
+package io.github.zerocred.github;
+
+import io.github.zerocred.review.ProgressLines;
+import io.github.zerocred.run.RunResult;
+import java.util.Locale;
 
 /**
  * Makes Markdown safe to post on GitHub in the bot's name. The text is Claude's, so a pull request
@@ -11,7 +15,7 @@ package io.github.zerocred.cli;
  * code). A body too long is cut, at a line where possible, with a note saying where the whole
  * review is.
  */
-final class GitHubText {
+public final class GitHubText {
   /** GitHub's limit on a comment or review body, in characters. */
   static final int GITHUB_MAX_BODY = 65_536;
 
@@ -33,17 +37,17 @@ final class GitHubText {
   /**
    * {@code markdown} with mentions neutralised, cut to {@link #MAX_BODY} with a note if need be.
    */
-  static String forGitHub(String markdown) {
+  public static String forGitHub(String markdown) {
     return fit(neutraliseMentions(markdown), MAX_BODY);
   }
 
   /** {@code markdown} made safe and cut so that, with {@code footer} (zerocred's own), it fits. */
-  static String withFooter(String markdown, String footer) {
+  public static String withFooter(String markdown, String footer) {
     return fit(neutraliseMentions(markdown), MAX_BODY - footer.length()) + footer;
   }
 
   /** {@code text} cut to at most {@code max} characters, note included, when longer. */
-  static String fit(String text, int max) {
+  public static String fit(String text, int max) {
     if (text.length() <= max) {
       return text;
     }
@@ -59,7 +63,7 @@ final class GitHubText {
   }
 
   /** Every {@code @name} and {@code @org/team} outside code, broken so GitHub ignores it. */
-  static String neutraliseMentions(String markdown) {
+  public static String neutraliseMentions(String markdown) {
     StringBuilder out = new StringBuilder(markdown.length() + 16);
     String fence = null;
     for (String line : markdown.split("(?<=\n)", -1)) {
@@ -160,5 +164,17 @@ final class GitHubText {
       }
     }
     return -1;
+  }
+
+  /** The step summary's table: outcome, turns, cost and duration. */
+  public static String summaryTable(RunResult r) {
+    return String.format(
+        Locale.ROOT,
+        "| Outcome | Turns | Cost | Duration |\n|---|---|---|---|\n| %s %s | %d | $%.4f | %.1f s |\n",
+        r.isSuccess() ? "✅" : "❌",
+        ProgressLines.outcomeName(r),
+        r.numTurns(),
+        r.costUsd(),
+        r.durationMs() / 1000.0);
   }
 }

@@ -1,4 +1,4 @@
-package io.github.zerocred.cli;
+package io.github.zerocred.github;
 
 import io.github.zerocred.review.UntrustedText;
 import java.io.IOException;
@@ -28,13 +28,13 @@ import java.util.UUID;
  * #block} (many lines of model text between {@code ::stop-commands::<random token>} and {@code
  * ::<token>::}, during which the runner ignores every command but the token).
  */
-final class WorkflowCommands {
+public final class WorkflowCommands {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final PrintWriter out;
   private final SecretScrubber scrubber;
 
-  WorkflowCommands(PrintWriter out, SecretScrubber scrubber) {
+  public WorkflowCommands(PrintWriter out, SecretScrubber scrubber) {
     this.out = out;
     this.scrubber = scrubber;
   }
@@ -43,7 +43,7 @@ final class WorkflowCommands {
    * Asks the runner to mask {@code secret} in every later log line. The only place a secret is
    * printed: the runner consumes the command and never shows it.
    */
-  void addMask(String secret) {
+  public void addMask(String secret) {
     if (secret == null || secret.isBlank()) {
       return;
     }
@@ -55,28 +55,28 @@ final class WorkflowCommands {
     }
   }
 
-  void group(String title) {
+  public void group(String title) {
     command("::group::" + escapeData(title));
   }
 
-  void endGroup() {
+  public void endGroup() {
     command("::endgroup::");
   }
 
-  void error(String title, String message) {
+  public void error(String title, String message) {
     command("::error title=" + escapeProperty(title) + "::" + escapeData(message));
   }
 
-  void warning(String message) {
+  public void warning(String message) {
     command("::warning::" + escapeData(message));
   }
 
-  void notice(String message) {
+  public void notice(String message) {
     command("::notice::" + escapeData(message));
   }
 
   /** A plain log line, scrubbed, that the runner cannot take for a command whatever it holds. */
-  void line(String text) {
+  public void line(String text) {
     print(safeLine(text), true);
   }
 
@@ -86,7 +86,7 @@ final class WorkflowCommands {
    * {@code ::TOKEN::} the runner acts on no line but the token, and the token is random, so the
    * text cannot name it.
    */
-  void block(String title, String text) {
+  public void block(String title, String text) {
     if (title != null) {
       group(title);
     }
@@ -132,15 +132,15 @@ final class WorkflowCommands {
    * {@code text} as one log line the runner takes for no command: line breaks escaped as {@code
    * %0D}/{@code %0A}, the legacy {@code ##[} and a leading {@code ::} broken by a zero-width space.
    */
-  static String safeLine(String text) {
+  public static String safeLine(String text) {
     return UntrustedText.inertLogLine(text);
   }
 
-  static String escapeData(String s) {
+  public static String escapeData(String s) {
     return breakLegacyCommands(s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"));
   }
 
-  static String escapeProperty(String s) {
+  public static String escapeProperty(String s) {
     return escapeData(s).replace(":", "%3A").replace(",", "%2C");
   }
 
@@ -149,20 +149,39 @@ final class WorkflowCommands {
   }
 
   /** Step outputs, written in one go to {@code GITHUB_OUTPUT} with a random delimiter each. */
-  static final class Outputs {
+  /**
+   * Appends the step's outputs and summary to the files the runner names in {@code GITHUB_OUTPUT}
+   * and {@code GITHUB_STEP_SUMMARY}; a failure is a warning, never the step's outcome.
+   */
+  public void writeStepFiles(Map<String, String> env, Outputs outputs, String summary) {
+    String outputFile = env.get("GITHUB_OUTPUT");
+    String summaryFile = env.get("GITHUB_STEP_SUMMARY");
+    try {
+      if (outputFile != null && !outputFile.isBlank()) {
+        outputs.appendTo(Path.of(outputFile));
+      }
+      if (summaryFile != null && !summaryFile.isBlank()) {
+        append(Path.of(summaryFile), summary);
+      }
+    } catch (IOException e) {
+      warning("Could not write the step's outputs or summary: " + e.getMessage());
+    }
+  }
+
+  public static final class Outputs {
     private final Map<String, String> values = new LinkedHashMap<>();
 
-    Outputs set(String name, String value) {
+    public Outputs set(String name, String value) {
       values.put(name, value == null ? "" : value);
       return this;
     }
 
-    Map<String, String> values() {
+    public Map<String, String> values() {
       return Map.copyOf(values);
     }
 
     /** Appends every output to {@code file} ({@code name<<DELIMITER}, value, delimiter). */
-    void appendTo(Path file) throws IOException {
+    public void appendTo(Path file) throws IOException {
       StringBuilder sb = new StringBuilder();
       values.forEach(
           (name, value) -> {
@@ -185,7 +204,7 @@ final class WorkflowCommands {
     }
   }
 
-  static void append(Path file, String text) throws IOException {
+  public static void append(Path file, String text) throws IOException {
     Files.writeString(
         file,
         text,

@@ -1,4 +1,4 @@
-package io.github.zerocred.cli;
+package io.github.zerocred.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param fromFork whether the pull request comes from another repository (GitHub then withholds
  *     secrets from {@code pull_request} workflows)
  */
-record GitHubEvent(
+public record GitHubEvent(
     String name,
     String repository,
     Optional<Integer> pullRequest,
@@ -33,7 +33,7 @@ record GitHubEvent(
   private static final JsonMapper JSON = new JsonMapper();
 
   /** Reads the event the runner wrote; {@code repositoryFallback} is {@code GITHUB_REPOSITORY}. */
-  static GitHubEvent read(String name, Path eventFile, String repositoryFallback) {
+  public static GitHubEvent read(String name, Path eventFile, String repositoryFallback) {
     JsonNode root;
     try {
       root =
@@ -48,7 +48,7 @@ record GitHubEvent(
     return parse(name, root, repositoryFallback);
   }
 
-  static GitHubEvent parse(String name, JsonNode root, String repositoryFallback) {
+  public static GitHubEvent parse(String name, JsonNode root, String repositoryFallback) {
     String eventName = name == null ? "" : name.strip();
     String repository =
         text(root.path("repository").path("full_name"))
@@ -110,7 +110,7 @@ record GitHubEvent(
   }
 
   /** This event with the commits GitHub's API reported for its pull request. */
-  GitHubEvent withCommits(String base, String head, boolean fork, String headRepo) {
+  public GitHubEvent withCommits(String base, String head, boolean fork, String headRepo) {
     return new GitHubEvent(
         name,
         repository,
@@ -125,5 +125,25 @@ record GitHubEvent(
     return node.isTextual() && !node.asText().isBlank()
         ? Optional.of(node.asText().strip())
         : Optional.empty();
+  }
+
+  /** What is reviewed, for the log: the repository, the pull request and the commits. */
+  public String describe() {
+    GitHubEvent event = this;
+    String what =
+        event.repository() + event.pullRequest().map(n -> " pull request #" + n).orElse("");
+    if (event.baseSha().isPresent() && event.headSha().isPresent()) {
+      return what
+          + " ("
+          + shortSha(event.baseSha().get())
+          + ".."
+          + shortSha(event.headSha().get())
+          + ")";
+    }
+    return what + event.headSha().map(h -> " (" + shortSha(h) + ")").orElse("");
+  }
+
+  private static String shortSha(String sha) {
+    return sha.length() > 12 ? sha.substring(0, 12) : sha;
   }
 }

@@ -1,0 +1,199 @@
+package io.github.zerocred.review;
+
+import io.github.zerocred.findings.FindingsParser;
+import io.github.zerocred.findings.FindingsSchema;
+import io.github.zerocred.findings.ReviewFindings;
+import io.github.zerocred.proxy.ApiPolicy;
+import io.github.zerocred.proxy.ProxyEvent;
+import io.github.zerocred.run.Cancellation;
+import io.github.zerocred.run.ClaudeRun;
+import io.github.zerocred.run.RunConfig;
+import io.github.zerocred.run.RunResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * One review, the same for every front end: checks the settings, decides structured or plain text,
+ * resolves the prompt, configures and runs the sandboxed Claude Code run, parses the findings,
+ * writes the files (also for a failed run), and judges the outcome: the findings over the threshold
+ * and, for a run that produced no review, why and what to change.
+ *
+ * <p>Hostile input: the prompt file comes from the checkout ({@link ReviewPrompt#readFile} refuses
+ * links out of it); everything the run returns is Claude's text, which the front end makes inert
+ * for its medium; the output directory is opened through {@link OutputDirectory}, which follows no
+ * link.
+ */
+public final class ReviewJob {
+  private static final long MIN_MEMORY_BYTES = 64L * 1024 * 1024;
+
+  private ReviewJob() {}
+
+  /**
+   * Runs the review.
+   *
+   * @throws ReviewSettingException when a setting is wrong, naming it in the front end's words
+   * @throws io.github.zerocred.proxy.InvalidConfigurationException for the prompt and the run's
+   *     configuration
+   * @throws IOException when the output directory cannot be opened or written
+   */
+  public static ReviewOutcome run(ReviewRequest request, Cancellation cancellation)
+      throws IOException {
+    SettingNames names = request.names();
+    check(request);
+    boolean structured = request.structured();
+    String prompt = prompt(request, structured);
+    ReviewFiles files = request.files().open();
+    Path stage = request.stageAuditLog() ? temporaryDirectory() : null;
+    Path audit = stage == null ? files.auditLog() : stage.resolve(ReviewFiles.AUDIT_JSONL);
+    RunResult result;
+    request.listener().runStarting();
+    try {
+      result = ClaudeRun.execute(configure(request, prompt, structured, audit), cancellation);
+    } finally {
+      request.listener().runEnded();
+      if (stage != null) {
+        copyAuditLog(audit, files);
+        deleteTree(stage);
+      }
+    }
+    ReviewFindings findings = FindingsParser.forRun(result, structured);
+    try {
+      files.write(result, findings, request.toolVersion());
+    } catch (IOException e) {
+      throw new IOException(
+          "Cannot write the review into " + files.directory() + ": " + e.getMessage(), e);
+    }
+    return new ReviewOutcome(
+        result,
+        findings,
+        files,
+        findings.atOrAbove(request.failOnSeverity()),
+        result.isSuccess()
+            ? Optional.empty()
+            : Optional.of(
+                ReviewFailure.of(result, request.timeout(), request.credential().kind(), names)));
+  }
+
+  /** The settings the run would refuse in its own words, refused here in the front end's. */
+  static void check(ReviewRequest r) {
+    SettingNames names = r.names();
+    atLeastOne(r.maxTurns(), ReviewSetting.MAX_TURNS, names);
+    atLeastOne(r.maxApiRequests(), ReviewSetting.MAX_API_REQUESTS, names);
+    if (r.maxBudgetUsd() != null && r.maxBudgetUsd().signum() <= 0) {
+      throw new ReviewSettingException(
+          ReviewSetting.MAX_BUDGET_USD,
+          names.of(ReviewSetting.MAX_BUDGET_USD)
+              + " must be positive, got "
+              + r.maxBudgetUsd().toPlainString());
+    }
+    if (r.memoryBytes() != null && r.memoryBytes() < MIN_MEMORY_BYTES) {
+      throw new ReviewSettingException(
+          ReviewSetting.MEMORY,
+          names.of(ReviewSetting.MEMORY)
+              + " must be at least 64 MiB, got "
+              + r.memoryBytes()
+              + " bytes");
+    }
+    if (r.cpus() != null && !(r.cpus() > 0)) {
+      throw new ReviewSettingException(
+          ReviewSetting.CPUS, names.of(ReviewSetting.CPUS) + " must be positive, got " + r.cpus());
+    }
+  }
+
+  private static void atLeastOne(Integer n, ReviewSetting setting, SettingNames names) {
+    if (n != null && n < 1) {
+      throw new ReviewSettingException(
+          setting, names.of(setting) + " must be at least 1, got " + n);
+    }
+  }
+
+  /** The prompt: the user's own, or the built-in review prompt asking for structured findings. */
+  private static String prompt(ReviewRequest r, boolean structured) {
+    if (structured) {
+      return ReviewPrompt.builtIn(r.baseRef(), r.headRef() == null ? "HEAD" : r.headRef())
+          + FindingsSchema.PROMPT;
+    }
+    return ReviewPrompt.resolve(
+        r.prompt(),
+        r.promptFile(),
+        r.workspace(),
+        r.baseRef(),
+        r.names().of(ReviewSetting.PROMPT),
+        r.names().of(ReviewSetting.PROMPT_FILE));
+  }
+
+  private static RunConfig configure(
+      ReviewRequest r, String prompt, boolean structured, Path auditLog) {
+    ReviewListener listener = r.listener();
+    RunConfig.Builder b =
+        RunConfig.builder()
+            .pullMissingImage(r.pullMissingImage())
+            .workspace(r.workspace())
+            .prompt(prompt)
+            .jsonSchema(structured ? FindingsSchema.json() : null)
+            .timeout(r.timeout())
+            .model(r.model())
+            .maxTurns(r.maxTurns())
+            .maxBudgetUsd(r.maxBudgetUsd())
+            .maxApiRequests(r.maxApiRequests())
+            .credential(r.credential())
+            .auditLog(auditLog)
+            .listener(new ProgressLines(listener::progress))
+            .proxyListener(
+                event -> {
+                  if (event instanceof ProxyEvent.Warning w) {
+                    listener.proxyWarning(w.message());
+                  }
+                });
+    if (r.image() != null) {
+      b.image(r.image());
+    }
+    if (r.memoryBytes() != null) {
+      b.memoryBytes(r.memoryBytes());
+    }
+    if (r.cpus() != null) {
+      b.cpus(r.cpus());
+    }
+    b.allowedTools(r.allowedTools());
+    r.allowHosts().forEach(b::extraAllowedHost);
+    String endpointName = r.names().of(ReviewSetting.ALLOW_ENDPOINTS);
+    r.allowEndpoints()
+        .forEach(e -> b.allowEndpoint(ApiPolicy.Endpoint.parse(e, endpointName).toString()));
+    r.routes().forEach(b::route);
+    r.upstreamCas().forEach(b::upstreamCa);
+    r.secretsToKeepOut().forEach(b::secretToKeepOut);
+    return b.build();
+  }
+
+  private static Path temporaryDirectory() throws IOException {
+    try {
+      return Files.createTempDirectory("zerocred-review-");
+    } catch (IOException e) {
+      throw new IOException("Cannot create a temporary directory: " + e.getMessage(), e);
+    }
+  }
+
+  private static void copyAuditLog(Path audit, ReviewFiles files) {
+    try {
+      if (Files.exists(audit)) {
+        files.copyAuditLog(audit);
+      }
+    } catch (IOException e) {
+      // The audit log is a by-product; the run's own outcome decides the review.
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | RuntimeException e) {
+      // A private temporary directory; what is left is the system's to clean.
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.github.zerocred.review;
+
+/**
+ * What a review tells its front end while it runs; the core never prints. Every method is called on
+ * the thread that runs the review, except {@link #progress} and {@link #proxyWarning}, which come
+ * from the run's and the proxy's threads.
+ */
+public interface ReviewListener {
+  /** A line of progress (turns, tools, spend) as {@link ProgressLines} writes it. */
+  void progress(String line);
+
+  /** The proxy refused or noticed something worth a warning. */
+  default void proxyWarning(String message) {}
+
+  /** The sandboxed run is about to start (the prompt and the settings were accepted). */
+  default void runStarting() {}
+
+  /** The sandboxed run has ended, whatever its outcome, and its container is gone. */
+  default void runEnded() {}
+}

@@ -1,0 +1,33 @@
+package io.github.zerocred.review;
+
+/**
+ * The settings of a review, as the core knows them. Front ends name them (a Maven parameter, a
+ * command-line option, an action input) through {@link SettingNames}; the core's messages carry the
+ * setting, never a front end's word for it.
+ */
+public enum ReviewSetting {
+  WORKSPACE,
+  PROMPT,
+  PROMPT_FILE,
+  BASE_REF,
+  MODEL,
+  MAX_TURNS,
+  MAX_BUDGET_USD,
+  MAX_API_REQUESTS,
+  TIMEOUT,
+  IMAGE,
+  MEMORY,
+  CPUS,
+  ALLOWED_TOOLS,
+  ALLOW_HOSTS,
+  ALLOW_ENDPOINTS,
+  ROUTES,
+  UPSTREAM_CA,
+  OUTPUT_DIRECTORY,
+  FAIL_ON_ERROR,
+  FAIL_ON_SEVERITY,
+  /** The Claude Code OAuth token ({@code claude setup-token}). */
+  OAUTH_TOKEN,
+  /** The Anthropic API key. */
+  API_KEY
+}
