@@ -52,7 +52,7 @@ class RunFailuresTest {
       assertThat(result.outcome()).as(result.toString()).isEqualTo(RunResult.Outcome.TIMED_OUT);
       assertThat(result.message())
           .contains("did not finish within the timeout of 15 s")
-          .contains("raise timeout");
+          .contains("was stopped after 1 turn(s)");
       assertThat(result.partialOutput()).contains("Starting the long task.");
       assertThat(result.numTurns()).isEqualTo(1);
       assertThat(result.exitCode()).isEmpty();

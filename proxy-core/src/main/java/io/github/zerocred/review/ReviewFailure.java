@@ -2,7 +2,6 @@ package io.github.zerocred.review;
 
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.run.RunResult;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -45,11 +44,9 @@ public record ReviewFailure(Kind kind, String message) {
   /**
    * Classifies a run that did not succeed, with its advice.
    *
-   * @param timeout the run's timeout, for the message of a run that reached it
    * @param credential the kind of credential the run used, for the advice on a rejected one
    */
-  public static ReviewFailure of(
-      RunResult result, Duration timeout, Credential.Kind credential, SettingNames names) {
+  public static ReviewFailure of(RunResult result, Credential.Kind credential, SettingNames names) {
     String detail = result.message() + " " + result.resultText();
     return switch (result.outcome()) {
       case SUCCESS -> throw new IllegalArgumentException("the run succeeded");
@@ -58,13 +55,11 @@ public record ReviewFailure(Kind kind, String message) {
               ? new ReviewFailure(Kind.CREDENTIAL_REJECTED, rejected(result, credential, names))
               : new ReviewFailure(Kind.CLAUDE_ERROR, result.message());
       case TIMED_OUT ->
+          // The run says what happened; the advice names this front end's settings.
           new ReviewFailure(
               Kind.TIMED_OUT,
-              "Claude Code did not finish within the timeout of "
-                  + human(timeout)
-                  + " and was stopped after "
-                  + result.numTurns()
-                  + " turn(s); raise "
+              result.message()
+                  + "; raise "
                   + names.of(ReviewSetting.TIMEOUT)
                   + " or lower "
                   + names.of(ReviewSetting.MAX_TURNS));
@@ -111,11 +106,6 @@ public record ReviewFailure(Kind kind, String message) {
             + "). Check the key in the Anthropic Console and update the secret in "
             + names.of(ReviewSetting.API_KEY)
             + ".";
-  }
-
-  private static String human(Duration d) {
-    long s = d.toSeconds();
-    return s >= 60 && s % 60 == 0 ? (s / 60) + " min" : s + " s";
   }
 
   private static String firstLine(String text) {

@@ -74,8 +74,7 @@ public final class ReviewJob {
         findings.atOrAbove(request.failOnSeverity()),
         result.isSuccess()
             ? Optional.empty()
-            : Optional.of(
-                ReviewFailure.of(result, request.timeout(), request.credential().kind(), names)));
+            : Optional.of(ReviewFailure.of(result, request.credential().kind(), names)));
   }
 
   /** The settings the run would refuse in its own words, refused here in the front end's. */

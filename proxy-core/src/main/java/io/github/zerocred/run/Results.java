@@ -108,7 +108,7 @@ final class Results {
               + human(config.timeout())
               + " and was stopped after "
               + collector.turns()
-              + " turn(s); raise timeout or lower maxTurns",
+              + " turn(s)",
           collector,
           wall,
           stderr,

@@ -22,8 +22,10 @@ class ReviewFailureTest {
   void timedOutRun_namesTheFrontEndsTimeoutAndTurnSettings() {
     ReviewFailure f =
         ReviewFailure.of(
-            result(RunResult.Outcome.TIMED_OUT, "stopped; raise timeout or lower maxTurns", ""),
-            Duration.ofSeconds(90),
+            result(
+                RunResult.Outcome.TIMED_OUT,
+                "Claude Code did not finish within the timeout of 90 s and was stopped after 3 turn(s)",
+                ""),
             Credential.Kind.ANTHROPIC_API_KEY,
             CLI);
     assertThat(f.kind()).isEqualTo(ReviewFailure.Kind.TIMED_OUT);
@@ -41,7 +43,6 @@ class ReviewFailureTest {
                 RunResult.Outcome.CLAUDE_ERROR,
                 "Claude Code reported an error",
                 "Failed to authenticate. API Error: 401 OAuth token has expired.\nmore"),
-            Duration.ofMinutes(30),
             Credential.Kind.ANTHROPIC_OAUTH_TOKEN,
             CLI);
     assertThat(f.kind()).isEqualTo(ReviewFailure.Kind.CREDENTIAL_REJECTED);
@@ -56,7 +57,6 @@ class ReviewFailureTest {
     ReviewFailure f =
         ReviewFailure.of(
             result(RunResult.Outcome.CLAUDE_ERROR, "error_max_turns", ""),
-            Duration.ofMinutes(30),
             Credential.Kind.ANTHROPIC_API_KEY,
             CLI);
     assertThat(f).isEqualTo(new ReviewFailure(ReviewFailure.Kind.CLAUDE_ERROR, "error_max_turns"));
@@ -67,18 +67,14 @@ class ReviewFailureTest {
     RunResult capped =
         result(RunResult.Outcome.CLAUDE_ERROR, "x", "")
             .withProxyUsage(new ProxyUsage(BigDecimal.ONE, 3, 0, 0, 0, 0, 0, 2));
-    assertThat(
-            ReviewFailure.of(capped, Duration.ofMinutes(1), Credential.Kind.ANTHROPIC_API_KEY, CLI)
-                .message())
+    assertThat(ReviewFailure.of(capped, Credential.Kind.ANTHROPIC_API_KEY, CLI).message())
         .isEqualTo(
             "The proxy stopped the run: it reached the cap of 3 API calls; raise"
                 + " --max-api-requests or narrow the review");
     RunResult spent =
         result(RunResult.Outcome.CLAUDE_ERROR, "x", "")
             .withProxyUsage(new ProxyUsage(BigDecimal.ONE, 3, 0, 0, 0, 0, 1, 0));
-    assertThat(
-            ReviewFailure.of(spent, Duration.ofMinutes(1), Credential.Kind.ANTHROPIC_API_KEY, CLI)
-                .message())
+    assertThat(ReviewFailure.of(spent, Credential.Kind.ANTHROPIC_API_KEY, CLI).message())
         .endsWith("reached the budget; raise --max-budget-usd or narrow the review");
   }
 

@@ -20,19 +20,13 @@ class ActionCommandTest {
     ActionCommand.ActionFailure f =
         ActionCommand.failure(
             ReviewFailure.of(
-                result().withProxyUsage(usage(0, 1)),
-                Duration.ofMinutes(30),
-                token.kind(),
-                ActionCommand::input));
+                result().withProxyUsage(usage(0, 1)), token.kind(), ActionCommand::input));
     assertThat(f.conclusion).isEqualTo("budget_exceeded");
     assertThat(f.getMessage()).contains("raise max_api_requests").doesNotContain("the cap or");
     assertThat(
             ActionCommand.failure(
                     ReviewFailure.of(
-                        result().withProxyUsage(usage(1, 0)),
-                        Duration.ofMinutes(30),
-                        token.kind(),
-                        ActionCommand::input))
+                        result().withProxyUsage(usage(1, 0)), token.kind(), ActionCommand::input))
                 .getMessage())
         .contains("raise max_budget_usd");
   }
