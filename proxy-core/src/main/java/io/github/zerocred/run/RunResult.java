@@ -143,27 +143,17 @@ public record RunResult(
                   + measured.requests()
                   + " API calls";
     }
-    return new RunResult(
-        runId,
-        o,
-        m,
-        resultText,
-        isError,
-        numTurns,
-        costUsd,
-        usage,
-        durationMs,
-        sessionId,
-        rawResultJson,
-        partialOutput,
-        stderrTail,
-        exitCode,
-        wallTime,
-        Optional.of(measured));
+    return with(o, m, wallTime, Optional.of(measured));
   }
 
   /** The same result with the run's wall time, known only once teardown is done. */
   public RunResult withWallTime(Duration wallTime) {
+    return with(outcome, message, wallTime, proxyUsage);
+  }
+
+  /** A copy differing in what is known only after the run: outcome, message and measurements. */
+  private RunResult with(
+      Outcome outcome, String message, Duration wallTime, Optional<ProxyUsage> proxyUsage) {
     return new RunResult(
         runId,
         outcome,
