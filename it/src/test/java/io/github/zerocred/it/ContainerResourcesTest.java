@@ -69,7 +69,7 @@ class ContainerResourcesTest {
       run =
           CompletableFuture.supplyAsync(
               () -> ClaudeRun.execute(fixture.config(standIn, workspace).build()));
-      String id = awaitStarted(run).containerId();
+      String id = fixture.awaitStarted(run).containerId();
       InspectContainerResponse inspected = engine.docker().client().inspectContainerCmd(id).exec();
       LogConfig log = inspected.getHostConfig().getLogConfig();
       assertThat(log.getType().getType()).isEqualTo("json-file");
@@ -195,21 +195,5 @@ class ContainerResourcesTest {
   private static boolean toolSaid(StandInAnthropicApi standIn, String text) {
     return standIn.mainConversationRequests().stream()
         .anyMatch(r -> r.lastToolResultContent().orElse("").contains(text));
-  }
-
-  private RunEvent.Started awaitStarted(CompletableFuture<RunResult> run)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      List<RunEvent.Started> started = fixture.events(RunEvent.Started.class);
-      if (!started.isEmpty()) {
-        return started.get(0);
-      }
-      if (run.isDone()) {
-        throw new AssertionError("the run ended before it started: " + run.join());
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the run did not start within 60 s; events: " + fixture.events);
   }
 }

@@ -85,6 +85,24 @@ final class RunFixture {
     }
   }
 
+  /**
+   * The run's Started event, once the container runs; fails if the run ends first or takes 60 s.
+   */
+  RunEvent.Started awaitStarted(CompletableFuture<RunResult> run) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      List<RunEvent.Started> started = events(RunEvent.Started.class);
+      if (!started.isEmpty()) {
+        return started.get(0);
+      }
+      if (run.isDone()) {
+        throw new AssertionError("the run ended before it started: " + run.join());
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the run did not start within 60 s; events: " + events);
+  }
+
   <T extends RunEvent> List<T> events(Class<T> type) {
     return events.stream().filter(type::isInstance).map(type::cast).toList();
   }

@@ -54,7 +54,7 @@ class RunningContainerTest {
       run =
           CompletableFuture.supplyAsync(
               () -> ClaudeRun.execute(fixture.config(standIn, workspace).build()));
-      RunEvent.Started started = awaitStarted(run);
+      RunEvent.Started started = fixture.awaitStarted(run);
       awaitSleepInContainer(started.containerId(), run);
       String id = started.containerId();
 
@@ -187,22 +187,6 @@ class RunningContainerTest {
         engine.docker().removeNetworkQuietly(otherNetworkId);
       }
     }
-  }
-
-  private RunEvent.Started awaitStarted(CompletableFuture<RunResult> run)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      List<RunEvent.Started> started = fixture.events(RunEvent.Started.class);
-      if (!started.isEmpty()) {
-        return started.get(0);
-      }
-      if (run.isDone()) {
-        throw new AssertionError("the run ended before it started: " + run.join());
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the run did not start within 60 s; events: " + fixture.events);
   }
 
   /** Waits until Claude's Bash tool runs {@code sleep}: the run is then mid-conversation. */
