@@ -51,7 +51,10 @@ final class ZerocredProcess implements AutoCloseable {
    * @param tmpDir the child's {@code java.io.tmpdir}; also holds its captured output
    */
   static ZerocredProcess start(Map<String, String> env, Path tmpDir, String... args) {
-    List<String> command = new ArrayList<>();
+    // A build started in the background by a non-interactive shell runs with SIGINT ignored, and
+    // an ignored SIGINT stays ignored in every child (the JVM then cannot catch it): give the
+    // child the default handling, as a terminal or the runner would. `env` execs, the pid stays.
+    List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT,TERM"));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Djava.io.tmpdir=" + tmpDir);
     command.add("-jar");
