@@ -72,6 +72,9 @@ log "./mvnw -Prelease install -DskipTests (copy of the sources, throwaway local 
   -Dmaven.repo.local="$WORK/repo" -Dmaven.repo.local.tail="$USER_REPO" >"$WORK/build.log" 2>&1) ||
   { tail -n 60 "$WORK/build.log" >&2; die "./mvnw -Prelease install -DskipTests failed (last lines above)"; }
 [ ! -e "$WORK/src/it/target/it" ] || die "-DskipTests ran the invoker builds (it/target/it exists)"
+# The jar the action image ships, built as the root Dockerfile builds it (tests skipped), starts.
+help=$(java -jar "$WORK/src/zerocred-action/target/zerocred.jar" action --help 2>&1) &&
+  [[ $help == "Usage: zerocred action"* ]] || die "zerocred.jar does not answer 'zerocred action --help': $help"
 
 # --- 3. what Central would get -------------------------------------------------------------------
 VERSION=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$ROOT/pom.xml" | head -n 1)
