@@ -59,6 +59,9 @@ export MAVEN_GPG_PASSPHRASE
 gpg --batch --quiet --pinentry-mode loopback --passphrase-fd 0 \
   --quick-generate-key "zerocred release check (throwaway) <release-check@zerocred.invalid>" \
   ed25519 sign 1d <<<"$MAVEN_GPG_PASSPHRASE" 2>/dev/null || die "gpg could not generate the throwaway key"
+# Forget the passphrase the agent cached while generating: signing must get it from
+# MAVEN_GPG_PASSPHRASE through loopback pinentry, as in the release workflow.
+gpgconf --kill gpg-agent >/dev/null 2>&1 || true
 log "throwaway key: $(gpg --batch --list-secret-keys --with-colons 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }')"
 
 # --- 2. the release build, tests skipped, no test set-up ----------------------------------------
