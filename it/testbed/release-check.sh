@@ -66,8 +66,11 @@ log "throwaway key: $(gpg --batch --list-secret-keys --with-colons 2>/dev/null |
 
 # --- 2. the release build, tests skipped, no test set-up ----------------------------------------
 mkdir "$WORK/src" "$WORK/repo"
+# What git would commit (tracked and new files, not build output); a tracked file deleted in the
+# work tree is left out.
 (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard |
-  xargs -0 -I{} sh -c 'test -e "{}" && printf "%s\0" "{}"' | tar --null -T - -cf -) |
+  while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+  tar --null --no-recursion -T - -cf -) |
   tar -xf - -C "$WORK/src"
 log "./mvnw -Prelease install -DskipTests (copy of the sources, throwaway local repository)"
 (cd "$WORK/src" && ZEROCRED_TEST_IMAGE=zerocred-release-check/no-such-image:absent ZEROCRED_CLAUDE_BIN=/nonexistent \
