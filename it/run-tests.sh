@@ -2,7 +2,7 @@
 # Runs every test, doing all the set-up a fresh machine needs (run as root, or as a user who may
 # use Docker): a Docker engine, the offline runner and action base images, the pinned Claude Code
 # CLI on the host, then the Maven build (unit, socket-level and end-to-end tests, formatting and
-# leak checks).
+# leak checks) and, on a full run, the release build's check (it/testbed/release-check.sh).
 #
 #   bash it/run-tests.sh                 # everything
 #   bash it/run-tests.sh -pl proxy-core -am   # extra arguments go to Maven
@@ -24,3 +24,9 @@ echo "[tests] Claude Code CLI: $ZEROCRED_CLAUDE_BIN" >&2
 echo "[tests] runner image:    $ZEROCRED_TEST_IMAGE" >&2
 
 ./mvnw -B verify "$@"
+
+# The full run also checks the release build (a throwaway signing key, tests skipped, no test
+# set-up): every file Maven Central requires is produced and signed.
+if [ "$#" -eq 0 ]; then
+  bash it/testbed/release-check.sh
+fi

@@ -3,16 +3,24 @@ package io.github.zerocred.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * The production action image cannot be built here (its stages come from a registry); its offline
- * twin is what the end-to-end tests run. These checks keep the two, and action.yml, in step.
+ * twin is what the end-to-end tests run. These checks keep the two, and action.yml, in step: the
+ * same entrypoint and jar path, the jar built by the same Maven command (which needs no test
+ * set-up: it/testbed/release-check.sh builds it that way and starts it), and the twin, started
+ * exactly as a runner starts the action, answers {@code zerocred action --help}. Not checked here:
+ * the two registry base images themselves (the release workflow runs {@code --help} on the image it
+ * pushed).
  */
 class ActionImageTest {
   private final Path root = TestDocker.repositoryRoot();
@@ -25,6 +33,36 @@ class ActionImageTest {
     assertThat(entrypoint(twin)).isEqualTo(entrypoint(production)).contains("\"action\"");
     assertThat(production).contains("/opt/zerocred/zerocred.jar");
     assertThat(twin).contains("COPY zerocred.jar /opt/zerocred/zerocred.jar");
+  }
+
+  @Test
+  void productionImage_shipsTheJarThatTheTwinRuns_builtWithoutTests() throws IOException {
+    String production = Files.readString(root.resolve("Dockerfile"));
+
+    // The build stage: the reactor's command for zerocred.jar, tests skipped (they need an engine).
+    assertThat(production)
+        .containsPattern("(?m)^RUN \\./mvnw .*-pl zerocred-action -am package -DskipTests")
+        .contains("zerocred-action/target/zerocred.jar");
+    // A zerocred.jar left in a host's target/ never reaches the build context.
+    assertThat(Files.readAllLines(root.resolve(".dockerignore"))).contains("**/target/");
+  }
+
+  @Test
+  void actionImage_startedAsTheRunnerStartsIt_answersZerocredActionHelp() throws Exception {
+    String image = ActionJob.image();
+    String name = "zerocred-test-help-" + UUID.randomUUID();
+
+    Process docker =
+        new ProcessBuilder(
+                "docker", "run", "--rm", "--name", name, "--network", "none", image, "--help")
+            .redirectErrorStream(true)
+            .start();
+    docker.getOutputStream().close();
+    String out = new String(docker.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(docker.waitFor(120, TimeUnit.SECONDS)).as("docker run finished").isTrue();
+
+    assertThat(docker.exitValue()).as(out).isZero();
+    assertThat(out).startsWith("Usage: zerocred action").contains("--help", "--version");
   }
 
   @Test

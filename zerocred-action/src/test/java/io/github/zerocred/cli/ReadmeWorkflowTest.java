@@ -100,7 +100,7 @@ class ReadmeWorkflowTest {
         .anySatisfy(p -> assertThat(p).contains("exactly one of uses and run"));
   }
 
-  private static List<Object> workflows() throws IOException {
+  static List<Object> workflows() throws IOException {
     List<Object> workflows = new ArrayList<>();
     Path root = GitHubYaml.root();
     // Every Markdown file the project ships (not build output), README.md among them.
