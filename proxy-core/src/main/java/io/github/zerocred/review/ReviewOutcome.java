@@ -2,6 +2,7 @@ package io.github.zerocred.review;
 
 import io.github.zerocred.findings.Finding;
 import io.github.zerocred.findings.ReviewFindings;
+import io.github.zerocred.findings.Severity;
 import io.github.zerocred.run.RunResult;
 import java.util.List;
 import java.util.Objects;
@@ -14,13 +15,15 @@ import java.util.Optional;
  * @param result the run's result
  * @param findings the findings (structured or a plain-text review)
  * @param files the files written
- * @param overThreshold the findings at or above the request's {@code failOnSeverity}
+ * @param threshold the request's {@code failOnSeverity}, if any
+ * @param overThreshold the findings at or above {@code threshold}
  * @param failure why the run produced no review, when it did not succeed
  */
 public record ReviewOutcome(
     RunResult result,
     ReviewFindings findings,
     ReviewFiles files,
+    Optional<Severity> threshold,
     List<Finding> overThreshold,
     Optional<ReviewFailure> failure) {
 
@@ -28,12 +31,18 @@ public record ReviewOutcome(
     Objects.requireNonNull(result, "result");
     Objects.requireNonNull(findings, "findings");
     Objects.requireNonNull(files, "files");
+    Objects.requireNonNull(threshold, "threshold");
     overThreshold = List.copyOf(overThreshold);
     Objects.requireNonNull(failure, "failure");
   }
 
   public boolean isSuccess() {
     return result.isSuccess();
+  }
+
+  /** Whether the run was stopped on request (a signal, a cancelled job) rather than failing. */
+  public boolean isCancelled() {
+    return failure.map(f -> f.kind() == ReviewFailure.Kind.CANCELLED).orElse(false);
   }
 
   /** One line for the log: outcome, turns, cost, duration and tokens. */
@@ -44,5 +53,46 @@ public record ReviewOutcome(
   /** The review to show: the findings as Markdown, or Claude's own text when the run failed. */
   public String reviewText() {
     return result.isSuccess() ? findings.markdown() : result.resultText();
+  }
+
+  /**
+   * The severity verdict, when findings reach the threshold: how many, the threshold with the front
+   * end's name for it, then each finding's location, severity and title on a line of its own.
+   * Locations and titles are Claude's text: the front end makes the message inert for its medium.
+   *
+   * @param setting how the front end calls the threshold, e.g. {@code failOnSeverity}
+   */
+  public Optional<String> verdict(String setting) {
+    return verdict(setting, ":\n  ", "\n  ");
+  }
+
+  /** {@link #verdict} on one line, the findings separated by {@code "; "}. */
+  public Optional<String> verdictLine(String setting) {
+    return verdict(setting, ": ", "; ");
+  }
+
+  private Optional<String> verdict(String setting, String colon, String separator) {
+    if (overThreshold.isEmpty()) {
+      return Optional.empty();
+    }
+    StringBuilder message =
+        new StringBuilder()
+            .append(overThreshold.size())
+            .append(" zerocred finding(s) at or above ")
+            .append(setting)
+            .append(' ')
+            .append(threshold.map(Severity::id).orElse("the threshold"))
+            .append(colon);
+    for (int i = 0; i < overThreshold.size(); i++) {
+      Finding f = overThreshold.get(i);
+      message
+          .append(i == 0 ? "" : separator)
+          .append(f.location())
+          .append(" [")
+          .append(f.severity().id())
+          .append("] ")
+          .append(f.title());
+    }
+    return Optional.of(message.toString());
   }
 }

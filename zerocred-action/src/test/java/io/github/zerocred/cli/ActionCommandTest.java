@@ -52,7 +52,8 @@ class ActionCommandTest {
         "",
         "",
         Optional.of(0),
-        Duration.ZERO);
+        Duration.ZERO,
+        Optional.empty());
   }
 
   @Test
