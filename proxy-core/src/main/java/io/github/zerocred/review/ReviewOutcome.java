@@ -7,6 +7,9 @@ import io.github.zerocred.run.RunResult;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collector;
+import java.util.stream.Collectors;
 
 /**
  * What a review produced: the run's result, its findings, the files written, the findings at or
@@ -56,43 +59,49 @@ public record ReviewOutcome(
   }
 
   /**
-   * The severity verdict, when findings reach the threshold: how many, the threshold with the front
-   * end's name for it, then each finding's location, severity and title on a line of its own.
-   * Locations and titles are Claude's text: the front end makes the message inert for its medium.
+   * The severity verdict, when findings reach the threshold, for a log that takes several lines (a
+   * build's failure): how many, the threshold with the front end's name for it, then each finding's
+   * location, {@code [severity]} and title on a line of its own. A build log mixes many tools'
+   * failures, so the message names zerocred. Locations and titles are Claude's text: the front end
+   * makes the message inert for its medium.
    *
    * @param setting how the front end calls the threshold, e.g. {@code failOnSeverity}
    */
   public Optional<String> verdict(String setting) {
-    return verdict(setting, ":\n  ", "\n  ");
+    return verdict(
+        " zerocred finding(s) at or above ",
+        setting,
+        Collectors.joining("", ":", ""),
+        f -> "\n  " + f.location() + " [" + f.severity().id() + "] " + f.title());
   }
 
-  /** {@link #verdict} on one line, the findings separated by {@code "; "}. */
+  /**
+   * {@link #verdict} on one line, for a medium whose failures are zerocred's own (an exit message,
+   * an error annotation): the findings as location, severity and title, separated by {@code "; "}.
+   */
   public Optional<String> verdictLine(String setting) {
-    return verdict(setting, ": ", "; ");
+    return verdict(
+        " finding(s) at or above ",
+        setting,
+        Collectors.joining("; ", ": ", ""),
+        f -> f.location() + " " + f.severity().id() + " " + f.title());
   }
 
-  private Optional<String> verdict(String setting, String colon, String separator) {
+  private Optional<String> verdict(
+      String counted,
+      String setting,
+      Collector<CharSequence, ?, String> join,
+      Function<Finding, String> item) {
     if (overThreshold.isEmpty()) {
       return Optional.empty();
     }
-    StringBuilder message =
-        new StringBuilder()
-            .append(overThreshold.size())
-            .append(" zerocred finding(s) at or above ")
-            .append(setting)
-            .append(' ')
-            .append(threshold.map(Severity::id).orElse("the threshold"))
-            .append(colon);
-    for (int i = 0; i < overThreshold.size(); i++) {
-      Finding f = overThreshold.get(i);
-      message
-          .append(i == 0 ? "" : separator)
-          .append(f.location())
-          .append(" [")
-          .append(f.severity().id())
-          .append("] ")
-          .append(f.title());
-    }
-    return Optional.of(message.toString());
+    String at = threshold.map(Severity::id).orElse("the threshold");
+    return Optional.of(
+        overThreshold.size()
+            + counted
+            + setting
+            + " "
+            + at
+            + overThreshold.stream().map(item).collect(join));
   }
 }

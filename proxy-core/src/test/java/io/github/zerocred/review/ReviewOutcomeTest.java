@@ -39,8 +39,8 @@ class ReviewOutcomeTest {
   void verdictLine_isTheSameVerdictOnOneLine_namingTheSettingAsTheFrontEndDoes() throws Exception {
     assertThat(outcome(Optional.of(Severity.HIGH)).verdictLine("--fail-on-severity"))
         .contains(
-            "2 zerocred finding(s) at or above --fail-on-severity high: src/B.java:7-9 [critical]"
-                + " SQL injection; src/C.java:1 [high] Divides by zero");
+            "2 finding(s) at or above --fail-on-severity high: src/B.java:7-9 critical"
+                + " SQL injection; src/C.java:1 high Divides by zero");
   }
 
   @Test

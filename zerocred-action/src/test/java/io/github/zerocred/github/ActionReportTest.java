@@ -69,8 +69,7 @@ class ActionReportTest {
     assertThat(f.title()).isEqualTo("Findings at or above high");
     assertThat(f.getMessage())
         .isEqualTo(
-            "1 zerocred finding(s) at or above fail_on_severity high: src/B.java:7 [critical]"
-                + " SQL injection");
+            "1 finding(s) at or above fail_on_severity high: src/B.java:7 critical SQL injection");
     assertThat(Files.readString(dir.resolve("output")))
         .contains("\nfindings_over_threshold\n")
         .contains("sarif_file<<");
