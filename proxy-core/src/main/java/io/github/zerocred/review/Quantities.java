@@ -1,11 +1,15 @@
 package io.github.zerocred.review;
 
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-/** Parses the durations and sizes users write ({@code 90s}, {@code 10m}, {@code 4g}). */
+/**
+ * Parses the durations, sizes and amounts users write ({@code 90s}, {@code 10m}, {@code 4g}, {@code
+ * 2.50}).
+ */
 public final class Quantities {
   private Quantities() {}
 
@@ -76,6 +80,21 @@ public final class Quantities {
     } catch (NumberFormatException | ArithmeticException e) {
       throw new InvalidConfigurationException(
           name + " must be a size like 512m or 4g, got '" + text + "'", e);
+    }
+  }
+
+  /**
+   * An amount of US dollars as the user wrote it ({@code 2.50}); whether it is positive is the
+   * review's to check.
+   *
+   * @throws InvalidConfigurationException naming the setting
+   */
+  public static BigDecimal usd(String text, String name) {
+    try {
+      return new BigDecimal(text.strip());
+    } catch (NumberFormatException e) {
+      throw new InvalidConfigurationException(
+          name + " must be an amount in US dollars like 2.50, got '" + text + "'", e);
     }
   }
 }

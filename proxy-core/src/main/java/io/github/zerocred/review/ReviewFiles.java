@@ -60,10 +60,22 @@ public final class ReviewFiles {
    * #prepare(OutputDirectory)}).
    *
    * @param parameter how the front end calls the output directory, for messages
+   * @throws IOException naming the directory and the parameter
    */
   public static ReviewFiles prepare(Path directory, Path workspace, String parameter)
       throws IOException {
-    return prepare(OutputDirectory.open(directory, workspace, parameter));
+    try {
+      return prepare(OutputDirectory.open(directory, workspace, parameter));
+    } catch (IOException e) {
+      throw new IOException(
+          "Cannot prepare the output directory "
+              + directory
+              + " ("
+              + parameter
+              + "): "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /**

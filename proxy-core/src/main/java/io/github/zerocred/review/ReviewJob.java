@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -71,10 +72,39 @@ public final class ReviewJob {
         result,
         findings,
         files,
+        request.failOnSeverity(),
         findings.atOrAbove(request.failOnSeverity()),
         result.isSuccess()
             ? Optional.empty()
             : Optional.of(ReviewFailure.of(result, request.credential().kind(), names)));
+  }
+
+  /**
+   * Runs the review that {@code request} makes, for a front end that prepares its output directory
+   * before it reads its settings (the Maven goal): whatever stops the review before it has an
+   * outcome (a missing credential, a refused setting, the engine failing) leaves {@code review.md}
+   * and {@code review.json} in {@code files} saying why, so that a CI step that publishes them
+   * always finds them, and is thrown. The request's own files should be {@code files}.
+   *
+   * @throws IOException as {@link #run(ReviewRequest, Cancellation)}; a failure to write the files
+   *     that say why is added to it as suppressed
+   */
+  public static ReviewOutcome run(
+      ReviewFiles files, Supplier<ReviewRequest> request, Cancellation cancellation)
+      throws IOException {
+    try {
+      return run(request.get(), cancellation);
+    } catch (IOException | RuntimeException e) {
+      try {
+        files.writeNotRun(e.getMessage() == null ? "the review could not start" : e.getMessage());
+      } catch (IOException notWritten) {
+        e.addSuppressed(
+            new IOException(
+                "could not write " + files.reviewMarkdown() + ": " + notWritten.getMessage(),
+                notWritten));
+      }
+      throw e;
+    }
   }
 
   /** The settings the run would refuse in its own words, refused here in the front end's. */

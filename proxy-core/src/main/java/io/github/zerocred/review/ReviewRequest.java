@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Everything one review needs, parsed by a front end from its own inputs: what to review and ask,
@@ -142,6 +143,8 @@ public record ReviewRequest(
     private String timeoutText;
     private String memoryText;
     private String failOnSeverityText;
+    private String maxBudgetUsdText;
+    private Path outputDirectory;
     private String image;
     private Long memoryBytes;
     private Double cpus;
@@ -199,6 +202,12 @@ public record ReviewRequest(
 
     public Builder maxBudgetUsd(BigDecimal maxBudgetUsd) {
       this.maxBudgetUsd = maxBudgetUsd;
+      return this;
+    }
+
+    /** The budget as the user wrote it ({@code 2.50}; blank for none), checked in build. */
+    public Builder maxBudgetUsd(String text) {
+      this.maxBudgetUsdText = text == null || text.isBlank() ? null : text;
       return this;
     }
 
@@ -313,8 +322,36 @@ public record ReviewRequest(
       return this;
     }
 
+    /** A listener that hears only the progress lines and the proxy's warnings. */
+    public Builder listener(Consumer<String> progress, Consumer<String> proxyWarnings) {
+      Objects.requireNonNull(progress, "progress");
+      Objects.requireNonNull(proxyWarnings, "proxyWarnings");
+      return listener(
+          new ReviewListener() {
+            @Override
+            public void progress(String line) {
+              progress.accept(line);
+            }
+
+            @Override
+            public void proxyWarning(String message) {
+              proxyWarnings.accept(message);
+            }
+          });
+    }
+
     public Builder files(FilesOpener files) {
       this.files = files;
+      return this;
+    }
+
+    /**
+     * The output directory: opened through {@link OutputDirectory#open} and prepared (see {@link
+     * ReviewFiles#prepare(OutputDirectory)}) once the settings and the prompt were accepted, so
+     * that a refused setting writes nothing. Instead of {@link #files}.
+     */
+    public Builder outputDirectory(Path directory) {
+      this.outputDirectory = directory;
       return this;
     }
 
@@ -348,6 +385,18 @@ public record ReviewRequest(
             parse(
                 ReviewSetting.FAIL_ON_SEVERITY,
                 () -> Severity.threshold(failOnSeverityText, name(ReviewSetting.FAIL_ON_SEVERITY)));
+      }
+      if (maxBudgetUsdText != null) {
+        maxBudgetUsd =
+            parse(
+                ReviewSetting.MAX_BUDGET_USD,
+                () -> Quantities.usd(maxBudgetUsdText, name(ReviewSetting.MAX_BUDGET_USD)));
+      }
+      if (outputDirectory != null) {
+        Path directory = outputDirectory;
+        Path checkout = workspace;
+        String name = name(ReviewSetting.OUTPUT_DIRECTORY);
+        files = () -> ReviewFiles.prepare(directory, checkout, name);
       }
       return new ReviewRequest(
           workspace,

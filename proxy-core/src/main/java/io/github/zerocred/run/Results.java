@@ -63,7 +63,8 @@ final class Results {
         "",
         "",
         Optional.empty(),
-        Duration.ZERO);
+        Duration.ZERO,
+        Optional.empty());
   }
 
   /** zerocred failed while reading the container's output (such as running out of memory). */
@@ -169,7 +170,8 @@ final class Results {
         collector.partialOutput(),
         stderr,
         exit,
-        Duration.ZERO);
+        Duration.ZERO,
+        Optional.empty());
   }
 
   /**
@@ -199,7 +201,8 @@ final class Results {
         collector.partialOutput(),
         stderr,
         exit,
-        Duration.ZERO);
+        Duration.ZERO,
+        Optional.empty());
   }
 
   private static String lastLine(String text) {

@@ -74,42 +74,6 @@ public record RunResult(
     BUDGET_EXCEEDED
   }
 
-  /** A result without proxy measurements (set later with {@link #withProxyUsage}). */
-  public RunResult(
-      String runId,
-      Outcome outcome,
-      String message,
-      String resultText,
-      boolean isError,
-      int numTurns,
-      double costUsd,
-      TokenUsage usage,
-      long durationMs,
-      Optional<String> sessionId,
-      Optional<String> rawResultJson,
-      String partialOutput,
-      String stderrTail,
-      Optional<Integer> exitCode,
-      Duration wallTime) {
-    this(
-        runId,
-        outcome,
-        message,
-        resultText,
-        isError,
-        numTurns,
-        costUsd,
-        usage,
-        durationMs,
-        sessionId,
-        rawResultJson,
-        partialOutput,
-        stderrTail,
-        exitCode,
-        wallTime,
-        Optional.empty());
-  }
-
   public RunResult {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(outcome, "outcome");

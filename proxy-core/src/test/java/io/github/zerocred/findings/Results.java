@@ -25,6 +25,7 @@ final class Results {
         "",
         "",
         Optional.of(0),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        Optional.empty());
   }
 }

@@ -89,6 +89,7 @@ class ProgressLinesTest {
         "",
         "",
         Optional.of(0),
-        Duration.ofSeconds(3));
+        Duration.ofSeconds(3),
+        Optional.empty());
   }
 }

@@ -116,6 +116,7 @@ class ReviewFailureTest {
         "",
         "",
         Optional.of(1),
-        Duration.ZERO);
+        Duration.ZERO,
+        Optional.empty());
   }
 }

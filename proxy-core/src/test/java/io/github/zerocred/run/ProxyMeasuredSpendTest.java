@@ -35,7 +35,8 @@ class ProxyMeasuredSpendTest {
         "",
         "",
         Optional.of(1),
-        Duration.ofSeconds(3));
+        Duration.ofSeconds(3),
+        Optional.empty());
   }
 
   private static ProxyUsage usage(long overBudget, long overCap) {

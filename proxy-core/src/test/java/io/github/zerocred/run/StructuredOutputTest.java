@@ -65,6 +65,7 @@ class StructuredOutputTest {
         "",
         "",
         Optional.empty(),
-        Duration.ZERO);
+        Duration.ZERO,
+        Optional.empty());
   }
 }

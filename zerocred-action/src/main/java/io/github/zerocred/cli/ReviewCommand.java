@@ -5,8 +5,6 @@ import io.github.zerocred.github.WorkflowCommands;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
-import io.github.zerocred.review.ReviewFailure;
-import io.github.zerocred.review.ReviewFiles;
 import io.github.zerocred.review.ReviewJob;
 import io.github.zerocred.review.ReviewOutcome;
 import io.github.zerocred.review.ReviewRequest;
@@ -18,8 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -233,10 +231,7 @@ final class ReviewCommand implements Callable<Integer> {
             .toolVersion(VersionProvider.version())
             .names(ReviewCommand::option)
             .listener(this::say)
-            .files(
-                () ->
-                    ReviewFiles.prepare(
-                        outputDir, workspace, option(ReviewSetting.OUTPUT_DIRECTORY)))
+            .outputDirectory(outputDir)
             .build();
     ReviewOutcome outcome = ReviewJob.run(request, stop.cancellation());
     outcome.findings().warnings().forEach(w -> say("warning: " + w));
@@ -253,26 +248,17 @@ final class ReviewCommand implements Callable<Integer> {
         out.flush();
       }
     }
-    if (outcome.failure().isPresent()) {
-      ReviewFailure failure = outcome.failure().get();
-      if (failure.kind() == ReviewFailure.Kind.CANCELLED) {
-        throw new CliException(stop.exitCode(), failure.message());
-      }
-      // The message can quote Claude's output; Main prints it on stderr, which a runner reads.
-      throw new CliException(
-          ExitCodes.RUNTIME_FAILURE, WorkflowCommands.safeLine(failure.message()));
+    if (outcome.isCancelled()) {
+      throw new CliException(stop.exitCode(), outcome.failure().get().message());
     }
-    if (!outcome.overThreshold().isEmpty()) {
+    // The messages can quote Claude's output; Main prints them on stderr, which a runner reads.
+    if (outcome.failure().isPresent()) {
       throw new CliException(
-          ExitCodes.RUNTIME_FAILURE,
-          WorkflowCommands.safeLine(
-              outcome.overThreshold().size()
-                  + " finding(s) at or above --fail-on-severity "
-                  + failOnSeverity.strip()
-                  + ": "
-                  + outcome.overThreshold().stream()
-                      .map(f -> f.location() + " " + f.severity().id() + " " + f.title())
-                      .collect(Collectors.joining("; "))));
+          ExitCodes.RUNTIME_FAILURE, WorkflowCommands.safeLine(outcome.failure().get().message()));
+    }
+    Optional<String> verdict = outcome.verdictLine(option(ReviewSetting.FAIL_ON_SEVERITY));
+    if (verdict.isPresent()) {
+      throw new CliException(ExitCodes.RUNTIME_FAILURE, WorkflowCommands.safeLine(verdict.get()));
     }
     return ExitCodes.OK;
   }

@@ -2,6 +2,7 @@ package io.github.zerocred.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.zerocred.github.ActionFailure;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.ProxyUsage;
 import io.github.zerocred.review.ReviewFailure;
@@ -17,14 +18,14 @@ class ActionCommandTest {
   @Test
   void budgetStoppedRun_isItsOwnConclusion_namingTheInputsToRaise() {
     Credential token = Credential.anthropic("sk-ant-oat01-" + "a".repeat(80) + "AA", "test");
-    ActionCommand.ActionFailure f =
-        ActionCommand.failure(
+    ActionFailure f =
+        ActionFailure.of(
             ReviewFailure.of(
                 result().withProxyUsage(usage(0, 1)), token.kind(), ActionCommand::input));
-    assertThat(f.conclusion).isEqualTo("budget_exceeded");
+    assertThat(f.conclusion()).isEqualTo("budget_exceeded");
     assertThat(f.getMessage()).contains("raise max_api_requests").doesNotContain("the cap or");
     assertThat(
-            ActionCommand.failure(
+            ActionFailure.of(
                     ReviewFailure.of(
                         result().withProxyUsage(usage(1, 0)), token.kind(), ActionCommand::input))
                 .getMessage())
@@ -52,7 +53,8 @@ class ActionCommandTest {
         "",
         "",
         Optional.of(0),
-        Duration.ZERO);
+        Duration.ZERO,
+        Optional.empty());
   }
 
   @Test

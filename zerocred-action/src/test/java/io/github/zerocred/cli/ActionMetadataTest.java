@@ -114,12 +114,12 @@ class ActionMetadataTest {
     Map<Object, Object> action =
         GitHubYaml.map(GitHubYaml.load(GitHubYaml.root().resolve("action.yml")), "action.yml");
     String inputsSource = source("github/ActionInputs.java");
-    String commandSource = source("cli/ActionCommand.java");
+    String reportSource = source("github/ActionReport.java");
     for (Object id : GitHubYaml.map(action.get("inputs"), "inputs").keySet()) {
       assertThat(inputsSource).as("ActionInputs reads input %s", id).contains("\"" + id + "\"");
     }
     for (Object id : GitHubYaml.map(action.get("outputs"), "outputs").keySet()) {
-      assertThat(commandSource).as("ActionCommand sets output %s", id).contains("\"" + id + "\"");
+      assertThat(reportSource).as("ActionReport sets output %s", id).contains("\"" + id + "\"");
     }
   }
 

@@ -17,7 +17,8 @@ final class InertLog implements Log {
     this.log = log;
   }
 
-  private static String inert(CharSequence content) {
+  /** {@code content} with every line inert, also for a failure's message (Maven prints it). */
+  static String inert(CharSequence content) {
     return content == null ? null : UntrustedText.inertLogLines(content.toString());
   }
 

@@ -1,26 +1,19 @@
 package io.github.zerocred.maven;
 
-import io.github.zerocred.findings.Finding;
-import io.github.zerocred.findings.Severity;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.review.ReviewFailure;
 import io.github.zerocred.review.ReviewFiles;
 import io.github.zerocred.review.ReviewJob;
-import io.github.zerocred.review.ReviewListener;
 import io.github.zerocred.review.ReviewOutcome;
 import io.github.zerocred.review.ReviewRequest;
 import io.github.zerocred.review.ReviewSetting;
-import io.github.zerocred.review.UntrustedText;
-import io.github.zerocred.run.Cancellation;
+import io.github.zerocred.review.ShutdownGuard;
 import java.io.File;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
@@ -48,9 +41,6 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
     defaultPhase = LifecyclePhase.VERIFY,
     requiresDependencyResolution = ResolutionScope.NONE)
 public class ReviewMojo extends AbstractMojo {
-  // Longer than the run's own wait for its teardown (20 s), so that the files follow it.
-  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
-
   /** The checkout to review. It is copied into the container; the original is never changed. */
   @Parameter(property = "zerocred.workspace", defaultValue = "${project.basedir}")
   File workspace;
@@ -212,55 +202,22 @@ public class ReviewMojo extends AbstractMojo {
                   + ": it runs once per build, in the project the build started from.");
       return;
     }
-    ReviewFiles files;
-    try {
-      files =
+    ReviewOutcome outcome;
+    // A Mojo gets no signals: Ctrl-C or SIGTERM shut the JVM down. The guard cancels the run then
+    // and holds the JVM until the partial output is written and reported here.
+    try (ShutdownGuard guard = ShutdownGuard.install("Maven was stopped by SIGINT or SIGTERM")) {
+      // A link or someone else's directory is refused here, before anything is written.
+      ReviewFiles files =
           ReviewFiles.prepare(
               outputDirectory.toPath(), path(workspace), parameter(ReviewSetting.OUTPUT_DIRECTORY));
-    } catch (InvalidConfigurationException e) {
-      // A link or someone else's directory: nothing was written, nothing may be.
-      throw new MojoFailureException(e.getMessage(), e);
-    } catch (IOException e) {
-      throw new MojoExecutionException(
-          "Cannot prepare the outputDirectory " + outputDirectory + ": " + e.getMessage(), e);
-    }
-    ReviewRequest request;
-    ReviewOutcome outcome;
-    // A Mojo gets no signals: Ctrl-C or SIGTERM shut the JVM down, which exits 130 or 143 once
-    // every shutdown hook has returned. This hook cancels the run and holds the JVM until the run
-    // has torn down and the partial output is written and reported (bounded: a stuck engine must
-    // not keep a killed build alive; the run's own hook tears down in that case).
-    Cancellation cancellation = Cancellation.create();
-    CountDownLatch written = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              // The run's own hook may cancel first (hooks run in any order): wait either way.
-              cancellation.cancel("Maven was stopped by SIGINT or SIGTERM");
-              awaitQuietly(written, SHUTDOWN_GRACE);
-            },
-            "zerocred-cancel");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      request = request(files);
-      getLog()
-          .info(
-              "zerocred: reviewing "
-                  + request.workspace()
-                  + " in "
-                  + image
-                  + " (timeout "
-                  + timeout.strip()
-                  + ")");
-      outcome = ReviewJob.run(request, cancellation);
-      outcome.findings().warnings().forEach(w -> getLog().warn("zerocred findings: " + w));
+      // The files say why when the review cannot start (no credential, a refused setting).
+      outcome = ReviewJob.run(files, () -> request(files), guard.cancellation());
       report(outcome);
     } catch (IOException | RuntimeException e) {
-      writeNotRun(files, e.getMessage());
+      for (Throwable notWritten : e.getSuppressed()) {
+        getLog().warn("zerocred: " + notWritten.getMessage());
+      }
       throw raise(translate(e));
-    } finally {
-      written.countDown();
-      removeHook(hook);
     }
     if (outcome.failure().isPresent()) {
       AbstractMojoExecutionException failure = translate(outcome.failure().get());
@@ -269,88 +226,52 @@ public class ReviewMojo extends AbstractMojo {
       }
       getLog().warn(failure.getMessage() + " (failOnError is false: the build goes on)");
     }
-    if (!outcome.overThreshold().isEmpty()) {
-      throw findingsFailure(outcome.overThreshold(), request.failOnSeverity().orElseThrow());
+    Optional<String> verdict = outcome.verdict("failOnSeverity");
+    if (verdict.isPresent()) {
+      // Titles and locations are Claude's text.
+      throw new MojoFailureException(InertLog.inert(verdict.get()));
     }
-  }
-
-  private static void awaitQuietly(CountDownLatch latch, Duration limit) {
-    try {
-      latch.await(limit.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // The JVM is shutting down: the hook is running, waiting for this very moment.
-    }
-  }
-
-  /** The policy verdict: every finding at or above the threshold, one per line. */
-  static MojoFailureException findingsFailure(List<Finding> over, Severity threshold) {
-    StringBuilder message =
-        new StringBuilder()
-            .append(over.size())
-            .append(" zerocred finding(s) at or above failOnSeverity ")
-            .append(threshold.id())
-            .append(':');
-    for (Finding f : over) {
-      message
-          .append("\n  ")
-          .append(f.location())
-          .append(" [")
-          .append(f.severity().id())
-          .append("] ")
-          .append(f.title());
-    }
-    // Titles and locations are Claude's text.
-    return new MojoFailureException(UntrustedText.inertLogLines(message.toString()));
   }
 
   private ReviewRequest request(ReviewFiles files) {
     CredentialLookup.Found found =
         new CredentialLookup(session.getSettings(), decrypter, environment).find(serverId);
     getLog().info("zerocred: " + found.credential().kind() + " from " + found.source());
-    return ReviewRequest.builder()
-        .workspace(path(workspace))
-        .prompt(prompt)
-        .promptFile(path(promptFile))
-        .baseRef(baseRef)
-        .model(model)
-        .maxTurns(maxTurns)
-        .maxBudgetUsd(usd(maxBudgetUsd))
-        .maxApiRequests(maxApiRequests)
-        .timeout(timeout)
-        .image(image)
-        .memory(memory)
-        .cpus(cpus)
-        .allowedTools(allowedTools)
-        .allowHosts(allowHosts)
-        .allowEndpoints(allowEndpoints)
-        .routes(routes)
-        .upstreamCas(upstreamCa == null ? List.of() : List.of(upstreamCa.toPath()))
-        .credential(found.credential())
-        .failOnSeverity(failOnSeverity)
-        .toolVersion(pluginVersion)
-        .names(ReviewMojo::parameter)
-        .listener(
-            new ReviewListener() {
-              @Override
-              public void progress(String line) {
-                getLog().info("zerocred: " + line);
-              }
-
-              @Override
-              public void proxyWarning(String message) {
-                getLog().warn("zerocred proxy: " + message);
-              }
-            })
-        .files(() -> files)
-        .build();
+    ReviewRequest request =
+        ReviewRequest.builder()
+            .workspace(path(workspace))
+            .prompt(prompt)
+            .promptFile(path(promptFile))
+            .baseRef(baseRef)
+            .model(model)
+            .maxTurns(maxTurns)
+            // Text: Maven's configurator cannot make a BigDecimal.
+            .maxBudgetUsd(maxBudgetUsd)
+            .maxApiRequests(maxApiRequests)
+            .timeout(timeout)
+            .image(image)
+            .memory(memory)
+            .cpus(cpus)
+            .allowedTools(allowedTools)
+            .allowHosts(allowHosts)
+            .allowEndpoints(allowEndpoints)
+            .routes(routes)
+            .upstreamCas(upstreamCa == null ? List.of() : List.of(upstreamCa.toPath()))
+            .credential(found.credential())
+            .failOnSeverity(failOnSeverity)
+            .toolVersion(pluginVersion)
+            .names(ReviewMojo::parameter)
+            .listener(
+                line -> getLog().info("zerocred: " + line),
+                warning -> getLog().warn("zerocred proxy: " + warning))
+            .files(() -> files)
+            .build();
+    getLog()
+        .info(
+            String.format(
+                "zerocred: reviewing %s in %s (timeout %s)",
+                request.workspace(), image, timeout.strip()));
+    return request;
   }
 
   /** A setting as this goal calls it: the parameter and its user property. */
@@ -387,6 +308,7 @@ public class ReviewMojo extends AbstractMojo {
   }
 
   private void report(ReviewOutcome outcome) {
+    outcome.findings().warnings().forEach(w -> getLog().warn("zerocred findings: " + w));
     String review = outcome.reviewText().strip();
     if (!review.isEmpty()) {
       getLog().info("");
@@ -397,21 +319,10 @@ public class ReviewMojo extends AbstractMojo {
     ReviewFiles files = outcome.files();
     getLog()
         .info(
-            "zerocred: written "
-                + files.reviewMarkdown()
-                + ", "
-                + files.resultJson()
-                + ", "
-                + files.auditLog());
+            String.format(
+                "zerocred: written %s, %s, %s",
+                files.reviewMarkdown(), files.resultJson(), files.auditLog()));
     getLog().info("zerocred: " + outcome.summary());
-  }
-
-  private void writeNotRun(ReviewFiles files, String reason) {
-    try {
-      files.writeNotRun(reason == null ? "the review could not start" : reason);
-    } catch (IOException e) {
-      getLog().warn("zerocred: could not write " + files.reviewMarkdown() + ": " + e.getMessage());
-    }
   }
 
   /**
@@ -422,8 +333,7 @@ public class ReviewMojo extends AbstractMojo {
   static AbstractMojoExecutionException translate(Throwable e) {
     // Maven prints the message in the build log, where a CI runner reads commands: it may quote
     // Claude's text (a Docker error quoting a line, a run's message).
-    String message =
-        UntrustedText.inertLogLines(e.getMessage() == null ? e.toString() : e.getMessage());
+    String message = InertLog.inert(e.getMessage() == null ? e.toString() : e.getMessage());
     if (e instanceof InvalidConfigurationException) {
       return new MojoFailureException(message, e);
     }
@@ -445,7 +355,7 @@ public class ReviewMojo extends AbstractMojo {
               case BUDGET_EXCEEDED -> "was stopped by the proxy at its budget";
             }
             + ": "
-            + UntrustedText.inertLogLines(failure.message());
+            + InertLog.inert(failure.message());
     return failure.kind() == ReviewFailure.Kind.INFRASTRUCTURE_FAILURE
         ? new MojoExecutionException(message)
         : new MojoFailureException(message);
@@ -458,23 +368,6 @@ public class ReviewMojo extends AbstractMojo {
       throw f;
     }
     return (MojoExecutionException) e;
-  }
-
-  // Maven's configurator cannot make a BigDecimal, so the amount arrives as text.
-  private static BigDecimal usd(String text) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    try {
-      return new BigDecimal(text.strip());
-    } catch (NumberFormatException e) {
-      throw new InvalidConfigurationException(
-          parameter(ReviewSetting.MAX_BUDGET_USD)
-              + " must be an amount in US dollars like 2.50, got '"
-              + text
-              + "'",
-          e);
-    }
   }
 
   private static Path path(File file) {
