@@ -3,6 +3,7 @@ package io.github.zerocred.review;
 import io.github.zerocred.findings.Severity;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.run.ProxyPlacement;
 import io.github.zerocred.run.RunConfig;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -48,6 +49,8 @@ import java.util.Optional;
  * @param files opens the output directory; called once the settings and the prompt were accepted
  * @param stageAuditLog the proxy writes its audit log in a private temporary directory, copied into
  *     the output directory after the run (for an output directory inside the workspace)
+ * @param proxyPlacement where the proxy runs, or null for {@link ProxyPlacement#AUTO}
+ * @param proxyImage the image that runs the proxy in a container, or null for the default
  */
 public record ReviewRequest(
     Path workspace,
@@ -76,7 +79,9 @@ public record ReviewRequest(
     SettingNames names,
     ReviewListener listener,
     FilesOpener files,
-    boolean stageAuditLog) {
+    boolean stageAuditLog,
+    ProxyPlacement proxyPlacement,
+    String proxyImage) {
 
   /** The default of {@link ReviewSetting#IMAGE}: the pinned runner image. */
   public static final String DEFAULT_IMAGE = RunConfig.DEFAULT_IMAGE;
@@ -159,6 +164,9 @@ public record ReviewRequest(
     private ReviewListener listener;
     private FilesOpener files;
     private boolean stageAuditLog;
+    private String proxyPlacementText;
+    private ProxyPlacement proxyPlacement;
+    private String proxyImage;
 
     private Builder() {}
 
@@ -323,6 +331,17 @@ public record ReviewRequest(
       return this;
     }
 
+    /** {@code auto}, {@code host} or {@code container}, as the user wrote it; null for auto. */
+    public Builder proxyPlacement(String proxyPlacement) {
+      this.proxyPlacementText = proxyPlacement;
+      return this;
+    }
+
+    public Builder proxyImage(String proxyImage) {
+      this.proxyImage = proxyImage;
+      return this;
+    }
+
     /**
      * The request.
      *
@@ -348,6 +367,16 @@ public record ReviewRequest(
             parse(
                 ReviewSetting.FAIL_ON_SEVERITY,
                 () -> Severity.threshold(failOnSeverityText, name(ReviewSetting.FAIL_ON_SEVERITY)));
+      }
+      if (proxyPlacementText != null && !proxyPlacementText.isBlank()) {
+        try {
+          proxyPlacement = ProxyPlacement.parse(proxyPlacementText);
+        } catch (IllegalArgumentException e) {
+          throw new ReviewSettingException(
+              ReviewSetting.PROXY_PLACEMENT,
+              name(ReviewSetting.PROXY_PLACEMENT) + ": " + e.getMessage(),
+              e);
+        }
       }
       return new ReviewRequest(
           workspace,
@@ -376,7 +405,9 @@ public record ReviewRequest(
           names,
           listener,
           files,
-          stageAuditLog);
+          stageAuditLog,
+          proxyPlacement,
+          proxyImage);
     }
 
     private String name(ReviewSetting setting) {

@@ -11,6 +11,7 @@ import io.github.zerocred.review.ReviewJob;
 import io.github.zerocred.review.ReviewOutcome;
 import io.github.zerocred.review.ReviewRequest;
 import io.github.zerocred.review.ReviewSetting;
+import io.github.zerocred.run.RunConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -188,6 +189,24 @@ final class ReviewCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   String failOnSeverity;
 
+  @Option(
+      names = "--proxy-placement",
+      paramLabel = "WHERE",
+      defaultValue = "auto",
+      description =
+          "Where the proxy runs: auto (a container of its own for a tcp:// Docker engine, else"
+              + " this process), host or container. Default: ${DEFAULT-VALUE}.")
+  String proxyPlacement;
+
+  @Option(
+      names = "--proxy-image",
+      paramLabel = "IMAGE",
+      defaultValue = RunConfig.DEFAULT_PROXY_IMAGE,
+      description =
+          "zerocred's action image, which runs the proxy when it runs in a container; it must be"
+              + " on the engine. Default: ${DEFAULT-VALUE}.")
+  String proxyImage;
+
   @Spec CommandSpec spec;
 
   private final Map<String, String> env;
@@ -237,6 +256,8 @@ final class ReviewCommand implements Callable<Integer> {
                 () ->
                     ReviewFiles.prepare(
                         outputDir, workspace, option(ReviewSetting.OUTPUT_DIRECTORY)))
+            .proxyPlacement(proxyPlacement)
+            .proxyImage(proxyImage)
             .build();
     ReviewOutcome outcome = ReviewJob.run(request, stop.cancellation());
     outcome.findings().warnings().forEach(w -> say("warning: " + w));
@@ -302,6 +323,8 @@ final class ReviewCommand implements Callable<Integer> {
       case FAIL_ON_SEVERITY -> "--fail-on-severity";
       case OAUTH_TOKEN -> Credentials.OAUTH_VARIABLE;
       case API_KEY -> Credentials.API_KEY_VARIABLE;
+      case PROXY_PLACEMENT -> "--proxy-placement";
+      case PROXY_IMAGE -> "--proxy-image";
     };
   }
 

@@ -303,6 +303,90 @@ class ProxyCommandTest {
     }
   }
 
+  // --- container mode: what a proxy container on a remote engine is started with ---------------
+
+  @Test
+  void credentialsFile_isReadThenDeleted_andTheEnvironmentIsNotConsulted() throws Exception {
+    Path file = work.resolve("credentials.env");
+    Files.writeString(file, "CLAUDE_CODE_OAUTH_TOKEN=" + TOKEN + "\n");
+
+    ProxyConfig config =
+        parse(Map.of("ANTHROPIC_API_KEY", "ignored"), "--credentials-file", file.toString())
+            .configuration();
+
+    assertThat(config.credentials())
+        .singleElement()
+        .satisfies(c -> assertThat(c.secret().reveal()).isEqualTo(TOKEN));
+    assertThat(file).as("deleted once read").doesNotExist();
+  }
+
+  @Test
+  void credentialsFileWithAnotherVariable_isACredentialError_thatNeverEchoesTheValue()
+      throws Exception {
+    Path file = work.resolve("credentials.env");
+    String value = "sk-ant-oat01-" + "v".repeat(50);
+    Files.writeString(file, "CLAUDE_CODE_OAUTH_TOKEN=" + TOKEN + "\nHOME_TOKEN=" + value + "\n");
+
+    assertThat(run(Map.of(), noSignal, "proxy", "--credentials-file", file.toString()))
+        .isEqualTo(ExitCodes.CREDENTIALS);
+    assertThat(err.toString())
+        .contains("--credentials-file", "line 2")
+        .doesNotContain(value)
+        .doesNotContain(TOKEN);
+    assertThat(file).as("deleted even when refused").doesNotExist();
+  }
+
+  @Test
+  void listenIn_listensOnThisMachinesOwnAddressInTheSubnet_onAFreePort() {
+    ProxyConfig config = parse(ENV, "--listen-in", "127.0.0.0/8").configuration();
+
+    assertThat(config.listen()).isEqualTo(new InetSocketAddress("127.0.0.1", 0));
+  }
+
+  @Test
+  void listenIn_aSubnetWithoutAnAddressOfOurs_isAUsageError() {
+    assertThat(run(ENV, noSignal, "proxy", "--listen-in", "192.0.2.0/24"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(errLines()).singleElement().asString().contains("--listen-in 192.0.2.0/24");
+    assertThat(run(ENV, noSignal, "proxy", "--listen-in", "172.20.0.0")).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void runId_namesTheAuditRecords_andMustBeAnId() {
+    assertThat(parse(ENV, "--run-id", "run-42").configuration().runId()).isEqualTo("run-42");
+    assertThat(run(ENV, noSignal, "proxy", "--run-id", "a b")).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void usageFile_isWrittenOnStop() throws Exception {
+    Path readyFile = work.resolve("ready.json");
+    Path usage = work.resolve("usage.json");
+    StopSignal stop = StopSignal.manual();
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(
+            () ->
+                run(
+                    ENV,
+                    stop,
+                    "proxy",
+                    "--ready-file",
+                    readyFile.toString(),
+                    "--usage-file",
+                    usage.toString()));
+    try {
+      awaitReady(readyFile, exit);
+      assertThat(usage).as("only once stopped").doesNotExist();
+
+      stop.receive(StopSignal.SIGTERM);
+      assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+      JsonNode json = new ObjectMapper().readTree(usage.toFile());
+      assertThat(json.get("requests").asLong()).isZero();
+      assertThat(json.get("costUsd").decimalValue()).isZero();
+    } finally {
+      stop.receive(StopSignal.SIGTERM);
+    }
+  }
+
   private ProxyCommand parse(Map<String, String> env, String... options) {
     List<String> args = new ArrayList<>(List.of("proxy"));
     args.addAll(List.of(options));

@@ -12,6 +12,7 @@ import io.github.zerocred.review.ReviewRequest;
 import io.github.zerocred.review.ReviewSetting;
 import io.github.zerocred.review.UntrustedText;
 import io.github.zerocred.run.Cancellation;
+import io.github.zerocred.run.RunConfig;
 import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -165,6 +166,17 @@ public class ReviewMojo extends AbstractMojo {
       property = "zerocred.failOnSeverity",
       defaultValue = ReviewRequest.DEFAULT_FAIL_ON_SEVERITY)
   String failOnSeverity;
+
+  /**
+   * Where the proxy runs: {@code auto} (a container for a {@code tcp://} Docker engine, else this
+   * process), {@code host} or {@code container}. See the README's "Remote engines".
+   */
+  @Parameter(property = "zerocred.proxyPlacement", defaultValue = "auto")
+  String proxyPlacement;
+
+  /** zerocred's action image, which runs the proxy when it runs in a container on the engine. */
+  @Parameter(property = "zerocred.proxyImage", defaultValue = RunConfig.DEFAULT_PROXY_IMAGE)
+  String proxyImage;
 
   @Parameter(defaultValue = "${plugin.version}", readonly = true)
   String pluginVersion;
@@ -350,6 +362,8 @@ public class ReviewMojo extends AbstractMojo {
               }
             })
         .files(() -> files)
+        .proxyPlacement(proxyPlacement)
+        .proxyImage(proxyImage)
         .build();
   }
 
@@ -378,6 +392,8 @@ public class ReviewMojo extends AbstractMojo {
           case FAIL_ON_ERROR -> "failOnError";
           case FAIL_ON_SEVERITY -> "failOnSeverity";
           case OAUTH_TOKEN, API_KEY -> "the settings.xml server serverId";
+          case PROXY_PLACEMENT -> "proxyPlacement";
+          case PROXY_IMAGE -> "proxyImage";
         };
     return switch (setting) {
       case OAUTH_TOKEN -> name + " (zerocred.serverId) or CLAUDE_CODE_OAUTH_TOKEN";
