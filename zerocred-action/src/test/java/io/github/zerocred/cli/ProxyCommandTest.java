@@ -1,6 +1,7 @@
 package io.github.zerocred.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import io.github.zerocred.proxy.ProxyConfig;
 import io.github.zerocred.testkit.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -344,11 +346,26 @@ class ProxyCommandTest {
   }
 
   @Test
-  void listenIn_aSubnetWithoutAnAddressOfOurs_isAUsageError() {
-    assertThat(run(ENV, noSignal, "proxy", "--listen-in", "192.0.2.0/24"))
-        .isEqualTo(ExitCodes.USAGE);
-    assertThat(errLines()).singleElement().asString().contains("--listen-in 192.0.2.0/24");
+  void listenIn_needsExactlyOneOwnAddressInTheSubnet() throws Exception {
+    InetAddress a = InetAddress.getByName("10.9.0.2");
+    InetAddress b = InetAddress.getByName("10.9.0.3");
+    assertThat(SubnetAddress.in("10.9.0.0/24", List.of(InetAddress.getLoopbackAddress(), a)))
+        .isEqualTo(a);
+    assertThatThrownBy(() -> SubnetAddress.in("10.8.0.0/24", List.of(a)))
+        .hasMessage(
+            "--listen-in 10.8.0.0/24: this machine has no address in that subnet; it needs"
+                + " exactly one");
+    assertThatThrownBy(() -> SubnetAddress.in("10.9.0.0/16", List.of(a, b)))
+        .hasMessageContaining("2 addresses");
+  }
+
+  @Test
+  void listenIn_withoutAPrefix_isAUsageError() {
     assertThat(run(ENV, noSignal, "proxy", "--listen-in", "172.20.0.0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(errLines())
+        .singleElement()
+        .asString()
+        .contains("--listen-in 172.20.0.0 is not an IPv4 subnet");
   }
 
   @Test
