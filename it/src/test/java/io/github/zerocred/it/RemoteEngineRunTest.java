@@ -13,8 +13,10 @@ import io.github.zerocred.testkit.RecordedRequest;
 import io.github.zerocred.testkit.Reply;
 import io.github.zerocred.testkit.StandInAnthropicApi;
 import io.github.zerocred.testkit.TlsEngineForwarder;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -27,9 +29,11 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
@@ -110,7 +114,7 @@ class RemoteEngineRunTest {
       String probe = standIn.mainConversationRequests().get(1).lastToolResultContent().orElse("");
       assertThat(probe)
           .as("the probe ran")
-          .contains("PLACEHOLDER:sk-ant-oat01-zerocred_placeholder_");
+          .contains("PLACEHOLDER:CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-zerocred_placeholder_");
       assertThat(probe)
           .as("no real token in env or processes")
           .contains("ENV:0")
@@ -245,7 +249,9 @@ class RemoteEngineRunTest {
   private static String probe(String standInHostSlashPort) {
     return String.join(
         "\n",
-        "echo \"PLACEHOLDER:$CLAUDE_CODE_OAUTH_TOKEN\" | cut -c1-60",
+        // Claude Code keeps its credential variable from its tools: read it where it started.
+        "echo \"PLACEHOLDER:$(tr '\\0' '\\n' < /proc/1/environ | grep ^CLAUDE_CODE_OAUTH_TOKEN=)\""
+            + " | cut -c1-80",
         "echo \"ENV:$(env | grep -c 'real''AA')\"",
         "echo \"PROC:$(cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c 'real''AA')\"",
         "echo \"FILES:[$(grep -rIl 'real''AA' / --exclude-dir=proc --exclude-dir=sys"
@@ -268,10 +274,7 @@ class RemoteEngineRunTest {
 
   /** Starts the child JVM and reads its output until {@code stopAt} matches or it exits. */
   private List<String> runChild(
-      StandInAnthropicApi standIn,
-      String proxyImage,
-      Path audit,
-      java.util.function.Predicate<String> stopAt)
+      StandInAnthropicApi standIn, String proxyImage, Path audit, Predicate<String> stopAt)
       throws Exception {
     Path ca = standIn.writeCaPem(work.resolve("stand-in-ca.pem"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -299,12 +302,10 @@ class RemoteEngineRunTest {
     child = pb.start();
     Process started = child;
     // A hung child must fail the test, not hang it: reading its output ends when it is killed.
-    java.util.concurrent.CompletableFuture.delayedExecutor(5, TimeUnit.MINUTES)
-        .execute(started::destroyForcibly);
+    CompletableFuture.delayedExecutor(5, TimeUnit.MINUTES).execute(started::destroyForcibly);
     List<String> lines = new ArrayList<>();
     try (InputStream in = child.getInputStream()) {
-      java.io.BufferedReader reader =
-          new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       for (String l = reader.readLine(); l != null; l = reader.readLine()) {
         lines.add(l);
         if (stopAt.test(l)) {
