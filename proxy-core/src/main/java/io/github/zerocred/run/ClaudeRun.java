@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Order of work: reach the engine and check the image; sweep what dead runs left; create an
  * {@code --internal} network; start the proxy on that network's gateway (or on this JVM's own
- * address there, when it runs in a container); create the container (non-root, no capabilities, no
+ * address there, when it runs in a container; in a container of its own on the engine, {@link
+ * ProxyContainer}, when the engine is remote); create the container (non-root, no capabilities, no
  * new privileges, limits, labels) and copy the workspace, the CA and the prompt in; run; collect
  * stream-json. Each thing the run makes on the engine or the host is a handle ({@link RunNetwork}
  * with its firewall rules, the proxy, {@link RunContainer}, {@link TempDirectory}, the final label
