@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Network;
 import io.github.zerocred.run.ClaudeRun;
@@ -17,6 +18,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -133,6 +135,9 @@ class RemoteEngineRunTest {
         assertThat(e.getValue()).as("inspect of the " + e.getKey()).doesNotContain(realToken);
       }
       assertThat((String) seen.get("proxyLogs")).doesNotContain(realToken);
+      assertThat(seen.get("credentialsFileLeft"))
+          .as("the proxy deleted its credentials file once read")
+          .isEqualTo(false);
       assertThat(inspected.get("claude")).contains("zerocred_placeholder_");
       assertThat(seen.get("claudeNetworks"))
           .as("Claude's container")
@@ -337,6 +342,7 @@ class RemoteEngineRunTest {
       seen.put(role + "Networks", networks);
       if (proxy) {
         seen.put("proxyLogs", logs(c.getId()));
+        seen.put("credentialsFileLeft", fileExists(c.getId(), "/run/zerocred/credentials.env"));
         seen.put(
             "proxyAddresses",
             i.getNetworkSettings().getNetworks().values().stream()
@@ -357,6 +363,17 @@ class RemoteEngineRunTest {
           hostAddresses(n.getOptions().get("com.docker.network.bridge.name")));
     }
     return seen;
+  }
+
+  private boolean fileExists(String container, String path) {
+    try (InputStream in =
+        engine.docker().client().copyArchiveFromContainerCmd(container, path).exec()) {
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<String> hostAddresses(String bridge) {
