@@ -217,6 +217,21 @@ class RemoteEngineRunTest {
   }
 
   @Test
+  void bindMountOnARemoteEngine_isRefused_beforeAnythingIsCreated() throws Exception {
+    try (StandInAnthropicApi standIn =
+        StandInAnthropicApi.builder().expectToken(realToken).start()) {
+      List<String> out =
+          runChild(standIn, ActionJob.image(), work.resolve("audit.jsonl"), l -> false, "bind");
+
+      assertThat(String.join("\n", out))
+          .contains("bindMountWorkspace needs a Docker engine on this machine")
+          .contains(forwarder.dockerHost());
+      assertThat(engine.docker().labelled(Map.of("zerocred.owner.pid", Long.toString(child.pid()))))
+          .isEmpty();
+    }
+  }
+
+  @Test
   void forwarder_refusesAClientWithoutTheCertificate() throws Exception {
     SSLSocket socket =
         (SSLSocket)
@@ -279,7 +294,11 @@ class RemoteEngineRunTest {
 
   /** Starts the child JVM and reads its output until {@code stopAt} matches or it exits. */
   private List<String> runChild(
-      StandInAnthropicApi standIn, String proxyImage, Path audit, Predicate<String> stopAt)
+      StandInAnthropicApi standIn,
+      String proxyImage,
+      Path audit,
+      Predicate<String> stopAt,
+      String... extra)
       throws Exception {
     Path ca = standIn.writeCaPem(work.resolve("stand-in-ca.pem"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -300,6 +319,7 @@ class RemoteEngineRunTest {
                 ca.toString(),
                 audit.toString())
             .redirectErrorStream(true);
+    pb.command().addAll(List.of(extra));
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("DOCKER_"));
     env.putAll(forwarder.environment());

@@ -12,7 +12,8 @@ import java.time.Duration;
  * A JVM that reaches its Docker engine only through {@code DOCKER_HOST}, {@code DOCKER_TLS_VERIFY}
  * and {@code DOCKER_CERT_PATH}, as a user of a remote engine does, and runs one review there with
  * the default proxy placement. Arguments: runner image, proxy image, workspace, route
- * (HOST=IP:PORT), upstream CA file, audit log. The token comes from {@code CHILD_RUN_TOKEN}.
+ * (HOST=IP:PORT), upstream CA file, audit log, optionally {@code bind} to bind-mount the workspace.
+ * The token comes from {@code CHILD_RUN_TOKEN}.
  */
 public final class RemoteRun {
   private RemoteRun() {}
@@ -30,6 +31,7 @@ public final class RemoteRun {
                 .route(args[3])
                 .upstreamCa(Path.of(args[4]))
                 .auditLog(Path.of(args[5]))
+                .bindMountWorkspace(args.length > 6 && args[6].equals("bind"))
                 .memoryBytes(1024L * 1024 * 1024)
                 .timeout(Duration.ofMinutes(4))
                 .listener(

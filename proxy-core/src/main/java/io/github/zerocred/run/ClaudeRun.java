@@ -213,6 +213,13 @@ public final class ClaudeRun {
       DockerClient docker = engine.client();
       checkImage(engine);
       proxyInContainer = config.proxyPlacement().inContainer(engine.host());
+      if (config.bindMountWorkspace() && ProxyPlacement.overTcp(engine.host())) {
+        // The engine would mount whatever lies at that path on its own machine.
+        throw new InvalidConfigurationException(
+            "bindMountWorkspace needs a Docker engine on this machine, and the one at "
+                + engine.host()
+                + " is reached over TCP: let the workspace be copied in instead");
+      }
       if (proxyInContainer) {
         ProxyContainer.checkImage(docker, config.proxyImage(), engine.host());
       }

@@ -45,7 +45,12 @@ public enum ProxyPlacement {
     return switch (this) {
       case HOST -> false;
       case CONTAINER -> true;
-      case AUTO -> engineHost != null && engineHost.toLowerCase(Locale.ROOT).startsWith("tcp://");
+      case AUTO -> overTcp(engineHost);
     };
+  }
+
+  /** Whether the engine is reached over TCP: on another machine, as far as zerocred can tell. */
+  static boolean overTcp(String engineHost) {
+    return engineHost != null && engineHost.toLowerCase(Locale.ROOT).startsWith("tcp://");
   }
 }
