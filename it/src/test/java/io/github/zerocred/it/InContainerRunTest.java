@@ -2,21 +2,17 @@ package io.github.zerocred.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import io.github.zerocred.run.ClaudeRun;
 import io.github.zerocred.run.RunResult;
 import io.github.zerocred.testkit.Reply;
 import io.github.zerocred.testkit.StandInAnthropicApi;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -162,21 +158,7 @@ class InContainerRunTest {
   }
 
   private String logs(String id) throws InterruptedException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    docker
-        .client()
-        .logContainerCmd(id)
-        .withStdOut(true)
-        .withStdErr(true)
-        .exec(
-            new ResultCallback.Adapter<Frame>() {
-              @Override
-              public void onNext(Frame frame) {
-                out.writeBytes(frame.getPayload());
-              }
-            })
-        .awaitCompletion(30, TimeUnit.SECONDS);
-    return out.toString(StandardCharsets.UTF_8);
+    return docker.logs(id);
   }
 
   /** This JVM's class path, with a manifest-only jar (as surefire uses) expanded. */

@@ -184,6 +184,24 @@ final class TestDocker implements AutoCloseable {
   /** Output of a command run in a container, and its exit code. */
   record ExecResult(int exitCode, String stdout, String stderr) {}
 
+  /** Everything a container printed so far, both streams. */
+  String logs(String containerId) throws InterruptedException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    client
+        .logContainerCmd(containerId)
+        .withStdOut(true)
+        .withStdErr(true)
+        .exec(
+            new ResultCallback.Adapter<Frame>() {
+              @Override
+              public void onNext(Frame frame) {
+                out.writeBytes(frame.getPayload());
+              }
+            })
+        .awaitCompletion(30, TimeUnit.SECONDS);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
   ExecResult exec(String containerId, String... command) {
     String execId =
         client

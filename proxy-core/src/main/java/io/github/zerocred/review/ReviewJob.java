@@ -195,6 +195,12 @@ public final class ReviewJob {
     r.routes().forEach(b::route);
     r.upstreamCas().forEach(b::upstreamCa);
     r.secretsToKeepOut().forEach(b::secretToKeepOut);
+    if (r.proxyPlacement() != null) {
+      b.proxyPlacement(r.proxyPlacement());
+    }
+    if (r.proxyImage() != null && !r.proxyImage().isBlank()) {
+      b.proxyImage(r.proxyImage());
+    }
     return b.build();
   }
 

@@ -3,6 +3,7 @@ package io.github.zerocred.review;
 import io.github.zerocred.findings.Severity;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.run.ProxyPlacement;
 import io.github.zerocred.run.RunConfig;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -49,6 +50,8 @@ import java.util.function.Consumer;
  * @param files opens the output directory; called once the settings and the prompt were accepted
  * @param stageAuditLog the proxy writes its audit log in a private temporary directory, copied into
  *     the output directory after the run (for an output directory inside the workspace)
+ * @param proxyPlacement where the proxy runs, or null for {@link ProxyPlacement#AUTO}
+ * @param proxyImage the image that runs the proxy in a container, or null for the default
  */
 public record ReviewRequest(
     Path workspace,
@@ -77,10 +80,15 @@ public record ReviewRequest(
     SettingNames names,
     ReviewListener listener,
     FilesOpener files,
-    boolean stageAuditLog) {
+    boolean stageAuditLog,
+    ProxyPlacement proxyPlacement,
+    String proxyImage) {
 
   /** The default of {@link ReviewSetting#IMAGE}: the pinned runner image. */
   public static final String DEFAULT_IMAGE = RunConfig.DEFAULT_IMAGE;
+
+  /** The image that runs the proxy when it runs in a container of its own (remote engines). */
+  public static final String DEFAULT_PROXY_IMAGE = RunConfig.DEFAULT_PROXY_IMAGE;
 
   /** The default of {@link ReviewSetting#TIMEOUT}, as front ends write it. */
   public static final String DEFAULT_TIMEOUT = "30m";
@@ -162,6 +170,9 @@ public record ReviewRequest(
     private ReviewListener listener;
     private FilesOpener files;
     private boolean stageAuditLog;
+    private String proxyPlacementText;
+    private ProxyPlacement proxyPlacement;
+    private String proxyImage;
 
     private Builder() {}
 
@@ -360,6 +371,17 @@ public record ReviewRequest(
       return this;
     }
 
+    /** {@code auto}, {@code host} or {@code container}, as the user wrote it; null for auto. */
+    public Builder proxyPlacement(String proxyPlacement) {
+      this.proxyPlacementText = proxyPlacement;
+      return this;
+    }
+
+    public Builder proxyImage(String proxyImage) {
+      this.proxyImage = proxyImage;
+      return this;
+    }
+
     /**
      * The request.
      *
@@ -398,6 +420,16 @@ public record ReviewRequest(
         String name = name(ReviewSetting.OUTPUT_DIRECTORY);
         files = () -> ReviewFiles.prepare(directory, checkout, name);
       }
+      if (proxyPlacementText != null && !proxyPlacementText.isBlank()) {
+        try {
+          proxyPlacement = ProxyPlacement.parse(proxyPlacementText);
+        } catch (IllegalArgumentException e) {
+          throw new ReviewSettingException(
+              ReviewSetting.PROXY_PLACEMENT,
+              name(ReviewSetting.PROXY_PLACEMENT) + ": " + e.getMessage(),
+              e);
+        }
+      }
       return new ReviewRequest(
           workspace,
           prompt,
@@ -425,7 +457,9 @@ public record ReviewRequest(
           names,
           listener,
           files,
-          stageAuditLog);
+          stageAuditLog,
+          proxyPlacement,
+          proxyImage);
     }
 
     private String name(ReviewSetting setting) {

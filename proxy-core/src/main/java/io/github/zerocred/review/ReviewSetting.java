@@ -29,5 +29,9 @@ public enum ReviewSetting {
   /** The Claude Code OAuth token ({@code claude setup-token}). */
   OAUTH_TOKEN,
   /** The Anthropic API key. */
-  API_KEY
+  API_KEY,
+  /** Where the proxy runs: this process, or a container beside Claude's (a remote engine). */
+  PROXY_PLACEMENT,
+  /** The image that runs the proxy when it runs in a container. */
+  PROXY_IMAGE
 }

@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Order of work: reach the engine and check the image; sweep what dead runs left; create an
  * {@code --internal} network; start the proxy on that network's gateway (or on this JVM's own
- * address there, when it runs in a container); create the container (non-root, no capabilities, no
+ * address there, when it runs in a container; in a container of its own on the engine, {@link
+ * ProxyContainer}, when the engine is remote); create the container (non-root, no capabilities, no
  * new privileges, limits, labels) and copy the workspace, the CA and the prompt in; run; collect
  * stream-json. Each thing the run makes on the engine or the host is a handle ({@link RunNetwork}
  * with its firewall rules, the proxy, {@link RunContainer}, {@link TempDirectory}, the final label
@@ -87,8 +88,10 @@ public final class ClaudeRun {
 
   // Only the run thread reads and writes these.
   private String selfContainerId;
-  private ZerocredProxy proxy;
+  private RunProxy proxy;
   private boolean containerStarted;
+  // The engine is remote (or the setting says so): the proxy runs in a container beside Claude's.
+  private boolean proxyInContainer;
 
   private ClaudeRun(RunConfig config, String runId, Cancellation cancellation) {
     this.config = config;
@@ -209,8 +212,20 @@ public final class ClaudeRun {
     try (DockerEngine engine = opened(DockerEngine.connect(config.dockerHost()))) {
       DockerClient docker = engine.client();
       checkImage(engine);
+      proxyInContainer = config.proxyPlacement().inContainer(engine.host());
+      if (config.bindMountWorkspace() && ProxyPlacement.overTcp(engine.host())) {
+        // The engine would mount whatever lies at that path on its own machine.
+        throw new InvalidConfigurationException(
+            "bindMountWorkspace needs a Docker engine on this machine, and the one at "
+                + engine.host()
+                + " is reached over TCP: let the workspace be copied in instead");
+      }
+      if (proxyInContainer) {
+        ProxyContainer.checkImage(docker, config.proxyImage(), engine.host());
+      }
       checkCancelled();
-      selfContainerId = SelfContainer.find(docker).orElse(null);
+      // A remote engine does not run this JVM's container, whatever it holds of the same name.
+      selfContainerId = proxyInContainer ? null : SelfContainer.find(docker).orElse(null);
       Sweeper sweeper = new Sweeper(docker, this::warn);
       Sweeper.Swept swept = sweeper.sweepAbandoned(owner);
       if (swept.containers() + swept.networks() > 0) {
@@ -222,7 +237,7 @@ public final class ClaudeRun {
         // Before anything exists on the engine: a secret in the workspace refuses the run here.
         Path workspaceArchive = workspaceArchive(temp.path());
         try (RunNetwork network = createNetwork(docker);
-            Step proxyStopped = startProxy(network);
+            Step proxyStopped = startProxy(docker, network);
             RunContainer container = createContainer(docker, network, workspaceArchive)) {
           copyFilesIn(container, temp.path(), workspaceArchive);
           StreamJsonCollector collector = new StreamJsonCollector(runId, listener);
@@ -240,16 +255,26 @@ public final class ClaudeRun {
 
   private RunNetwork createNetwork(DockerClient docker) {
     checkCancelled();
+    if (proxyInContainer) {
+      return opened(RunNetwork.createWithoutHost(docker, runId, labels(), this::warn));
+    }
     return opened(RunNetwork.create(docker, runId, labels(), selfContainerId, this::warn));
   }
 
   /** Starts the proxy on the run network and locks the network's way to this host to it. */
-  private Step startProxy(RunNetwork network) {
+  private Step startProxy(DockerClient docker, RunNetwork network) {
     checkCancelled();
+    if (proxyInContainer) {
+      ProxyContainer started =
+          ProxyContainer.start(
+              docker, config, runId, labels(), network.id(), cancellation::isCancelled, this::warn);
+      proxy = started;
+      return once(started::close);
+    }
     ZerocredProxy started =
         ZerocredProxy.start(
             config.proxy().forRun(runId, new InetSocketAddress(network.listenAddress(), 0)));
-    proxy = started;
+    proxy = RunProxy.inJvm(started);
     Step stop = once(() -> stopProxy(started));
     try {
       network.lockTo(started.address());

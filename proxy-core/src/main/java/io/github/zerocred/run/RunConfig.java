@@ -59,6 +59,10 @@ import java.util.regex.Pattern;
  *     further hosts the container may reach uninspected, routes, upstream trust, the audit log, the
  *     proxy's listener and its API policy (endpoints, budget, request cap); the run sets its id and
  *     listen address with {@link ProxyConfig#forRun}
+ * @param proxyPlacement where the proxy runs: this JVM, or a container beside Claude Code's (for a
+ *     remote engine); {@link ProxyPlacement#AUTO} picks a container for a {@code tcp://} engine
+ * @param proxyImage zerocred's action image, which runs the proxy when it runs in a container; it
+ *     must be on the engine
  */
 public record RunConfig(
     Path workspace,
@@ -80,7 +84,9 @@ public record RunConfig(
     Optional<String> jsonSchema,
     boolean pullMissingImage,
     List<SecretToKeepOut> secretsToKeepOut,
-    ProxyConfig proxy) {
+    ProxyConfig proxy,
+    ProxyPlacement proxyPlacement,
+    String proxyImage) {
 
   /** The production runner image (see {@code runner-image/}), tagged with its Claude Code. */
   public static final String DEFAULT_IMAGE = "ghcr.io/zerocred/claude-runner:2.1.330";
@@ -89,6 +95,11 @@ public record RunConfig(
   public static final long DEFAULT_MEMORY_BYTES = 4L * 1024 * 1024 * 1024;
   public static final double DEFAULT_CPUS = 2.0;
   public static final long DEFAULT_PIDS_LIMIT = 512;
+
+  /**
+   * zerocred's action image as the repository's Dockerfile builds it: runs a remote run's proxy.
+   */
+  public static final String DEFAULT_PROXY_IMAGE = "zerocred-action:latest";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern TOOL = Pattern.compile("[A-Za-z0-9_.:*()\\- /\"'=,|~@\\[\\]]+");
@@ -123,6 +134,8 @@ public record RunConfig(
     Objects.requireNonNull(jsonSchema, "jsonSchema");
     secretsToKeepOut = List.copyOf(secretsToKeepOut);
     Objects.requireNonNull(proxy, "proxy");
+    Objects.requireNonNull(proxyPlacement, "proxyPlacement");
+    Objects.requireNonNull(proxyImage, "proxyImage");
   }
 
   /**
@@ -188,6 +201,8 @@ public record RunConfig(
     private String dockerHost;
     private RunListener listener = RunListener.NONE;
     private Duration progressInterval = Duration.ofSeconds(15);
+    private ProxyPlacement proxyPlacement = ProxyPlacement.AUTO;
+    private String proxyImage = DEFAULT_PROXY_IMAGE;
     private String jsonSchema;
     private boolean pullMissingImage;
     private final List<SecretToKeepOut> secretsToKeepOut = new ArrayList<>();
@@ -384,6 +399,18 @@ public record RunConfig(
       return this;
     }
 
+    /** Where the proxy runs; {@link ProxyPlacement#AUTO} by default. */
+    public Builder proxyPlacement(ProxyPlacement proxyPlacement) {
+      this.proxyPlacement = Objects.requireNonNull(proxyPlacement, "proxyPlacement");
+      return this;
+    }
+
+    /** The image that runs the proxy in a container; {@link #DEFAULT_PROXY_IMAGE} by default. */
+    public Builder proxyImage(String proxyImage) {
+      this.proxyImage = proxyImage;
+      return this;
+    }
+
     /**
      * Checks the configuration as a whole.
      *
@@ -454,6 +481,15 @@ public record RunConfig(
                 + "'");
       }
       String host = dockerHost == null || dockerHost.isBlank() ? null : dockerHost.strip();
+      if (proxyImage == null
+          || proxyImage.isBlank()
+          || proxyImage.strip().chars().anyMatch(c -> c <= ' ')) {
+        throw new InvalidConfigurationException(
+            "proxyImage '"
+                + proxyImage
+                + "' is not an image reference, e.g. "
+                + DEFAULT_PROXY_IMAGE);
+      }
       return new RunConfig(
           ws,
           prompt,
@@ -474,7 +510,9 @@ public record RunConfig(
           Optional.ofNullable(jsonSchema),
           pullMissingImage,
           secretsToKeepOut,
-          proxyConfig);
+          proxyConfig,
+          proxyPlacement,
+          proxyImage.strip());
     }
 
     private static boolean isJsonObject(String text) {

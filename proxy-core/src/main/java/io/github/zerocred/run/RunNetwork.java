@@ -25,6 +25,9 @@ import java.util.function.Consumer;
  * nobody closes it.
  */
 final class RunNetwork implements AutoCloseable {
+  /** The bridge option that leaves the engine's host without an address on the network. */
+  static final String INHIBIT_IPV4 = "com.docker.network.bridge.inhibit_ipv4";
+
   private final DockerClient docker;
   private final String runId;
   private final String id;
@@ -63,7 +66,32 @@ final class RunNetwork implements AutoCloseable {
       Map<String, String> labels,
       String selfContainerId,
       Consumer<String> warnings) {
+    return create(docker, runId, labels, selfContainerId, warnings, true);
+  }
+
+  /**
+   * Creates the run's network for a proxy that runs in a container on it: the bridge gets no
+   * address on the engine's host ({@code inhibit_ipv4}), so the network's members reach each other
+   * and nothing else, not even a service on that host; nothing here listens on it.
+   */
+  static RunNetwork createWithoutHost(
+      DockerClient docker, String runId, Map<String, String> labels, Consumer<String> warnings) {
+    return create(docker, runId, labels, null, warnings, false);
+  }
+
+  private static RunNetwork create(
+      DockerClient docker,
+      String runId,
+      Map<String, String> labels,
+      String selfContainerId,
+      Consumer<String> warnings,
+      boolean hostSide) {
     String name = "zerocred-" + runId;
+    Map<String, String> options = new java.util.HashMap<>();
+    options.put("com.docker.network.bridge.name", HostFirewall.bridgeName(runId));
+    if (!hostSide) {
+      options.put(INHIBIT_IPV4, "true");
+    }
     String id =
         docker
             .createNetworkCmd()
@@ -71,11 +99,14 @@ final class RunNetwork implements AutoCloseable {
             .withDriver("bridge")
             .withInternal(true)
             .withCheckDuplicate(true)
-            .withOptions(Map.of("com.docker.network.bridge.name", HostFirewall.bridgeName(runId)))
+            .withOptions(options)
             .withLabels(labels)
             .exec()
             .getId();
     RunNetwork network = new RunNetwork(docker, runId, id, name, selfContainerId, warnings);
+    if (!hostSide) {
+      return network;
+    }
     try {
       network.listenAddress = network.findListenAddress();
       return network;

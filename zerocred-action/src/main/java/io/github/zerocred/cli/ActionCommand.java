@@ -165,6 +165,7 @@ final class ActionCommand implements Callable<Integer> {
       case FAIL_ON_SEVERITY -> "fail_on_severity";
       case OAUTH_TOKEN -> "claude_code_oauth_token";
       case API_KEY -> "anthropic_api_key";
+      case PROXY_PLACEMENT, PROXY_IMAGE -> "(none: the action uses the runner's own engine)";
     };
   }
 

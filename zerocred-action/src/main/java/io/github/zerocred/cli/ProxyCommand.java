@@ -179,6 +179,42 @@ final class ProxyCommand implements Callable<Integer> {
   Path readyFile;
 
   @Option(
+      names = "--listen-in",
+      paramLabel = "SUBNET",
+      description = {
+        "Listen on this machine's own address inside SUBNET (IPv4 CIDR, e.g. 172.20.0.0/16), on a"
+            + " free port, instead of --listen: for a proxy container joined to a run network,"
+            + " whose address is known only once it runs."
+      })
+  String listenIn;
+
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description =
+          "The run id the audit log records carry (letters, digits, dashes). Default: new.")
+  String runId;
+
+  @Option(
+      names = "--credentials-file",
+      paramLabel = "FILE",
+      description = {
+        "Read the credentials from FILE (NAME=value lines with the variables below) instead of the"
+            + " environment, then delete it: how a proxy container gets them without their"
+            + " showing in `docker inspect` or /proc/PID/environ."
+      })
+  Path credentialsFile;
+
+  @Option(
+      names = "--usage-file",
+      paramLabel = "FILE",
+      description = {
+        "On stop, write what the proxy measured of the Messages traffic (spend, calls, tokens,"
+            + " refusals) to FILE as JSON."
+      })
+  Path usageFile;
+
+  @Option(
       names = {"-v", "--verbose"},
       description = "Print one line per audit record on stderr.")
   boolean verbose;
@@ -197,7 +233,8 @@ final class ProxyCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ProxyConfig config = configuration();
     Path ready = prepareReadyFile();
-    try (StandaloneProxy run = StandaloneProxy.start(config, ready)) {
+    StandaloneProxy run = StandaloneProxy.start(config, ready);
+    try (run) {
       InetSocketAddress address = run.proxy().address();
       say(
           "proxy listening on "
@@ -211,6 +248,10 @@ final class ProxyCommand implements Callable<Integer> {
       stop.await();
       say("stopping");
     }
+    if (usageFile != null) {
+      // After the stop: the counts are final once no connection is left.
+      UsageFile.write(usageFile, run.proxy().usage());
+    }
     return ExitCodes.OK;
   }
 
@@ -218,16 +259,22 @@ final class ProxyCommand implements Callable<Integer> {
   ProxyConfig configuration() {
     List<Credential> credentials;
     try {
-      credentials = Credentials.fromEnvironment(env);
+      credentials =
+          Credentials.fromEnvironment(
+              credentialsFile == null ? env : CredentialsFile.readAndDelete(credentialsFile));
     } catch (InvalidConfigurationException e) {
       throw new CliException(ExitCodes.CREDENTIALS, e.getMessage(), e);
     }
     ProxyConfig.Builder builder =
         ProxyConfig.builder()
-            .listen(listen)
             .credentials(credentials)
             .auditLog(auditLog)
             .listener(new AuditLines(err, verbose));
+    if (listenIn == null) {
+      builder.listen(listen);
+    } else {
+      builder.listen(new InetSocketAddress(SubnetAddress.ownAddressIn(listenIn), 0));
+    }
     allowHosts.forEach(builder::allowHost);
     allowEndpoints.forEach(builder::allowEndpoint);
     builder
@@ -237,6 +284,13 @@ final class ProxyCommand implements Callable<Integer> {
         .modelFamily(modelFamily)
         .maxTokens(maxOutputTokens);
     routes.forEach(builder::route);
+    if (runId != null) {
+      if (!runId.matches("[A-Za-z0-9-]{1,64}")) {
+        throw new InvalidConfigurationException(
+            "--run-id " + runId + " is not a run id: letters, digits and dashes, at most 64");
+      }
+      builder.runId(runId);
+    }
     upstreamCas.forEach(builder::upstreamCa);
     ProxyConfig config = builder.build();
     if (config.listen().getAddress().isAnyLocalAddress()) {

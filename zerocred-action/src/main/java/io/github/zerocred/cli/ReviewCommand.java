@@ -186,6 +186,24 @@ final class ReviewCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   String failOnSeverity;
 
+  @Option(
+      names = "--proxy-placement",
+      paramLabel = "WHERE",
+      defaultValue = "auto",
+      description =
+          "Where the proxy runs: auto (a container of its own for a tcp:// Docker engine, else"
+              + " this process), host or container. Default: ${DEFAULT-VALUE}.")
+  String proxyPlacement;
+
+  @Option(
+      names = "--proxy-image",
+      paramLabel = "IMAGE",
+      defaultValue = ReviewRequest.DEFAULT_PROXY_IMAGE,
+      description =
+          "zerocred's action image, which runs the proxy when it runs in a container; it must be"
+              + " on the engine. Default: ${DEFAULT-VALUE}.")
+  String proxyImage;
+
   @Spec CommandSpec spec;
 
   private final Map<String, String> env;
@@ -232,6 +250,8 @@ final class ReviewCommand implements Callable<Integer> {
             .names(ReviewCommand::option)
             .listener(this::say)
             .outputDirectory(outputDir)
+            .proxyPlacement(proxyPlacement)
+            .proxyImage(proxyImage)
             .build();
     ReviewOutcome outcome = ReviewJob.run(request, stop.cancellation());
     outcome.findings().warnings().forEach(w -> say("warning: " + w));
@@ -288,6 +308,8 @@ final class ReviewCommand implements Callable<Integer> {
       case FAIL_ON_SEVERITY -> "--fail-on-severity";
       case OAUTH_TOKEN -> Credentials.OAUTH_VARIABLE;
       case API_KEY -> Credentials.API_KEY_VARIABLE;
+      case PROXY_PLACEMENT -> "--proxy-placement";
+      case PROXY_IMAGE -> "--proxy-image";
     };
   }
 

@@ -1,6 +1,7 @@
 package io.github.zerocred.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import io.github.zerocred.proxy.ProxyConfig;
 import io.github.zerocred.testkit.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -298,6 +300,105 @@ class ProxyCommandTest {
       stop.receive(StopSignal.SIGTERM);
       assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
       assertThat(readyFile.getParent()).doesNotExist();
+    } finally {
+      stop.receive(StopSignal.SIGTERM);
+    }
+  }
+
+  // --- container mode: what a proxy container on a remote engine is started with ---------------
+
+  @Test
+  void credentialsFile_isReadThenDeleted_andTheEnvironmentIsNotConsulted() throws Exception {
+    Path file = work.resolve("credentials.env");
+    Files.writeString(file, "CLAUDE_CODE_OAUTH_TOKEN=" + TOKEN + "\n");
+
+    ProxyConfig config =
+        parse(Map.of("ANTHROPIC_API_KEY", "ignored"), "--credentials-file", file.toString())
+            .configuration();
+
+    assertThat(config.credentials())
+        .singleElement()
+        .satisfies(c -> assertThat(c.secret().reveal()).isEqualTo(TOKEN));
+    assertThat(file).as("deleted once read").doesNotExist();
+  }
+
+  @Test
+  void credentialsFileWithAnotherVariable_isACredentialError_thatNeverEchoesTheValue()
+      throws Exception {
+    Path file = work.resolve("credentials.env");
+    String value = "sk-ant-oat01-" + "v".repeat(50);
+    Files.writeString(file, "CLAUDE_CODE_OAUTH_TOKEN=" + TOKEN + "\nHOME_TOKEN=" + value + "\n");
+
+    assertThat(run(Map.of(), noSignal, "proxy", "--credentials-file", file.toString()))
+        .isEqualTo(ExitCodes.CREDENTIALS);
+    assertThat(err.toString())
+        .contains("--credentials-file", "line 2")
+        .doesNotContain(value)
+        .doesNotContain(TOKEN);
+    assertThat(file).as("deleted even when refused").doesNotExist();
+  }
+
+  @Test
+  void listenIn_listensOnThisMachinesOwnAddressInTheSubnet_onAFreePort() {
+    ProxyConfig config = parse(ENV, "--listen-in", "127.0.0.0/8").configuration();
+
+    assertThat(config.listen()).isEqualTo(new InetSocketAddress("127.0.0.1", 0));
+  }
+
+  @Test
+  void listenIn_needsExactlyOneOwnAddressInTheSubnet() throws Exception {
+    InetAddress a = InetAddress.getByName("10.9.0.2");
+    InetAddress b = InetAddress.getByName("10.9.0.3");
+    assertThat(SubnetAddress.in("10.9.0.0/24", List.of(InetAddress.getLoopbackAddress(), a)))
+        .isEqualTo(a);
+    assertThatThrownBy(() -> SubnetAddress.in("10.8.0.0/24", List.of(a)))
+        .hasMessage(
+            "--listen-in 10.8.0.0/24: this machine has no address in that subnet; it needs"
+                + " exactly one");
+    assertThatThrownBy(() -> SubnetAddress.in("10.9.0.0/16", List.of(a, b)))
+        .hasMessageContaining("2 addresses");
+  }
+
+  @Test
+  void listenIn_withoutAPrefix_isAUsageError() {
+    assertThat(run(ENV, noSignal, "proxy", "--listen-in", "172.20.0.0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(errLines())
+        .singleElement()
+        .asString()
+        .contains("--listen-in 172.20.0.0 is not an IPv4 subnet");
+  }
+
+  @Test
+  void runId_namesTheAuditRecords_andMustBeAnId() {
+    assertThat(parse(ENV, "--run-id", "run-42").configuration().runId()).isEqualTo("run-42");
+    assertThat(run(ENV, noSignal, "proxy", "--run-id", "a b")).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void usageFile_isWrittenOnStop() throws Exception {
+    Path readyFile = work.resolve("ready.json");
+    Path usage = work.resolve("usage.json");
+    StopSignal stop = StopSignal.manual();
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(
+            () ->
+                run(
+                    ENV,
+                    stop,
+                    "proxy",
+                    "--ready-file",
+                    readyFile.toString(),
+                    "--usage-file",
+                    usage.toString()));
+    try {
+      awaitReady(readyFile, exit);
+      assertThat(usage).as("only once stopped").doesNotExist();
+
+      stop.receive(StopSignal.SIGTERM);
+      assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+      JsonNode json = new ObjectMapper().readTree(usage.toFile());
+      assertThat(json.get("requests").asLong()).isZero();
+      assertThat(json.get("costUsd").decimalValue()).isZero();
     } finally {
       stop.receive(StopSignal.SIGTERM);
     }

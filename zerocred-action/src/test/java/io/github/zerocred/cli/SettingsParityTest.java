@@ -34,7 +34,13 @@ class SettingsParityTest {
 
   /** The action reviews GITHUB_WORKSPACE from the event's base, into .zerocred. */
   private static final Set<ReviewSetting> NOT_IN_ACTION =
-      EnumSet.of(ReviewSetting.WORKSPACE, ReviewSetting.BASE_REF, ReviewSetting.OUTPUT_DIRECTORY);
+      EnumSet.of(
+          ReviewSetting.WORKSPACE,
+          ReviewSetting.BASE_REF,
+          ReviewSetting.OUTPUT_DIRECTORY,
+          // The action runs in a container on the runner's own engine: never a remote one.
+          ReviewSetting.PROXY_PLACEMENT,
+          ReviewSetting.PROXY_IMAGE);
 
   /** The action's settings for an internal gateway are environment variables of the step. */
   private static final Set<ReviewSetting> ACTION_ENVIRONMENT =

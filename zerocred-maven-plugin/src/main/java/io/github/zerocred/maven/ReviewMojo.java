@@ -156,6 +156,17 @@ public class ReviewMojo extends AbstractMojo {
       defaultValue = ReviewRequest.DEFAULT_FAIL_ON_SEVERITY)
   String failOnSeverity;
 
+  /**
+   * Where the proxy runs: {@code auto} (a container for a {@code tcp://} Docker engine, else this
+   * process), {@code host} or {@code container}. See the README's "Remote engines".
+   */
+  @Parameter(property = "zerocred.proxyPlacement", defaultValue = "auto")
+  String proxyPlacement;
+
+  /** zerocred's action image, which runs the proxy when it runs in a container on the engine. */
+  @Parameter(property = "zerocred.proxyImage", defaultValue = ReviewRequest.DEFAULT_PROXY_IMAGE)
+  String proxyImage;
+
   @Parameter(defaultValue = "${plugin.version}", readonly = true)
   String pluginVersion;
 
@@ -265,6 +276,8 @@ public class ReviewMojo extends AbstractMojo {
                 line -> getLog().info("zerocred: " + line),
                 warning -> getLog().warn("zerocred proxy: " + warning))
             .files(() -> files)
+            .proxyPlacement(proxyPlacement)
+            .proxyImage(proxyImage)
             .build();
     getLog()
         .info(
@@ -299,6 +312,8 @@ public class ReviewMojo extends AbstractMojo {
           case FAIL_ON_ERROR -> "failOnError";
           case FAIL_ON_SEVERITY -> "failOnSeverity";
           case OAUTH_TOKEN, API_KEY -> "the settings.xml server serverId";
+          case PROXY_PLACEMENT -> "proxyPlacement";
+          case PROXY_IMAGE -> "proxyImage";
         };
     return switch (setting) {
       case OAUTH_TOKEN -> name + " (zerocred.serverId) or CLAUDE_CODE_OAUTH_TOKEN";

@@ -111,7 +111,16 @@ public final class TestPki {
    * IP-address SAN, every other name a DNS-name SAN.
    */
   public ServerIdentity issue(String... names) {
-    return issueLeaf(names, caName, caKeys, caCertificate);
+    return issueLeaf(names, caName, caKeys, caCertificate, KeyPurposeId.id_kp_serverAuth);
+  }
+
+  /**
+   * Issues a client certificate (extended key usage clientAuth) named {@code name}, signed by this
+   * CA: for a TLS server that verifies its clients, such as a Docker engine's TCP socket.
+   */
+  public ServerIdentity issueClient(String name) {
+    return issueLeaf(
+        new String[] {name}, caName, caKeys, caCertificate, KeyPurposeId.id_kp_clientAuth);
   }
 
   /**
@@ -119,7 +128,7 @@ public final class TestPki {
    * upstream certificate to be rejected.
    */
   public static ServerIdentity untrusted(String... names) {
-    return issueLeaf(names, null, null, null);
+    return issueLeaf(names, null, null, null, KeyPurposeId.id_kp_serverAuth);
   }
 
   /** The CA certificate that clients must trust. */
@@ -215,7 +224,11 @@ public final class TestPki {
   }
 
   private static ServerIdentity issueLeaf(
-      String[] names, X500Name issuer, KeyPair issuerKeys, X509Certificate issuerCertificate) {
+      String[] names,
+      X500Name issuer,
+      KeyPair issuerKeys,
+      X509Certificate issuerCertificate,
+      KeyPurposeId purpose) {
     Objects.requireNonNull(names, "names");
     if (names.length == 0) {
       throw new IllegalArgumentException("at least one DNS name or IP address is required");
@@ -246,10 +259,7 @@ public final class TestPki {
       builder
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(
-              Extension.extendedKeyUsage,
-              false,
-              new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
           .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans))
           .addExtension(
               Extension.subjectKeyIdentifier,
