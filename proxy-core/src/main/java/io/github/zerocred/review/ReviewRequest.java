@@ -4,6 +4,7 @@ import io.github.zerocred.findings.Severity;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.run.RunConfig;
+import io.github.zerocred.run.RunSlots;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -48,6 +49,9 @@ import java.util.Optional;
  * @param files opens the output directory; called once the settings and the prompt were accepted
  * @param stageAuditLog the proxy writes its audit log in a private temporary directory, copied into
  *     the output directory after the run (for an output directory inside the workspace)
+ * @param runtime the container's OCI runtime, such as {@code runsc}, or null for the engine's
+ * @param runSlots the embedding code's limit on reviews at once, which this one queues for, or null
+ *     for no queue
  */
 public record ReviewRequest(
     Path workspace,
@@ -76,7 +80,9 @@ public record ReviewRequest(
     SettingNames names,
     ReviewListener listener,
     FilesOpener files,
-    boolean stageAuditLog) {
+    boolean stageAuditLog,
+    String runtime,
+    RunSlots runSlots) {
 
   /** The default of {@link ReviewSetting#IMAGE}: the pinned runner image. */
   public static final String DEFAULT_IMAGE = RunConfig.DEFAULT_IMAGE;
@@ -159,6 +165,8 @@ public record ReviewRequest(
     private ReviewListener listener;
     private FilesOpener files;
     private boolean stageAuditLog;
+    private String runtime;
+    private RunSlots runSlots;
 
     private Builder() {}
 
@@ -323,6 +331,16 @@ public record ReviewRequest(
       return this;
     }
 
+    public Builder runtime(String runtime) {
+      this.runtime = runtime;
+      return this;
+    }
+
+    public Builder runSlots(RunSlots runSlots) {
+      this.runSlots = runSlots;
+      return this;
+    }
+
     /**
      * The request.
      *
@@ -376,7 +394,9 @@ public record ReviewRequest(
           names,
           listener,
           files,
-          stageAuditLog);
+          stageAuditLog,
+          runtime,
+          runSlots);
     }
 
     private String name(ReviewSetting setting) {

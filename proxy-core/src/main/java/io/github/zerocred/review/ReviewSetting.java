@@ -29,5 +29,7 @@ public enum ReviewSetting {
   /** The Claude Code OAuth token ({@code claude setup-token}). */
   OAUTH_TOKEN,
   /** The Anthropic API key. */
-  API_KEY
+  API_KEY,
+  /** The OCI runtime of Claude's container, such as {@code runsc} (gVisor). */
+  RUNTIME
 }

@@ -206,9 +206,11 @@ public final class ClaudeRun {
   @SuppressWarnings("try") // the leftover sweep and the proxy are closed, never referenced
   private RunResult runContained(Instant start) {
     checkCancelled();
-    try (DockerEngine engine = opened(DockerEngine.connect(config.dockerHost()))) {
+    try (Step slot = awaitSlot();
+        DockerEngine engine = opened(DockerEngine.connect(config.dockerHost()))) {
       DockerClient docker = engine.client();
       checkImage(engine);
+      checkRuntime(engine);
       checkCancelled();
       selfContainerId = SelfContainer.find(docker).orElse(null);
       Sweeper sweeper = new Sweeper(docker, this::warn);
@@ -240,8 +242,49 @@ public final class ClaudeRun {
 
   private RunNetwork createNetwork(DockerClient docker) {
     checkCancelled();
-    return opened(RunNetwork.create(docker, runId, labels(), selfContainerId, this::warn));
+    return opened(
+        RunNetwork.create(
+            docker, runId, labels(), selfContainerId, config.subnetPool(), this::warn));
   }
+
+  // --- run slots and container runtime (issue 15) ---
+
+  /** Waits for a slot of the embedding code's {@link RunSlots}, if it gave one; reports waiting. */
+  private Step awaitSlot() {
+    if (config.runSlots().isEmpty()) {
+      return () -> {};
+    }
+    RunSlots.Slot slot;
+    try {
+      slot =
+          config
+              .runSlots()
+              .get()
+              .acquire(
+                  cancellation,
+                  config.progressInterval(),
+                  (ahead, running, limit, waited) ->
+                      listener.onEvent(new RunEvent.Queued(runId, ahead, running, limit, waited)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ZerocredException("Interrupted while waiting for a run slot", e);
+    }
+    if (slot == null) {
+      throw new Cancelled();
+    }
+    return once(slot::close);
+  }
+
+  private void checkRuntime(DockerEngine engine) {
+    config
+        .runtime()
+        .ifPresent(
+            r ->
+                ContainerRuntime.requireRegistered(
+                    engine.client().infoCmd().exec(), r, engine.host()));
+  }
+
+  // --- end of run slots and container runtime ---
 
   /** Starts the proxy on the run network and locks the network's way to this host to it. */
   private Step startProxy(RunNetwork network) {

@@ -59,6 +59,12 @@ import java.util.regex.Pattern;
  *     further hosts the container may reach uninspected, routes, upstream trust, the audit log, the
  *     proxy's listener and its API policy (endpoints, budget, request cap); the run sets its id and
  *     listen address with {@link ProxyConfig#forRun}
+ * @param runtime the OCI runtime of Claude's container, such as {@code runsc} (gVisor), or empty
+ *     for the engine's default; it must be registered with the engine (see {@link
+ *     ContainerRuntime})
+ * @param subnetPool where the run's network takes its subnet from (see {@link SubnetPool})
+ * @param runSlots the embedding code's limit on runs at once, which this run queues for, or empty
+ *     for no queue (see {@link RunSlots})
  */
 public record RunConfig(
     Path workspace,
@@ -80,7 +86,10 @@ public record RunConfig(
     Optional<String> jsonSchema,
     boolean pullMissingImage,
     List<SecretToKeepOut> secretsToKeepOut,
-    ProxyConfig proxy) {
+    ProxyConfig proxy,
+    Optional<String> runtime,
+    SubnetPool subnetPool,
+    Optional<RunSlots> runSlots) {
 
   /** The production runner image (see {@code runner-image/}), tagged with its Claude Code. */
   public static final String DEFAULT_IMAGE = "ghcr.io/zerocred/claude-runner:2.1.330";
@@ -123,6 +132,9 @@ public record RunConfig(
     Objects.requireNonNull(jsonSchema, "jsonSchema");
     secretsToKeepOut = List.copyOf(secretsToKeepOut);
     Objects.requireNonNull(proxy, "proxy");
+    Objects.requireNonNull(runtime, "runtime");
+    Objects.requireNonNull(subnetPool, "subnetPool");
+    Objects.requireNonNull(runSlots, "runSlots");
   }
 
   /**
@@ -191,6 +203,9 @@ public record RunConfig(
     private String jsonSchema;
     private boolean pullMissingImage;
     private final List<SecretToKeepOut> secretsToKeepOut = new ArrayList<>();
+    private String runtime;
+    private SubnetPool subnetPool;
+    private RunSlots runSlots;
 
     private Builder() {}
 
@@ -385,6 +400,30 @@ public record RunConfig(
     }
 
     /**
+     * The OCI runtime for Claude's container, such as {@code runsc} for gVisor; null or blank for
+     * the engine's default.
+     */
+    public Builder runtime(String runtime) {
+      this.runtime = runtime;
+      return this;
+    }
+
+    /**
+     * Where the run's network takes its subnet from; by default the pool {@link
+     * SubnetPool#ENVIRONMENT_VARIABLE} names, else {@link SubnetPool#DEFAULT}.
+     */
+    public Builder subnetPool(SubnetPool subnetPool) {
+      this.subnetPool = Objects.requireNonNull(subnetPool, "subnetPool");
+      return this;
+    }
+
+    /** The embedding code's limit on runs at once: the run waits for a slot before it starts. */
+    public Builder runSlots(RunSlots runSlots) {
+      this.runSlots = runSlots;
+      return this;
+    }
+
+    /**
      * Checks the configuration as a whole.
      *
      * @throws InvalidConfigurationException naming the setting to fix
@@ -454,6 +493,14 @@ public record RunConfig(
                 + "'");
       }
       String host = dockerHost == null || dockerHost.isBlank() ? null : dockerHost.strip();
+      String runtimeName =
+          runtime == null || runtime.isBlank()
+              ? null
+              : ContainerRuntime.checkName(runtime.strip(), "runtime");
+      // The pool is the machine's (like DOCKER_HOST), so the environment is read here, once, for
+      // every front end; an embedding program may set it explicitly instead.
+      SubnetPool pool =
+          subnetPool != null ? subnetPool : SubnetPool.fromEnvironment(System.getenv());
       return new RunConfig(
           ws,
           prompt,
@@ -474,7 +521,10 @@ public record RunConfig(
           Optional.ofNullable(jsonSchema),
           pullMissingImage,
           secretsToKeepOut,
-          proxyConfig);
+          proxyConfig,
+          Optional.ofNullable(runtimeName),
+          pool,
+          Optional.ofNullable(runSlots));
     }
 
     private static boolean isJsonObject(String text) {

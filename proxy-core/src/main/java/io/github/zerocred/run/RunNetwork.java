@@ -56,25 +56,40 @@ final class RunNetwork implements AutoCloseable {
    * was made but is unusable is removed again before this throws.
    *
    * @param selfContainerId this process's own container, which joins the network, or null
+   * @param pool where the network's subnet comes from
    */
   static RunNetwork create(
       DockerClient docker,
       String runId,
       Map<String, String> labels,
       String selfContainerId,
+      SubnetPool pool,
       Consumer<String> warnings) {
     String name = "zerocred-" + runId;
+    // A /28 of zerocred's own pool, not one of Docker's default pools (about 30 networks): the
+    // gateway is given explicitly, so IPAM always reports it (see findListenAddress).
     String id =
-        docker
-            .createNetworkCmd()
-            .withName(name)
-            .withDriver("bridge")
-            .withInternal(true)
-            .withCheckDuplicate(true)
-            .withOptions(Map.of("com.docker.network.bridge.name", HostFirewall.bridgeName(runId)))
-            .withLabels(labels)
-            .exec()
-            .getId();
+        new SubnetAllocator(docker, pool)
+            .create(
+                subnet ->
+                    docker
+                        .createNetworkCmd()
+                        .withName(name)
+                        .withDriver("bridge")
+                        .withInternal(true)
+                        .withCheckDuplicate(true)
+                        .withIpam(
+                            new Network.Ipam()
+                                .withConfig(
+                                    new Network.Ipam.Config()
+                                        .withSubnet(subnet.toString())
+                                        .withGateway(subnet.gateway())))
+                        .withOptions(
+                            Map.of(
+                                "com.docker.network.bridge.name", HostFirewall.bridgeName(runId)))
+                        .withLabels(labels)
+                        .exec()
+                        .getId());
     RunNetwork network = new RunNetwork(docker, runId, id, name, selfContainerId, warnings);
     try {
       network.listenAddress = network.findListenAddress();

@@ -345,6 +345,7 @@ final class ActionCommand implements Callable<Integer> {
             .files(() -> ReviewFiles.in(outputDir))
             // The audit log is written outside the workspace while the run lasts.
             .stageAuditLog(true)
+            .runtime(inputs.runtime().orElse(null))
             .build();
     try {
       return ReviewJob.run(request, stop.cancellation());
@@ -381,6 +382,7 @@ final class ActionCommand implements Callable<Integer> {
       case FAIL_ON_SEVERITY -> "fail_on_severity";
       case OAUTH_TOKEN -> "claude_code_oauth_token";
       case API_KEY -> "anthropic_api_key";
+      case RUNTIME -> "runtime";
     };
   }
 

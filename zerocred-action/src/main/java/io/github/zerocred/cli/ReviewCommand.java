@@ -188,6 +188,14 @@ final class ReviewCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   String failOnSeverity;
 
+  @Option(
+      names = "--runtime",
+      paramLabel = "NAME",
+      description =
+          "The OCI runtime for Claude's container, such as runsc (gVisor); it must be registered"
+              + " with the Docker engine. Default: the engine's.")
+  String runtime;
+
   @Spec CommandSpec spec;
 
   private final Map<String, String> env;
@@ -237,6 +245,7 @@ final class ReviewCommand implements Callable<Integer> {
                 () ->
                     ReviewFiles.prepare(
                         outputDir, workspace, option(ReviewSetting.OUTPUT_DIRECTORY)))
+            .runtime(runtime)
             .build();
     ReviewOutcome outcome = ReviewJob.run(request, stop.cancellation());
     outcome.findings().warnings().forEach(w -> say("warning: " + w));
@@ -302,6 +311,7 @@ final class ReviewCommand implements Callable<Integer> {
       case FAIL_ON_SEVERITY -> "--fail-on-severity";
       case OAUTH_TOKEN -> Credentials.OAUTH_VARIABLE;
       case API_KEY -> Credentials.API_KEY_VARIABLE;
+      case RUNTIME -> "--runtime";
     };
   }
 
