@@ -69,14 +69,11 @@ public record SubnetPool(int network, int prefix) {
     if (!m.matches()) {
       throw invalid(setting, text, "is not an IPv4 network such as " + DEFAULT);
     }
-    int address = 0;
-    for (int i = 1; i <= 4; i++) {
-      int octet = Integer.parseInt(m.group(i));
-      if (octet > 255) {
-        throw invalid(setting, text, "is not an IPv4 network such as " + DEFAULT);
-      }
-      address = (address << 8) | octet;
+    long parsed = address(m);
+    if (parsed < 0) {
+      throw invalid(setting, text, "is not an IPv4 network such as " + DEFAULT);
     }
+    int address = (int) parsed;
     int prefix = Integer.parseInt(m.group(5));
     if (prefix < 8 || prefix > RUN_PREFIX) {
       throw invalid(
@@ -91,6 +88,19 @@ public record SubnetPool(int network, int prefix) {
           "has host bits set: did you mean " + format(address & mask(prefix)) + "/" + prefix + "?");
     }
     return new SubnetPool(address, prefix);
+  }
+
+  /** The address a {@link #CIDR} match holds, as an unsigned number; -1 for an octet over 255. */
+  private static long address(Matcher cidr) {
+    long address = 0;
+    for (int i = 1; i <= 4; i++) {
+      int octet = Integer.parseInt(cidr.group(i));
+      if (octet > 255) {
+        return -1;
+      }
+      address = (address << 8) | octet;
+    }
+    return address;
   }
 
   private static InvalidConfigurationException invalid(String setting, String text, String why) {
@@ -146,19 +156,12 @@ public record SubnetPool(int network, int prefix) {
       if (!m.matches()) {
         return Optional.empty();
       }
-      int address = 0;
-      for (int i = 1; i <= 4; i++) {
-        int octet = Integer.parseInt(m.group(i));
-        if (octet > 255) {
-          return Optional.empty();
-        }
-        address = (address << 8) | octet;
-      }
+      long address = address(m);
       int prefix = Integer.parseInt(m.group(5));
-      if (prefix > 32) {
+      if (address < 0 || prefix > 32) {
         return Optional.empty();
       }
-      return Optional.of(new Subnet(address & mask(prefix), prefix));
+      return Optional.of(new Subnet((int) address & mask(prefix), prefix));
     }
 
     boolean overlaps(Subnet other) {
