@@ -329,7 +329,7 @@ public final class ClaudeRun {
 
   private void sweepFirewall(HostFirewall f, Sweeper sweeper) {
     try {
-      f.sweep(sweeper.liveRuns());
+      f.sweep(sweeper::liveRuns); // asked after the rules are read: see HostFirewall#sweep
     } catch (IOException | RuntimeException e) {
       warn("Could not remove the firewall rules of finished runs: " + e.getMessage());
     }
