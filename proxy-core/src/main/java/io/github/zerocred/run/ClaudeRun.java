@@ -208,6 +208,8 @@ public final class ClaudeRun {
     checkCancelled();
     try (Step slot = awaitSlot();
         DockerEngine engine = opened(DockerEngine.connect(config.dockerHost()))) {
+      // The timeout counts from here: a wait for a run slot does not eat into it.
+      Instant begun = config.runSlots().isPresent() ? Instant.now() : start;
       DockerClient docker = engine.client();
       checkImage(engine);
       checkRuntime(engine);
@@ -234,7 +236,7 @@ public final class ClaudeRun {
           listener.onEvent(
               new RunEvent.Started(
                   runId, config.image(), container.id(), network.name(), proxy.address()));
-          return follow(container, collector, start);
+          return follow(container, collector, begun);
         }
       }
     }
