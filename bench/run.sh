@@ -89,3 +89,16 @@ if [ "${BENCH_COPY_IN:-1}" != 0 ]; then
   say "copy-in: the workspace's tar stream with and without the secret scan"
   java -Xmx256m -cp "$BENCH_JAR" io.github.zerocred.bench.CopyInBench --work "$WORK"
 fi
+
+# Whole sandboxed runs on the engine (BENCH_ENGINE_RUNS=1; needs root, the engine and the runner
+# image, as the end-to-end tests do): 40 stand-in reviews at once against one alone, and one under
+# gVisor (runsc, registered here if missing) against runc. Each run's container has 512 MiB.
+if [ "${BENCH_ENGINE_RUNS:-0}" = 1 ]; then
+  # shellcheck source=../.ci/lib/docker-engine.sh
+  source "$ROOT/.ci/lib/docker-engine.sh"
+  zerocred_ensure_docker_engine && zerocred_ensure_runsc || die "no engine with runsc"
+  IMAGE=${ZEROCRED_TEST_IMAGE:-$(bash "$ROOT/it/testbed/claude-image.sh")}
+  say "engine runs: ${BENCH_ENGINE_RUNS_N:-40} at once against one alone; runsc against runc"
+  java -Xmx1g -cp "$BENCH_JAR" io.github.zerocred.bench.EngineRunsBench --image "$IMAGE" \
+    --runs "${BENCH_ENGINE_RUNS_N:-40}"
+fi

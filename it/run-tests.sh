@@ -13,6 +13,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=../.ci/lib/docker-engine.sh
 source .ci/lib/docker-engine.sh
 zerocred_ensure_docker_engine
+# gVisor, for the end-to-end tests that run under runtime=runsc (GVisor*Test).
+zerocred_ensure_runsc
 
 ZEROCRED_CLAUDE_BIN=$(bash it/testbed/claude-cli.sh)
 export ZEROCRED_CLAUDE_BIN

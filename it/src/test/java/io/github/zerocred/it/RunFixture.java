@@ -23,6 +23,16 @@ final class RunFixture {
 
   final String realToken = newOauthToken();
   final List<RunEvent> events = new CopyOnWriteArrayList<>();
+  // The container runtime the runs use (runsc for the gVisor variants), or null for the engine's.
+  private final String runtime;
+
+  RunFixture() {
+    this(null);
+  }
+
+  RunFixture(String runtime) {
+    this.runtime = runtime;
+  }
 
   /** An OAuth-shaped token no test run has seen before. */
   static String newOauthToken() {
@@ -51,7 +61,8 @@ final class RunFixture {
         .pidsLimit(256)
         .timeout(Duration.ofMinutes(3))
         .progressInterval(Duration.ofSeconds(2))
-        .listener(events::add);
+        .listener(events::add)
+        .runtime(runtime);
   }
 
   /**

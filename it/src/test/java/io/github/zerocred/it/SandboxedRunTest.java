@@ -22,7 +22,12 @@ class SandboxedRunTest {
   @TempDir Path workspace;
 
   @RegisterExtension final NothingLeftBehind engine = new NothingLeftBehind();
-  private final RunFixture fixture = new RunFixture();
+  final RunFixture fixture = new RunFixture(runtime());
+
+  /** The container runtime under test: the engine's default here, gVisor in a subclass. */
+  String runtime() {
+    return null;
+  }
 
   @Test
   void twoTurnConversation_readsTheWorkspace_andTheApiSeesOnlyTheRealToken() throws IOException {
@@ -82,7 +87,9 @@ class SandboxedRunTest {
   void bindMountedWorkspace_isReadOnlyAndVisible() throws IOException {
     Files.writeString(workspace.resolve("NOTES.md"), "Mounted, not copied.\n");
     // A bind mount keeps the host's owners: uid 1000 in the container reads it as "others".
-    Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // Writable for everyone, so that only the read-only mount can refuse the write (gVisor checks
+    // permissions before the mount, and would otherwise say "Permission denied").
+    Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwxrwxrwx"));
     Files.setPosixFilePermissions(
         workspace.resolve("NOTES.md"), PosixFilePermissions.fromString("rw-r--r--"));
     try (StandInAnthropicApi standIn =

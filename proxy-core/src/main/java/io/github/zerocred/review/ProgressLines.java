@@ -62,6 +62,17 @@ public final class ProgressLines implements RunListener {
               + " token(s) so far");
     } else if (event instanceof RunEvent.Warning w) {
       sink.accept("warning: " + UntrustedText.oneLine(w.message(), 1000));
+    } else if (event instanceof RunEvent.Queued q) {
+      sink.accept(
+          "waiting for a run slot: "
+              + q.running()
+              + " of "
+              + q.limit()
+              + " run(s) at work, "
+              + q.ahead()
+              + " waiting ahead, "
+              + q.waited().toSeconds()
+              + "s so far");
     }
   }
 

@@ -4,9 +4,11 @@ import io.github.zerocred.findings.FindingsParser;
 import io.github.zerocred.findings.FindingsSchema;
 import io.github.zerocred.findings.ReviewFindings;
 import io.github.zerocred.proxy.ApiPolicy;
+import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.proxy.ProxyEvent;
 import io.github.zerocred.run.Cancellation;
 import io.github.zerocred.run.ClaudeRun;
+import io.github.zerocred.run.ContainerRuntime;
 import io.github.zerocred.run.RunConfig;
 import io.github.zerocred.run.RunResult;
 import java.io.IOException;
@@ -131,6 +133,13 @@ public final class ReviewJob {
       throw new ReviewSettingException(
           ReviewSetting.CPUS, names.of(ReviewSetting.CPUS) + " must be positive, got " + r.cpus());
     }
+    if (r.runtime() != null && !r.runtime().isBlank()) {
+      try {
+        ContainerRuntime.checkName(r.runtime().strip(), names.of(ReviewSetting.RUNTIME));
+      } catch (InvalidConfigurationException e) {
+        throw new ReviewSettingException(ReviewSetting.RUNTIME, e.getMessage(), e);
+      }
+    }
   }
 
   private static void atLeastOne(Integer n, ReviewSetting setting, SettingNames names) {
@@ -201,6 +210,8 @@ public final class ReviewJob {
     if (r.proxyImage() != null && !r.proxyImage().isBlank()) {
       b.proxyImage(r.proxyImage());
     }
+    b.runtime(r.runtime());
+    b.runSlots(r.runSlots());
     return b.build();
   }
 

@@ -5,6 +5,7 @@ import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.run.ProxyPlacement;
 import io.github.zerocred.run.RunConfig;
+import io.github.zerocred.run.RunSlots;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -52,6 +53,9 @@ import java.util.function.Consumer;
  *     the output directory after the run (for an output directory inside the workspace)
  * @param proxyPlacement where the proxy runs, or null for {@link ProxyPlacement#AUTO}
  * @param proxyImage the image that runs the proxy in a container, or null for the default
+ * @param runtime the container's OCI runtime, such as {@code runsc}, or null for the engine's
+ * @param runSlots the embedding code's limit on reviews at once, which this one queues for, or null
+ *     for no queue
  */
 public record ReviewRequest(
     Path workspace,
@@ -82,7 +86,9 @@ public record ReviewRequest(
     FilesOpener files,
     boolean stageAuditLog,
     ProxyPlacement proxyPlacement,
-    String proxyImage) {
+    String proxyImage,
+    String runtime,
+    RunSlots runSlots) {
 
   /** The default of {@link ReviewSetting#IMAGE}: the pinned runner image. */
   public static final String DEFAULT_IMAGE = RunConfig.DEFAULT_IMAGE;
@@ -173,6 +179,8 @@ public record ReviewRequest(
     private String proxyPlacementText;
     private ProxyPlacement proxyPlacement;
     private String proxyImage;
+    private String runtime;
+    private RunSlots runSlots;
 
     private Builder() {}
 
@@ -382,6 +390,16 @@ public record ReviewRequest(
       return this;
     }
 
+    public Builder runtime(String runtime) {
+      this.runtime = runtime;
+      return this;
+    }
+
+    public Builder runSlots(RunSlots runSlots) {
+      this.runSlots = runSlots;
+      return this;
+    }
+
     /**
      * The request.
      *
@@ -459,7 +477,9 @@ public record ReviewRequest(
           files,
           stageAuditLog,
           proxyPlacement,
-          proxyImage);
+          proxyImage,
+          runtime,
+          runSlots);
     }
 
     private String name(ReviewSetting setting) {

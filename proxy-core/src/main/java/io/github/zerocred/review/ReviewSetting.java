@@ -33,5 +33,7 @@ public enum ReviewSetting {
   /** Where the proxy runs: this process, or a container beside Claude's (a remote engine). */
   PROXY_PLACEMENT,
   /** The image that runs the proxy when it runs in a container. */
-  PROXY_IMAGE
+  PROXY_IMAGE,
+  /** The OCI runtime of Claude's container, such as {@code runsc} (gVisor). */
+  RUNTIME
 }

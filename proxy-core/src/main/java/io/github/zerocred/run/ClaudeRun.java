@@ -209,7 +209,10 @@ public final class ClaudeRun {
   @SuppressWarnings("try") // the leftover sweep and the proxy are closed, never referenced
   private RunResult runContained(Instant start) {
     checkCancelled();
-    try (DockerEngine engine = opened(DockerEngine.connect(config.dockerHost()))) {
+    try (Step slot = awaitSlot();
+        DockerEngine engine = opened(DockerEngine.connect(config.dockerHost()))) {
+      // The timeout counts from here: a wait for a run slot does not eat into it.
+      Instant begun = config.runSlots().isPresent() ? Instant.now() : start;
       DockerClient docker = engine.client();
       checkImage(engine);
       proxyInContainer = config.proxyPlacement().inContainer(engine.host());
@@ -223,6 +226,7 @@ public final class ClaudeRun {
       if (proxyInContainer) {
         ProxyContainer.checkImage(docker, config.proxyImage(), engine.host());
       }
+      checkRuntime(engine);
       checkCancelled();
       // A remote engine does not run this JVM's container, whatever it holds of the same name.
       selfContainerId = proxyInContainer ? null : SelfContainer.find(docker).orElse(null);
@@ -247,7 +251,7 @@ public final class ClaudeRun {
           listener.onEvent(
               new RunEvent.Started(
                   runId, config.image(), container.id(), network.name(), proxy.address()));
-          return follow(container, collector, start);
+          return follow(container, collector, begun);
         }
       }
     }
@@ -256,10 +260,52 @@ public final class ClaudeRun {
   private RunNetwork createNetwork(DockerClient docker) {
     checkCancelled();
     if (proxyInContainer) {
-      return opened(RunNetwork.createWithoutHost(docker, runId, labels(), this::warn));
+      return opened(
+          RunNetwork.createWithoutHost(docker, runId, labels(), config.subnetPool(), this::warn));
     }
-    return opened(RunNetwork.create(docker, runId, labels(), selfContainerId, this::warn));
+    return opened(
+        RunNetwork.create(
+            docker, runId, labels(), selfContainerId, config.subnetPool(), this::warn));
   }
+
+  // --- run slots and container runtime (issue 15) ---
+
+  /** Waits for a slot of the embedding code's {@link RunSlots}, if it gave one; reports waiting. */
+  private Step awaitSlot() {
+    if (config.runSlots().isEmpty()) {
+      return () -> {};
+    }
+    RunSlots.Slot slot;
+    try {
+      slot =
+          config
+              .runSlots()
+              .get()
+              .acquire(
+                  cancellation,
+                  config.progressInterval(),
+                  (ahead, running, limit, waited) ->
+                      listener.onEvent(new RunEvent.Queued(runId, ahead, running, limit, waited)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ZerocredException("Interrupted while waiting for a run slot", e);
+    }
+    if (slot == null) {
+      throw new Cancelled();
+    }
+    return once(slot::close);
+  }
+
+  private void checkRuntime(DockerEngine engine) {
+    config
+        .runtime()
+        .ifPresent(
+            r ->
+                ContainerRuntime.requireRegistered(
+                    engine.client().infoCmd().exec(), r, engine.host()));
+  }
+
+  // --- end of run slots and container runtime ---
 
   /** Starts the proxy on the run network and locks the network's way to this host to it. */
   private Step startProxy(DockerClient docker, RunNetwork network) {
@@ -311,7 +357,7 @@ public final class ClaudeRun {
 
   private void sweepFirewall(HostFirewall f, Sweeper sweeper) {
     try {
-      f.sweep(sweeper.liveRuns());
+      f.sweep(sweeper::liveRuns); // asked after the rules are read: see HostFirewall#sweep
     } catch (IOException | RuntimeException e) {
       warn("Could not remove the firewall rules of finished runs: " + e.getMessage());
     }

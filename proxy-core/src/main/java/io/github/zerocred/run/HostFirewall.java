@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -101,12 +102,27 @@ final class HostFirewall {
     return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
   }
 
-  /** Deletes the rules of every run not in {@code liveRuns}; returns how many were deleted. */
-  int sweep(Set<String> liveRuns) throws IOException {
+  /**
+   * Deletes the rules of every run not in {@code liveRuns}; returns how many were deleted.
+   *
+   * <p>The live runs are asked for after the rules were read: a run locks its network only after
+   * creating it, so a rule read here belongs to a run that is either live by then or gone. Asked
+   * the other way round, a run that started in between (many run at once on one engine) would lose
+   * its rules to this sweep, silently, and its container would reach the host's services.
+   */
+  int sweep(Supplier<Set<String>> liveRuns) throws IOException {
+    String[] rules = run(List.of(iptables, "-w", "-S", "INPUT")).split("\n");
+    Set<String> live = null;
     int removed = 0;
-    for (String line : run(List.of(iptables, "-w", "-S", "INPUT")).split("\n")) {
+    for (String line : rules) {
       Matcher m = RULE_COMMENT.matcher(line);
-      if (line.startsWith("-A INPUT ") && m.find() && !liveRuns.contains(m.group(1))) {
+      if (!line.startsWith("-A INPUT ") || !m.find()) {
+        continue;
+      }
+      if (live == null) {
+        live = liveRuns.get();
+      }
+      if (!live.contains(m.group(1))) {
         List<String> delete = new ArrayList<>();
         delete.add(iptables);
         delete.add("-w");

@@ -63,6 +63,12 @@ import java.util.regex.Pattern;
  *     remote engine); {@link ProxyPlacement#AUTO} picks a container for a {@code tcp://} engine
  * @param proxyImage zerocred's action image, which runs the proxy when it runs in a container; it
  *     must be on the engine
+ * @param runtime the OCI runtime of Claude's container, such as {@code runsc} (gVisor), or empty
+ *     for the engine's default; it must be registered with the engine (see {@link
+ *     ContainerRuntime})
+ * @param subnetPool where the run's network takes its subnet from (see {@link SubnetPool})
+ * @param runSlots the embedding code's limit on runs at once, which this run queues for, or empty
+ *     for no queue (see {@link RunSlots})
  */
 public record RunConfig(
     Path workspace,
@@ -86,7 +92,10 @@ public record RunConfig(
     List<SecretToKeepOut> secretsToKeepOut,
     ProxyConfig proxy,
     ProxyPlacement proxyPlacement,
-    String proxyImage) {
+    String proxyImage,
+    Optional<String> runtime,
+    SubnetPool subnetPool,
+    Optional<RunSlots> runSlots) {
 
   /** The production runner image (see {@code runner-image/}), tagged with its Claude Code. */
   public static final String DEFAULT_IMAGE = "ghcr.io/zerocred/claude-runner:2.1.330";
@@ -136,6 +145,9 @@ public record RunConfig(
     Objects.requireNonNull(proxy, "proxy");
     Objects.requireNonNull(proxyPlacement, "proxyPlacement");
     Objects.requireNonNull(proxyImage, "proxyImage");
+    Objects.requireNonNull(runtime, "runtime");
+    Objects.requireNonNull(subnetPool, "subnetPool");
+    Objects.requireNonNull(runSlots, "runSlots");
   }
 
   /**
@@ -206,6 +218,9 @@ public record RunConfig(
     private String jsonSchema;
     private boolean pullMissingImage;
     private final List<SecretToKeepOut> secretsToKeepOut = new ArrayList<>();
+    private String runtime;
+    private SubnetPool subnetPool;
+    private RunSlots runSlots;
 
     private Builder() {}
 
@@ -412,6 +427,30 @@ public record RunConfig(
     }
 
     /**
+     * The OCI runtime for Claude's container, such as {@code runsc} for gVisor; null or blank for
+     * the engine's default.
+     */
+    public Builder runtime(String runtime) {
+      this.runtime = runtime;
+      return this;
+    }
+
+    /**
+     * Where the run's network takes its subnet from; by default the pool {@link
+     * SubnetPool#ENVIRONMENT_VARIABLE} names, else {@link SubnetPool#DEFAULT}.
+     */
+    public Builder subnetPool(SubnetPool subnetPool) {
+      this.subnetPool = Objects.requireNonNull(subnetPool, "subnetPool");
+      return this;
+    }
+
+    /** The embedding code's limit on runs at once: the run waits for a slot before it starts. */
+    public Builder runSlots(RunSlots runSlots) {
+      this.runSlots = runSlots;
+      return this;
+    }
+
+    /**
      * Checks the configuration as a whole.
      *
      * @throws InvalidConfigurationException naming the setting to fix
@@ -490,6 +529,14 @@ public record RunConfig(
                 + "' is not an image reference, e.g. "
                 + DEFAULT_PROXY_IMAGE);
       }
+      String runtimeName =
+          runtime == null || runtime.isBlank()
+              ? null
+              : ContainerRuntime.checkName(runtime.strip(), "runtime");
+      // The pool is the machine's (like DOCKER_HOST), so the environment is read here, once, for
+      // every front end; an embedding program may set it explicitly instead.
+      SubnetPool pool =
+          subnetPool != null ? subnetPool : SubnetPool.fromEnvironment(System.getenv());
       return new RunConfig(
           ws,
           prompt,
@@ -512,7 +559,10 @@ public record RunConfig(
           secretsToKeepOut,
           proxyConfig,
           proxyPlacement,
-          proxyImage.strip());
+          proxyImage.strip(),
+          Optional.ofNullable(runtimeName),
+          pool,
+          Optional.ofNullable(runSlots));
     }
 
     private static boolean isJsonObject(String text) {

@@ -70,6 +70,7 @@ final class RunContainer implements AutoCloseable {
             .withNanoCPUs(Math.round(config.cpus() * 1_000_000_000d))
             .withPidsLimit(config.pidsLimit());
     ContainerLimits.apply(host, ClaudeRun.HOME, ClaudeRun.CONTAINER_UID, config.memoryBytes());
+    config.runtime().ifPresent(host::withRuntime); // checked against the engine's list before
     if (spec.boundWorkspace() != null) {
       host.withBinds(
           new Bind(spec.boundWorkspace().toString(), new Volume(ClaudeRun.WORKDIR), AccessMode.ro));

@@ -46,4 +46,16 @@ public sealed interface RunEvent {
 
   /** The run is over and everything it made is gone. */
   record Finished(String runId, RunResult result) implements RunEvent {}
+
+  /**
+   * The run waits for a slot of its {@link RunSlots} before it creates anything: when it starts
+   * waiting, and at each progress interval while it waits.
+   *
+   * @param ahead how many runs wait before it
+   * @param running how many runs hold a slot
+   * @param limit how many may at once
+   * @param waited how long it has waited so far
+   */
+  record Queued(String runId, int ahead, int running, int limit, Duration waited)
+      implements RunEvent {}
 }

@@ -59,14 +59,16 @@ final class RunNetwork implements AutoCloseable {
    * was made but is unusable is removed again before this throws.
    *
    * @param selfContainerId this process's own container, which joins the network, or null
+   * @param pool where the network's subnet comes from
    */
   static RunNetwork create(
       DockerClient docker,
       String runId,
       Map<String, String> labels,
       String selfContainerId,
+      SubnetPool pool,
       Consumer<String> warnings) {
-    return create(docker, runId, labels, selfContainerId, warnings, true);
+    return create(docker, runId, labels, selfContainerId, pool, warnings, true);
   }
 
   /**
@@ -75,8 +77,12 @@ final class RunNetwork implements AutoCloseable {
    * and nothing else, not even a service on that host; nothing here listens on it.
    */
   static RunNetwork createWithoutHost(
-      DockerClient docker, String runId, Map<String, String> labels, Consumer<String> warnings) {
-    return create(docker, runId, labels, null, warnings, false);
+      DockerClient docker,
+      String runId,
+      Map<String, String> labels,
+      SubnetPool pool,
+      Consumer<String> warnings) {
+    return create(docker, runId, labels, null, pool, warnings, false);
   }
 
   private static RunNetwork create(
@@ -84,6 +90,7 @@ final class RunNetwork implements AutoCloseable {
       String runId,
       Map<String, String> labels,
       String selfContainerId,
+      SubnetPool pool,
       Consumer<String> warnings,
       boolean hostSide) {
     String name = "zerocred-" + runId;
@@ -92,17 +99,28 @@ final class RunNetwork implements AutoCloseable {
     if (!hostSide) {
       options.put(INHIBIT_IPV4, "true");
     }
+    // A /28 of zerocred's own pool, not one of Docker's default pools (about 30 networks): the
+    // gateway is given explicitly, so IPAM always reports it (see findListenAddress).
     String id =
-        docker
-            .createNetworkCmd()
-            .withName(name)
-            .withDriver("bridge")
-            .withInternal(true)
-            .withCheckDuplicate(true)
-            .withOptions(options)
-            .withLabels(labels)
-            .exec()
-            .getId();
+        new SubnetAllocator(docker, pool)
+            .create(
+                subnet ->
+                    docker
+                        .createNetworkCmd()
+                        .withName(name)
+                        .withDriver("bridge")
+                        .withInternal(true)
+                        .withCheckDuplicate(true)
+                        .withIpam(
+                            new Network.Ipam()
+                                .withConfig(
+                                    new Network.Ipam.Config()
+                                        .withSubnet(subnet.toString())
+                                        .withGateway(subnet.gateway())))
+                        .withOptions(options)
+                        .withLabels(labels)
+                        .exec()
+                        .getId());
     RunNetwork network = new RunNetwork(docker, runId, id, name, selfContainerId, warnings);
     if (!hostSide) {
       return network;

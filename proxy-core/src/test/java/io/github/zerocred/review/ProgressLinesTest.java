@@ -58,6 +58,15 @@ class ProgressLinesTest {
   }
 
   @Test
+  void aQueuedRun_saysItWaitsForASlot_howManyWorkAndWaitAhead_andHowLong() {
+    progress.onEvent(new RunEvent.Queued("r", 2, 4, 4, Duration.ofSeconds(31)));
+
+    assertThat(lines)
+        .containsExactly(
+            "waiting for a run slot: 4 of 4 run(s) at work, 2 waiting ahead, 31s so far");
+  }
+
+  @Test
   void sweptLeftovers_areReported() {
     progress.onEvent(new RunEvent.Swept("r", 2, 1));
 

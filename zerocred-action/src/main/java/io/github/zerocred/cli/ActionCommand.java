@@ -132,6 +132,7 @@ final class ActionCommand implements Callable<Integer> {
             .files(context::files)
             // The audit log is written outside the workspace while the run lasts.
             .stageAuditLog(true)
+            .runtime(inputs.runtime().orElse(null))
             .build();
     try {
       return ReviewJob.run(request, stop.cancellation());
@@ -166,6 +167,7 @@ final class ActionCommand implements Callable<Integer> {
       case OAUTH_TOKEN -> "claude_code_oauth_token";
       case API_KEY -> "anthropic_api_key";
       case PROXY_PLACEMENT, PROXY_IMAGE -> "(none: the action uses the runner's own engine)";
+      case RUNTIME -> "runtime";
     };
   }
 

@@ -204,6 +204,14 @@ final class ReviewCommand implements Callable<Integer> {
               + " on the engine. Default: ${DEFAULT-VALUE}.")
   String proxyImage;
 
+  @Option(
+      names = "--runtime",
+      paramLabel = "NAME",
+      description =
+          "The OCI runtime for Claude's container, such as runsc (gVisor); it must be registered"
+              + " with the Docker engine. Default: the engine's.")
+  String runtime;
+
   @Spec CommandSpec spec;
 
   private final Map<String, String> env;
@@ -252,6 +260,7 @@ final class ReviewCommand implements Callable<Integer> {
             .outputDirectory(outputDir)
             .proxyPlacement(proxyPlacement)
             .proxyImage(proxyImage)
+            .runtime(runtime)
             .build();
     ReviewOutcome outcome = ReviewJob.run(request, stop.cancellation());
     outcome.findings().warnings().forEach(w -> say("warning: " + w));
@@ -310,6 +319,7 @@ final class ReviewCommand implements Callable<Integer> {
       case API_KEY -> Credentials.API_KEY_VARIABLE;
       case PROXY_PLACEMENT -> "--proxy-placement";
       case PROXY_IMAGE -> "--proxy-image";
+      case RUNTIME -> "--runtime";
     };
   }
 

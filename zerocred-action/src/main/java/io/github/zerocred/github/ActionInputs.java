@@ -47,6 +47,8 @@ import java.util.Optional;
  * @param upstreamCas {@code ZEROCRED_UPSTREAM_CA}: PEM files of further upstream trust anchors
  * @param allowEndpoints {@code allow_endpoints}: further Anthropic API endpoints ({@code METHOD
  *     PATH}, one a line or comma-separated) the container may call with the credential
+ * @param runtime the {@code runtime} input: the container's OCI runtime (such as {@code runsc}), if
+ *     given
  */
 public record ActionInputs(
     Optional<String> prompt,
@@ -70,7 +72,8 @@ public record ActionInputs(
     int maxInlineComments,
     List<String> routes,
     List<Path> upstreamCas,
-    List<String> allowEndpoints) {
+    List<String> allowEndpoints,
+    Optional<String> runtime) {
 
   /** What happens to the review on the pull request. */
   public enum CommentMode {
@@ -137,7 +140,8 @@ public record ActionInputs(
         list(variable(env, "ZEROCRED_UPSTREAM_CA"), "[,\\n]").stream().map(Path::of).toList(),
         list(input(env, "allow_endpoints"), "[,\\n]").stream()
             .map(e -> ApiPolicy.Endpoint.parse(e, "input allow_endpoints").toString())
-            .toList());
+            .toList(),
+        input(env, "runtime"));
   }
 
   /**

@@ -126,6 +126,13 @@ public class ReviewMojo extends AbstractMojo {
   double cpus;
 
   /**
+   * The OCI runtime for Claude's container, such as {@code runsc} (gVisor); the engine's default
+   * when not set. It must be registered with the Docker engine.
+   */
+  @Parameter(property = "zerocred.runtime")
+  String runtime;
+
+  /**
    * The {@code settings.xml} server whose {@code <password>} holds the Anthropic token (encrypted
    * passwords work). Without that server, {@code CLAUDE_CODE_OAUTH_TOKEN} or {@code
    * ANTHROPIC_API_KEY} from the environment is used.
@@ -278,6 +285,7 @@ public class ReviewMojo extends AbstractMojo {
             .files(() -> files)
             .proxyPlacement(proxyPlacement)
             .proxyImage(proxyImage)
+            .runtime(runtime)
             .build();
     getLog()
         .info(
@@ -314,6 +322,7 @@ public class ReviewMojo extends AbstractMojo {
           case OAUTH_TOKEN, API_KEY -> "the settings.xml server serverId";
           case PROXY_PLACEMENT -> "proxyPlacement";
           case PROXY_IMAGE -> "proxyImage";
+          case RUNTIME -> "runtime";
         };
     return switch (setting) {
       case OAUTH_TOKEN -> name + " (zerocred.serverId) or CLAUDE_CODE_OAUTH_TOKEN";

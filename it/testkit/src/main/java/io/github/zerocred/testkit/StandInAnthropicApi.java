@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -103,6 +104,8 @@ public final class StandInAnthropicApi implements AutoCloseable {
   private final Predicate<MessagesRequest> mainConversation;
   private final AtomicReference<Failure> failure;
   private final MessagesRendering rendering = new MessagesRendering();
+  private final CompletableFuture<Void> hold;
+  private final AtomicInteger held = new AtomicInteger();
 
   private StandInAnthropicApi(Builder builder) {
     this.pki = builder.pki == null ? TestPki.create() : builder.pki;
@@ -112,6 +115,7 @@ public final class StandInAnthropicApi implements AutoCloseable {
     this.sideReply = builder.sideReply;
     this.mainConversation = builder.mainConversation;
     this.failure = new AtomicReference<>(builder.failure);
+    this.hold = builder.hold;
     List<String> names = new ArrayList<>();
     names.add(API_HOST);
     for (String name : builder.extraNames) {
@@ -187,6 +191,11 @@ public final class StandInAnthropicApi implements AutoCloseable {
       }
     }
     return main;
+  }
+
+  /** How many replies {@link Builder#holdReplies} has held so far (released or not). */
+  public int heldReplies() {
+    return held.get();
   }
 
   /** How many scripted replies were used so far. */
@@ -273,7 +282,13 @@ public final class StandInAnthropicApi implements AutoCloseable {
           requestId);
     }
     if (request.stream()) {
-      return StandInResponse.sse(rendering.events(request, reply), Duration.ZERO);
+      List<String> events = rendering.events(request, reply);
+      if (hold != null && mainConversation.test(request) && !hold.isDone()) {
+        held.incrementAndGet();
+        return StandInResponse.sseHeld(
+            events.subList(0, 1), hold, events.subList(1, events.size()));
+      }
+      return StandInResponse.sse(events, Duration.ZERO);
     }
     return StandInResponse.json(200, rendering.message(request, reply));
   }
@@ -413,6 +428,7 @@ public final class StandInAnthropicApi implements AutoCloseable {
     private Reply sideReply = Reply.text("Stand-in reply.");
     private Predicate<MessagesRequest> mainConversation = MessagesRequest::hasTools;
     private Failure failure;
+    private CompletableFuture<Void> hold;
 
     private Builder() {}
 
@@ -478,6 +494,16 @@ public final class StandInAnthropicApi implements AutoCloseable {
      */
     public Builder mainConversation(Predicate<MessagesRequest> predicate) {
       this.mainConversation = Objects.requireNonNull(predicate, "predicate");
+      return this;
+    }
+
+    /**
+     * Holds every streamed main-conversation reply after its first event until {@code release}
+     * completes (replies after that go at once): runs that each wait on one are all alive together,
+     * for as long as the test wants. {@link #heldReplies()} counts them.
+     */
+    public Builder holdReplies(CompletableFuture<Void> release) {
+      this.hold = Objects.requireNonNull(release, "release");
       return this;
     }
 
