@@ -50,11 +50,22 @@ public final class ReviewJob {
     Path stage = request.stageAuditLog() ? temporaryDirectory() : null;
     Path audit = stage == null ? files.auditLog() : stage.resolve(ReviewFiles.AUDIT_JSONL);
     RunResult result;
-    request.listener().runStarting();
     try {
-      result = ClaudeRun.execute(configure(request, prompt, structured, audit), cancellation);
+      // Without an image to run, the runner image zerocred builds: reused while its inputs hold.
+      String image =
+          request.image() != null
+              ? request.image()
+              : RunnerImageStep.prepare(request, cancellation);
+      request.listener().runStarting();
+      try {
+        result =
+            ClaudeRun.execute(configure(request, image, prompt, structured, audit), cancellation);
+      } finally {
+        request.listener().runEnded();
+      }
+    } catch (RunnerImageStep.NotPrepared e) {
+      result = e.result();
     } finally {
-      request.listener().runEnded();
       if (stage != null) {
         copyAuditLog(audit, files);
         deleteTree(stage);
@@ -126,7 +137,7 @@ public final class ReviewJob {
   }
 
   private static RunConfig configure(
-      ReviewRequest r, String prompt, boolean structured, Path auditLog) {
+      ReviewRequest r, String image, String prompt, boolean structured, Path auditLog) {
     ReviewListener listener = r.listener();
     RunConfig.Builder b =
         RunConfig.builder()
@@ -148,8 +159,8 @@ public final class ReviewJob {
                     listener.proxyWarning(w.message());
                   }
                 });
-    if (r.image() != null) {
-      b.image(r.image());
+    if (image != null) {
+      b.image(image);
     }
     if (r.memoryBytes() != null) {
       b.memoryBytes(r.memoryBytes());

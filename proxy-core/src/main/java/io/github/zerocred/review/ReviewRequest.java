@@ -4,6 +4,8 @@ import io.github.zerocred.findings.Severity;
 import io.github.zerocred.proxy.Credential;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.run.RunConfig;
+import io.github.zerocred.runnerimage.ClaudeCodeVersion;
+import io.github.zerocred.runnerimage.RunnerImageSpec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -48,6 +50,7 @@ import java.util.Optional;
  * @param files opens the output directory; called once the settings and the prompt were accepted
  * @param stageAuditLog the proxy writes its audit log in a private temporary directory, copied into
  *     the output directory after the run (for an output directory inside the workspace)
+ * @param runnerImage what the runner image is built from when {@code image} is null
  */
 public record ReviewRequest(
     Path workspace,
@@ -76,10 +79,17 @@ public record ReviewRequest(
     SettingNames names,
     ReviewListener listener,
     FilesOpener files,
-    boolean stageAuditLog) {
+    boolean stageAuditLog,
+    RunnerImageSpec runnerImage) {
 
   /** The default of {@link ReviewSetting#IMAGE}: the pinned runner image. */
   public static final String DEFAULT_IMAGE = RunConfig.DEFAULT_IMAGE;
+
+  /** The default of {@link ReviewSetting#CLAUDE_CODE_VERSION}. */
+  public static final String DEFAULT_CLAUDE_CODE_VERSION = ClaudeCodeVersion.DEFAULT;
+
+  /** The default of {@link ReviewSetting#BASE_IMAGE}. */
+  public static final String DEFAULT_BASE_IMAGE = RunnerImageSpec.DEFAULT_BASE_IMAGE;
 
   /** The default of {@link ReviewSetting#TIMEOUT}, as front ends write it. */
   public static final String DEFAULT_TIMEOUT = "30m";
@@ -113,6 +123,7 @@ public record ReviewRequest(
     secretsToKeepOut = Map.copyOf(secretsToKeepOut);
     failOnSeverity = Objects.requireNonNullElse(failOnSeverity, Optional.empty());
     toolVersion = toolVersion == null ? "unknown" : toolVersion;
+    Objects.requireNonNull(runnerImage, "runnerImage");
   }
 
   /**
@@ -159,6 +170,10 @@ public record ReviewRequest(
     private ReviewListener listener;
     private FilesOpener files;
     private boolean stageAuditLog;
+    private String claudeCodeVersion;
+    private String baseImage;
+    private String npmRegistry;
+    private Map<String, String> environment = System.getenv();
 
     private Builder() {}
 
@@ -323,6 +338,30 @@ public record ReviewRequest(
       return this;
     }
 
+    /** The Claude Code version of the runner image zerocred builds; null for the default. */
+    public Builder claudeCodeVersion(String version) {
+      this.claudeCodeVersion = version;
+      return this;
+    }
+
+    /** The base of the runner image zerocred builds; null for the default. */
+    public Builder baseImage(String baseImage) {
+      this.baseImage = baseImage;
+      return this;
+    }
+
+    /** The npm registry's URL; null for npm's own configuration. */
+    public Builder npmRegistry(String npmRegistry) {
+      this.npmRegistry = npmRegistry;
+      return this;
+    }
+
+    /** The environment npm's configuration and the cache directory are read from. */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
+      return this;
+    }
+
     /**
      * The request.
      *
@@ -376,7 +415,26 @@ public record ReviewRequest(
           names,
           listener,
           files,
-          stageAuditLog);
+          stageAuditLog,
+          runnerImage());
+    }
+
+    private RunnerImageSpec runnerImage() {
+      String version =
+          claudeCodeVersion == null
+              ? null
+              : parse(
+                  ReviewSetting.CLAUDE_CODE_VERSION,
+                  () ->
+                      ClaudeCodeVersion.check(
+                          claudeCodeVersion.strip(), name(ReviewSetting.CLAUDE_CODE_VERSION)));
+      String base =
+          baseImage == null
+              ? null
+              : parse(
+                  ReviewSetting.BASE_IMAGE,
+                  () -> RunnerImageSpec.checkBaseImage(baseImage, name(ReviewSetting.BASE_IMAGE)));
+      return RunnerImageSpec.of(version, base, npmRegistry, environment, names);
     }
 
     private String name(ReviewSetting setting) {

@@ -29,5 +29,11 @@ public enum ReviewSetting {
   /** The Claude Code OAuth token ({@code claude setup-token}). */
   OAUTH_TOKEN,
   /** The Anthropic API key. */
-  API_KEY
+  API_KEY,
+  /** The Claude Code version of the runner image zerocred builds (when no image is given). */
+  CLAUDE_CODE_VERSION,
+  /** The base of the runner image zerocred builds. */
+  BASE_IMAGE,
+  /** The npm registry Claude Code is fetched from, else npm's own configuration. */
+  NPM_REGISTRY
 }

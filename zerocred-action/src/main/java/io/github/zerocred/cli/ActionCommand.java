@@ -323,6 +323,10 @@ final class ActionCommand implements Callable<Integer> {
             .failOnSeverity(inputs.failOnSeverity())
             .toolVersion(VersionProvider.version())
             .names(ActionCommand::input)
+            .claudeCodeVersion(inputs.claudeCodeVersion().orElse(null))
+            .baseImage(inputs.baseImage().orElse(null))
+            .npmRegistry(inputs.npmRegistry().orElse(null))
+            .environment(env)
             .listener(
                 new ReviewListener() {
                   @Override
@@ -339,6 +343,16 @@ final class ActionCommand implements Callable<Integer> {
 
                   @Override
                   public void runEnded() {
+                    wf.endGroup();
+                  }
+
+                  @Override
+                  public void imageBuildStarting(String what) {
+                    wf.group(what);
+                  }
+
+                  @Override
+                  public void imageBuildEnded() {
                     wf.endGroup();
                   }
                 })
@@ -381,6 +395,9 @@ final class ActionCommand implements Callable<Integer> {
       case FAIL_ON_SEVERITY -> "fail_on_severity";
       case OAUTH_TOKEN -> "claude_code_oauth_token";
       case API_KEY -> "anthropic_api_key";
+      case CLAUDE_CODE_VERSION -> "claude_code_version";
+      case BASE_IMAGE -> "base_image";
+      case NPM_REGISTRY -> "npm_registry";
     };
   }
 

@@ -47,6 +47,10 @@ import java.util.Optional;
  * @param upstreamCas {@code ZEROCRED_UPSTREAM_CA}: PEM files of further upstream trust anchors
  * @param allowEndpoints {@code allow_endpoints}: further Anthropic API endpoints ({@code METHOD
  *     PATH}, one a line or comma-separated) the container may call with the credential
+ * @param claudeCodeVersion {@code claude_code_version}: the Claude Code version of the runner image
+ *     zerocred builds, checked by the review step
+ * @param baseImage {@code base_image}: that image's base
+ * @param npmRegistry {@code npm_registry}: where Claude Code is fetched from
  */
 public record ActionInputs(
     Optional<String> prompt,
@@ -70,7 +74,10 @@ public record ActionInputs(
     int maxInlineComments,
     List<String> routes,
     List<Path> upstreamCas,
-    List<String> allowEndpoints) {
+    List<String> allowEndpoints,
+    Optional<String> claudeCodeVersion,
+    Optional<String> baseImage,
+    Optional<String> npmRegistry) {
 
   /** What happens to the review on the pull request. */
   public enum CommentMode {
@@ -137,7 +144,10 @@ public record ActionInputs(
         list(variable(env, "ZEROCRED_UPSTREAM_CA"), "[,\\n]").stream().map(Path::of).toList(),
         list(input(env, "allow_endpoints"), "[,\\n]").stream()
             .map(e -> ApiPolicy.Endpoint.parse(e, "input allow_endpoints").toString())
-            .toList());
+            .toList(),
+        input(env, "claude_code_version"),
+        input(env, "base_image"),
+        input(env, "npm_registry"));
   }
 
   /**
