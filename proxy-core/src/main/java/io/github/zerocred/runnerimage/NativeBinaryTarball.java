@@ -22,10 +22,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  *
  * <p>Hostile input: the tarball comes from the network. It is read only up to {@link
  * #MAX_TARBALL_BYTES}; only the entry {@code package/claude} is ever written, only once, only as a
- * regular file, and only up to {@link #MAX_BINARY_BYTES}; a link of any kind, a device, an absolute
- * path or a {@code ..} anywhere refuses the whole tarball; other plain files are read past, never
- * written. The binary goes to a file the caller chose, which is deleted unless every byte of the
- * tarball matched the published digest.
+ * regular file, and only up to {@link #MAX_BINARY_BYTES}; a link of any kind, a device, a path
+ * outside {@code package/} or with a {@code ..} anywhere refuses the whole tarball; other plain
+ * files are read past, never written. The binary goes to a file the caller chose, which is deleted
+ * unless every byte of the tarball matched the published digest.
  */
 public final class NativeBinaryTarball {
   /** The most of a tarball zerocred reads (Claude Code's is about 175 MB). */
@@ -171,7 +171,8 @@ public final class NativeBinaryTarball {
   }
 
   private static void checkName(String name, String what) {
-    if (name.isEmpty()
+    String inPackage = name.startsWith("./") ? name.substring(2) : name;
+    if (!inPackage.startsWith("package/")
         || name.startsWith("/")
         || name.indexOf('\\') >= 0
         || name.indexOf('\0') >= 0

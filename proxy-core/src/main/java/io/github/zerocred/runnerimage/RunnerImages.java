@@ -21,7 +21,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +43,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 public final class RunnerImages {
   private static final int MAX_LINE = 300;
   private static final int TAIL_LINES = 15;
+  private static final int STEP_LINE = 100;
   private static final long PULL_LIMIT_MINUTES = 30;
   private static final long BUILD_LIMIT_MINUTES = 30;
 
@@ -257,9 +257,6 @@ public final class RunnerImages {
       Cancellation cancellation)
       throws IOException {
     String tag = plan.tag().orElseThrow();
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("zerocred.runner.base", spec.baseImage());
-    labels.put("zerocred.runner.base-id", plan.baseImageId().orElseThrow());
     PipedInputStream context = new PipedInputStream(1 << 20);
     PipedOutputStream sink = new PipedOutputStream(context);
     AtomicReference<Throwable> writeFailure = new AtomicReference<>();
@@ -290,7 +287,7 @@ public final class RunnerImages {
               .withBuildArg("BASE_IMAGE", plan.baseImageId().orElseThrow())
               .withBuildArg("CLAUDE_CODE_VERSION", spec.claudeCodeVersion())
               .withBuildArg("ZEROCRED_INPUTS", plan.inputs().orElseThrow())
-              .withLabels(labels)
+              .withBuildArg("ZEROCRED_BASE", spec.baseImage())
               .withTags(Set.of(tag))
               .withPull(false)
               .withRemove(true)
@@ -410,7 +407,9 @@ public final class RunnerImages {
             tail.removeFirst();
           }
         }
-        if (line.startsWith("Step ") || line.startsWith("zerocred: ")) {
+        if (line.startsWith("Step ")) {
+          listener.progress(line.length() > STEP_LINE ? line.substring(0, STEP_LINE) + "…" : line);
+        } else if (line.startsWith("zerocred: ")) {
           listener.progress(line);
         }
       }
