@@ -37,5 +37,9 @@ class RunnerImageRecipeTest {
         .contains("zerocred.claude-code.version=")
         .doesNotContain("npm install")
         .doesNotContain("nodejs");
+    // The base's id is recorded in a label: its ARG must be declared again after FROM.
+    assertThat(dockerfile.substring(dockerfile.indexOf("FROM ${BASE_IMAGE}")))
+        .contains("ARG BASE_IMAGE\n")
+        .contains("zerocred.runner.base-id=\"${BASE_IMAGE}\"");
   }
 }
