@@ -51,15 +51,17 @@ public final class ReviewJob {
     Path audit = stage == null ? files.auditLog() : stage.resolve(ReviewFiles.AUDIT_JSONL);
     RunResult result;
     try {
+      RunConfig.Builder run = configure(request, prompt, structured, audit);
+      // Every setting is checked before the image step, which may take a minute.
+      run.build();
       // Without an image to run, the runner image zerocred builds: reused while its inputs hold.
-      String image =
+      run.image(
           request.image() != null
               ? request.image()
-              : RunnerImageStep.prepare(request, cancellation);
+              : RunnerImageStep.prepare(request, cancellation));
       request.listener().runStarting();
       try {
-        result =
-            ClaudeRun.execute(configure(request, image, prompt, structured, audit), cancellation);
+        result = ClaudeRun.execute(run.build(), cancellation);
       } finally {
         request.listener().runEnded();
       }
@@ -136,8 +138,8 @@ public final class ReviewJob {
         r.names().of(ReviewSetting.PROMPT_FILE));
   }
 
-  private static RunConfig configure(
-      ReviewRequest r, String image, String prompt, boolean structured, Path auditLog) {
+  private static RunConfig.Builder configure(
+      ReviewRequest r, String prompt, boolean structured, Path auditLog) {
     ReviewListener listener = r.listener();
     RunConfig.Builder b =
         RunConfig.builder()
@@ -159,8 +161,8 @@ public final class ReviewJob {
                     listener.proxyWarning(w.message());
                   }
                 });
-    if (image != null) {
-      b.image(image);
+    if (r.image() != null) {
+      b.image(r.image());
     }
     if (r.memoryBytes() != null) {
       b.memoryBytes(r.memoryBytes());
@@ -176,7 +178,7 @@ public final class ReviewJob {
     r.routes().forEach(b::route);
     r.upstreamCas().forEach(b::upstreamCa);
     r.secretsToKeepOut().forEach(b::secretToKeepOut);
-    return b.build();
+    return b;
   }
 
   private static Path temporaryDirectory() throws IOException {
