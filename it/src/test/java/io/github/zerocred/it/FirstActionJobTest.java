@@ -8,6 +8,7 @@ import io.github.zerocred.testkit.StandInAnthropicApi;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -59,12 +60,12 @@ class FirstActionJobTest {
   @AfterEach
   void close() throws IOException {
     try {
+      if (base != null) {
+        base.close(); // before the job, which closes the engine's client
+      }
+    } finally {
       github.close();
       job.close();
-    } finally {
-      if (base != null) {
-        base.close();
-      }
     }
   }
 
@@ -78,6 +79,7 @@ class FirstActionJobTest {
             .defaultReply(Reply.text(REVIEW))
             .start()) {
       anthropic.writeCaPem(job.home.resolve("stand-in-ca.pem"));
+      restoreCache(job.home.resolve(".cache/zerocred"));
       Map<String, String> env =
           Map.of(
               "ZEROCRED_ROUTES",
@@ -96,12 +98,16 @@ class FirstActionJobTest {
       String log = first.log();
       assertThat(log)
           .contains("::group::Building the runner image (Claude Code")
-          .contains("Fetching @anthropic-ai/claude-code-linux-")
-          .contains("against the registry's sha512");
+          .contains("from the cache /github/home/.cache/zerocred/claude-code/")
+          .contains("[zerocred] Step ")
+          .contains("[zerocred] Built zerocred-runner:");
       assertThat(log.indexOf("::endgroup::")).isGreaterThan(log.indexOf("::group::Building"));
       List<String> images = base.runnerImages();
       assertThat(images).hasSize(1);
-      assertThat(log).doesNotContain(oauthToken);
+      // Only the mask command (the runner's own) carries the token.
+      assertThat(first.allLines())
+          .filteredOn(l -> !l.startsWith("::add-mask::"))
+          .noneMatch(l -> l.contains(oauthToken));
 
       ActionJob.Result second = job.run(inputs(), env);
 
@@ -124,6 +130,22 @@ class FirstActionJobTest {
       inputs.put(empty, "");
     }
     return inputs;
+  }
+
+  /** The verified binaries of the host's cache, linked (or copied) into the job's home. */
+  private static void restoreCache(Path target) throws IOException {
+    Path source = FreshBase.sharedCache();
+    try (var files = Files.walk(source.resolve("claude-code"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Path to = target.resolve(source.relativize(f).toString());
+        Files.createDirectories(to.getParent());
+        try {
+          Files.createLink(to, f);
+        } catch (IOException | UnsupportedOperationException e) {
+          Files.copy(f, to);
+        }
+      }
+    }
   }
 
   /** The registry npm on this machine uses: what a workflow would put in the step's env. */
