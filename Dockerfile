@@ -27,6 +27,11 @@ LABEL zerocred.image="action" \
       org.opencontainers.image.title="zerocred GitHub Action" \
       org.opencontainers.image.description="Claude Code PR reviews without giving the agent a real credential"
 COPY --from=build /zerocred.jar /opt/zerocred/zerocred.jar
+# The npm registry the runner image's Claude Code is fetched from (the action has no npm of its
+# own): a release build passes --build-arg NPM_CONFIG_REGISTRY="$(npm config get registry)";
+# left empty, the action asks for its npm_registry input when it must build the runner image.
+ARG NPM_CONFIG_REGISTRY=
+ENV NPM_CONFIG_REGISTRY=${NPM_CONFIG_REGISTRY}
 # Runs as root, as GitHub runs container actions: it needs the engine's socket and writes into
 # the workspace the runner mounted.
 # Keep in step with it/testbed/action-image.Dockerfile: ActionImageTest compares the two.

@@ -18,6 +18,8 @@ zerocred_ensure_runsc
 
 ZEROCRED_CLAUDE_BIN=$(bash it/testbed/claude-cli.sh)
 export ZEROCRED_CLAUDE_BIN
+# zerocred's own runner image build (`zerocred image build`, so it builds zerocred.jar first) on
+# the offline Debian base; the binary it verifies is cached for the first-review tests.
 ZEROCRED_TEST_IMAGE=$(bash it/testbed/claude-image.sh)
 export ZEROCRED_TEST_IMAGE
 # The action image's base (Debian + JRE, the slow part); the tests add the freshly built jar.

@@ -31,7 +31,8 @@ public final class Bench {
           new IdleTunnelMemory(),
           new StartToReady(),
           new ClaudePrintWallTime(),
-          new MessagesBodyCheck());
+          new MessagesBodyCheck(),
+          new TimeToFirstReview());
 
   static final String KEPT_MARKER =
       "<!-- Everything below this line is kept when run.sh rewrites the file. -->";

@@ -88,7 +88,7 @@ class RunFailuresTest {
       assertThat(result.outcome()).isEqualTo(RunResult.Outcome.INFRASTRUCTURE_FAILURE);
       assertThat(result.message())
           .startsWith("The image zerocred-no-such-image:0.0.0 is not on the Docker engine at ")
-          .contains("docker build -t zerocred-no-such-image:0.0.0 runner-image/");
+          .contains("leave the image unset and zerocred builds its own runner image");
       assertThat(standIn.requests()).isEmpty();
       assertThat(engine.docker().labelledWithRun(result.runId())).isEmpty();
     }

@@ -53,11 +53,24 @@ public final class ReviewJob {
     Path stage = request.stageAuditLog() ? temporaryDirectory() : null;
     Path audit = stage == null ? files.auditLog() : stage.resolve(ReviewFiles.AUDIT_JSONL);
     RunResult result;
-    request.listener().runStarting();
     try {
-      result = ClaudeRun.execute(configure(request, prompt, structured, audit), cancellation);
+      RunConfig.Builder run = configure(request, prompt, structured, audit);
+      // Every setting is checked before the image step, which may take a minute.
+      run.build();
+      // Without an image to run, the runner image zerocred builds: reused while its inputs hold.
+      run.image(
+          request.image() != null
+              ? request.image()
+              : RunnerImageStep.prepare(request, cancellation));
+      request.listener().runStarting();
+      try {
+        result = ClaudeRun.execute(run.build(), cancellation);
+      } finally {
+        request.listener().runEnded();
+      }
+    } catch (RunnerImageStep.NotPrepared e) {
+      result = e.result();
     } finally {
-      request.listener().runEnded();
       if (stage != null) {
         copyAuditLog(audit, files);
         deleteTree(stage);
@@ -164,7 +177,7 @@ public final class ReviewJob {
         r.names().of(ReviewSetting.PROMPT_FILE));
   }
 
-  private static RunConfig configure(
+  private static RunConfig.Builder configure(
       ReviewRequest r, String prompt, boolean structured, Path auditLog) {
     ReviewListener listener = r.listener();
     RunConfig.Builder b =
@@ -212,7 +225,7 @@ public final class ReviewJob {
     }
     b.runtime(r.runtime());
     b.runSlots(r.runSlots());
-    return b.build();
+    return b;
   }
 
   private static Path temporaryDirectory() throws IOException {

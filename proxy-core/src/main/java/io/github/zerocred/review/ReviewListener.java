@@ -17,4 +17,15 @@ public interface ReviewListener {
 
   /** The sandboxed run has ended, whatever its outcome, and its container is gone. */
   default void runEnded() {}
+
+  /**
+   * zerocred is about to build the runner image (none was named and the engine lacks it); {@code
+   * what} says which, as a heading. Its progress follows as {@link #progress} lines.
+   */
+  default void imageBuildStarting(String what) {
+    progress(what);
+  }
+
+  /** The build {@link #imageBuildStarting} announced has ended, whatever its outcome. */
+  default void imageBuildEnded() {}
 }

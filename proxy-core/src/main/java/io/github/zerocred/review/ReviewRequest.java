@@ -6,6 +6,8 @@ import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.run.ProxyPlacement;
 import io.github.zerocred.run.RunConfig;
 import io.github.zerocred.run.RunSlots;
+import io.github.zerocred.runnerimage.ClaudeCodeVersion;
+import io.github.zerocred.runnerimage.RunnerImageSpec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -56,6 +58,7 @@ import java.util.function.Consumer;
  * @param runtime the container's OCI runtime, such as {@code runsc}, or null for the engine's
  * @param runSlots the embedding code's limit on reviews at once, which this one queues for, or null
  *     for no queue
+ * @param runnerImage what the runner image is built from when {@code image} is null
  */
 public record ReviewRequest(
     Path workspace,
@@ -88,13 +91,19 @@ public record ReviewRequest(
     ProxyPlacement proxyPlacement,
     String proxyImage,
     String runtime,
-    RunSlots runSlots) {
+    RunSlots runSlots,
+    RunnerImageSpec runnerImage) {
 
   /** The default of {@link ReviewSetting#IMAGE}: the pinned runner image. */
   public static final String DEFAULT_IMAGE = RunConfig.DEFAULT_IMAGE;
 
   /** The image that runs the proxy when it runs in a container of its own (remote engines). */
   public static final String DEFAULT_PROXY_IMAGE = RunConfig.DEFAULT_PROXY_IMAGE;
+  /** The default of {@link ReviewSetting#CLAUDE_CODE_VERSION}. */
+  public static final String DEFAULT_CLAUDE_CODE_VERSION = ClaudeCodeVersion.DEFAULT;
+
+  /** The default of {@link ReviewSetting#BASE_IMAGE}. */
+  public static final String DEFAULT_BASE_IMAGE = RunnerImageSpec.DEFAULT_BASE_IMAGE;
 
   /** The default of {@link ReviewSetting#TIMEOUT}, as front ends write it. */
   public static final String DEFAULT_TIMEOUT = "30m";
@@ -128,6 +137,7 @@ public record ReviewRequest(
     secretsToKeepOut = Map.copyOf(secretsToKeepOut);
     failOnSeverity = Objects.requireNonNullElse(failOnSeverity, Optional.empty());
     toolVersion = toolVersion == null ? "unknown" : toolVersion;
+    Objects.requireNonNull(runnerImage, "runnerImage");
   }
 
   /**
@@ -181,6 +191,10 @@ public record ReviewRequest(
     private String proxyImage;
     private String runtime;
     private RunSlots runSlots;
+    private String claudeCodeVersion;
+    private String baseImage;
+    private String npmRegistry;
+    private Map<String, String> environment = System.getenv();
 
     private Builder() {}
 
@@ -400,6 +414,30 @@ public record ReviewRequest(
       return this;
     }
 
+    /** The Claude Code version of the runner image zerocred builds; null for the default. */
+    public Builder claudeCodeVersion(String version) {
+      this.claudeCodeVersion = version;
+      return this;
+    }
+
+    /** The base of the runner image zerocred builds; null for the default. */
+    public Builder baseImage(String baseImage) {
+      this.baseImage = baseImage;
+      return this;
+    }
+
+    /** The npm registry's URL; null for npm's own configuration. */
+    public Builder npmRegistry(String npmRegistry) {
+      this.npmRegistry = npmRegistry;
+      return this;
+    }
+
+    /** The environment npm's configuration and the cache directory are read from. */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
+      return this;
+    }
+
     /**
      * The request.
      *
@@ -479,7 +517,26 @@ public record ReviewRequest(
           proxyPlacement,
           proxyImage,
           runtime,
-          runSlots);
+          runSlots,
+          runnerImage());
+    }
+
+    private RunnerImageSpec runnerImage() {
+      String version =
+          claudeCodeVersion == null
+              ? null
+              : parse(
+                  ReviewSetting.CLAUDE_CODE_VERSION,
+                  () ->
+                      ClaudeCodeVersion.check(
+                          claudeCodeVersion.strip(), name(ReviewSetting.CLAUDE_CODE_VERSION)));
+      String base =
+          baseImage == null
+              ? null
+              : parse(
+                  ReviewSetting.BASE_IMAGE,
+                  () -> RunnerImageSpec.checkBaseImage(baseImage, name(ReviewSetting.BASE_IMAGE)));
+      return RunnerImageSpec.of(version, base, npmRegistry, environment, names);
     }
 
     private String name(ReviewSetting setting) {

@@ -35,5 +35,11 @@ public enum ReviewSetting {
   /** The image that runs the proxy when it runs in a container. */
   PROXY_IMAGE,
   /** The OCI runtime of Claude's container, such as {@code runsc} (gVisor). */
-  RUNTIME
+  RUNTIME,
+  /** The Claude Code version of the runner image zerocred builds (when no image is given). */
+  CLAUDE_CODE_VERSION,
+  /** The base of the runner image zerocred builds. */
+  BASE_IMAGE,
+  /** The npm registry Claude Code is fetched from, else npm's own configuration. */
+  NPM_REGISTRY
 }

@@ -59,7 +59,7 @@ public final class Cancellation {
    * cancelled; closing the registration forgets it. For waking the run thread, never for blocking
    * work.
    */
-  Registration onCancel(Runnable action) {
+  public Registration onCancel(Runnable action) {
     Objects.requireNonNull(action, "action");
     actions.add(action);
     // Cancelled between the check and add, or before: make sure the action still runs (it may run
@@ -80,7 +80,7 @@ public final class Cancellation {
 
   /** An {@link #onCancel(Runnable)} registration; closing it never throws. */
   @FunctionalInterface
-  interface Registration extends AutoCloseable {
+  public interface Registration extends AutoCloseable {
     @Override
     void close();
   }

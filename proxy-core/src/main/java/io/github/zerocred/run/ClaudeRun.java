@@ -377,9 +377,8 @@ public final class ClaudeRun {
               + config.image()
               + " is not on the Docker engine at "
               + engine.host()
-              + ": build it with `docker build -t "
-              + config.image()
-              + " runner-image/` (see runner-image/README.md), or `docker pull "
+              + ": leave the image unset and zerocred builds its own runner image (see"
+              + " runner-image/README.md), or `docker pull "
               + config.image()
               + "` where its registry is reachable",
           e);

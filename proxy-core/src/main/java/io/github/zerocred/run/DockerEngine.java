@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * works with Docker 20.10 (API 1.41) as with engines that no longer accept old versions. Only
  * fields that API 1.41 already has are used.
  */
-final class DockerEngine implements AutoCloseable {
+public final class DockerEngine implements AutoCloseable {
   static final String LOCAL_SOCKET = "unix:///var/run/docker.sock";
 
   private final String host;
@@ -38,7 +38,7 @@ final class DockerEngine implements AutoCloseable {
    *
    * @throws DockerEngineUnavailableException when none answers, saying how to start one
    */
-  static DockerEngine connect(Optional<String> configuredHost) {
+  public static DockerEngine connect(Optional<String> configuredHost) {
     DefaultDockerClientConfig.Builder builder =
         DefaultDockerClientConfig.createDefaultConfigBuilder();
     configuredHost.ifPresent(builder::withDockerHost);
@@ -79,7 +79,7 @@ final class DockerEngine implements AutoCloseable {
         cause);
   }
 
-  static String rootMessage(Throwable t) {
+  public static String rootMessage(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
@@ -88,11 +88,11 @@ final class DockerEngine implements AutoCloseable {
     return root.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.strip());
   }
 
-  DockerClient client() {
+  public DockerClient client() {
     return client;
   }
 
-  String host() {
+  public String host() {
     return host;
   }
 

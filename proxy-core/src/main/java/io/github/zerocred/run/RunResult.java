@@ -160,4 +160,9 @@ public record RunResult(
   public boolean isSuccess() {
     return outcome == Outcome.SUCCESS;
   }
+
+  /** A run that never started (its runner image could not be had): the outcome and why. */
+  public static RunResult notStarted(Outcome outcome, String message) {
+    return Results.notRun(java.util.UUID.randomUUID().toString(), outcome, message);
+  }
 }

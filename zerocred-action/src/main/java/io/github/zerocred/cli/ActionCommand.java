@@ -128,6 +128,10 @@ final class ActionCommand implements Callable<Integer> {
             .failOnSeverity(inputs.failOnSeverity())
             .toolVersion(VersionProvider.version())
             .names(ActionCommand::input)
+            .claudeCodeVersion(inputs.claudeCodeVersion().orElse(null))
+            .baseImage(inputs.baseImage().orElse(null))
+            .npmRegistry(inputs.npmRegistry().orElse(null))
+            .environment(env)
             .listener(new ReviewProgress(wf))
             .files(context::files)
             // The audit log is written outside the workspace while the run lasts.
@@ -168,6 +172,9 @@ final class ActionCommand implements Callable<Integer> {
       case API_KEY -> "anthropic_api_key";
       case PROXY_PLACEMENT, PROXY_IMAGE -> "(none: the action uses the runner's own engine)";
       case RUNTIME -> "runtime";
+      case CLAUDE_CODE_VERSION -> "claude_code_version";
+      case BASE_IMAGE -> "base_image";
+      case NPM_REGISTRY -> "npm_registry";
     };
   }
 

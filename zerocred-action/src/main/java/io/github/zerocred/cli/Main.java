@@ -90,7 +90,8 @@ public final class Main implements Callable<Integer> {
     return new CommandLine(new Main())
         .addSubcommand(new ProxyCommand(env, err, stop))
         .addSubcommand(new ReviewCommand(env, err, stop))
-        .addSubcommand(new ActionCommand(env, stop));
+        .addSubcommand(new ActionCommand(env, stop))
+        .addSubcommand(new ImageCommand(env, err, stop));
   }
 
   @Override

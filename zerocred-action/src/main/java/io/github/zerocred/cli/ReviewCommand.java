@@ -119,7 +119,8 @@ final class ReviewCommand implements Callable<Integer> {
       names = "--image",
       paramLabel = "IMAGE",
       description =
-          "The runner image Claude Code runs in. Default: " + ReviewRequest.DEFAULT_IMAGE + ".")
+          "Run exactly this image (it must be on the engine). Default: the runner image zerocred"
+              + " builds from --claude-code-version and --base-image, reused while they hold.")
   String image;
 
   @Option(
@@ -214,6 +215,32 @@ final class ReviewCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Option(
+      names = "--claude-code-version",
+      paramLabel = "VERSION",
+      description =
+          "The exact Claude Code version of the runner image zerocred builds. Default: "
+              + ReviewRequest.DEFAULT_CLAUDE_CODE_VERSION
+              + ".")
+  String claudeCodeVersion;
+
+  @Option(
+      names = "--base-image",
+      paramLabel = "IMAGE",
+      description =
+          "The base of the runner image zerocred builds. Default: "
+              + ReviewRequest.DEFAULT_BASE_IMAGE
+              + ".")
+  String baseImage;
+
+  @Option(
+      names = "--npm-registry",
+      paramLabel = "URL",
+      description =
+          "The npm registry Claude Code is fetched from. Default: npm's own configuration"
+              + " (NPM_CONFIG_REGISTRY, ~/.npmrc, npm config get registry).")
+  String npmRegistry;
+
   private final Map<String, String> env;
   private final PrintWriter err;
   private final StopSignal stop;
@@ -256,6 +283,10 @@ final class ReviewCommand implements Callable<Integer> {
             .failOnSeverity(failOnSeverity)
             .toolVersion(VersionProvider.version())
             .names(ReviewCommand::option)
+            .claudeCodeVersion(claudeCodeVersion)
+            .baseImage(baseImage)
+            .npmRegistry(npmRegistry)
+            .environment(env)
             .listener(this::say)
             .outputDirectory(outputDir)
             .proxyPlacement(proxyPlacement)
@@ -320,6 +351,9 @@ final class ReviewCommand implements Callable<Integer> {
       case PROXY_PLACEMENT -> "--proxy-placement";
       case PROXY_IMAGE -> "--proxy-image";
       case RUNTIME -> "--runtime";
+      case CLAUDE_CODE_VERSION -> "--claude-code-version";
+      case BASE_IMAGE -> "--base-image";
+      case NPM_REGISTRY -> "--npm-registry";
     };
   }
 

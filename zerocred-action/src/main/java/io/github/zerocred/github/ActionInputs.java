@@ -49,6 +49,10 @@ import java.util.Optional;
  *     PATH}, one a line or comma-separated) the container may call with the credential
  * @param runtime the {@code runtime} input: the container's OCI runtime (such as {@code runsc}), if
  *     given
+ * @param claudeCodeVersion {@code claude_code_version}: the Claude Code version of the runner image
+ *     zerocred builds, checked by the review step
+ * @param baseImage {@code base_image}: that image's base
+ * @param npmRegistry {@code npm_registry}: where Claude Code is fetched from
  */
 public record ActionInputs(
     Optional<String> prompt,
@@ -73,7 +77,10 @@ public record ActionInputs(
     List<String> routes,
     List<Path> upstreamCas,
     List<String> allowEndpoints,
-    Optional<String> runtime) {
+    Optional<String> runtime,
+    Optional<String> claudeCodeVersion,
+    Optional<String> baseImage,
+    Optional<String> npmRegistry) {
 
   /** What happens to the review on the pull request. */
   public enum CommentMode {
@@ -141,7 +148,10 @@ public record ActionInputs(
         list(input(env, "allow_endpoints"), "[,\\n]").stream()
             .map(e -> ApiPolicy.Endpoint.parse(e, "input allow_endpoints").toString())
             .toList(),
-        input(env, "runtime"));
+        input(env, "runtime"),
+        input(env, "claude_code_version"),
+        input(env, "base_image"),
+        input(env, "npm_registry"));
   }
 
   /**

@@ -87,8 +87,11 @@ public class ReviewMojo extends AbstractMojo {
   @Parameter(property = "zerocred.timeout", defaultValue = ReviewRequest.DEFAULT_TIMEOUT)
   String timeout;
 
-  /** The runner image Claude Code runs in; it must already be on the Docker engine. */
-  @Parameter(property = "zerocred.image", defaultValue = ReviewRequest.DEFAULT_IMAGE)
+  /**
+   * Run exactly this image (it must be on the Docker engine). Default: the runner image zerocred
+   * builds from {@code claudeCodeVersion} and {@code baseImage}, reused while they hold.
+   */
+  @Parameter(property = "zerocred.image")
   String image;
 
   /** Tools Claude may use without asking, e.g. {@code Read}, {@code Bash(git diff *)}. */
@@ -189,6 +192,26 @@ public class ReviewMojo extends AbstractMojo {
 
   private final SettingsDecrypter decrypter;
 
+  /**
+   * The exact Claude Code version of the runner image zerocred builds when {@code image} is not
+   * set.
+   */
+  @Parameter(
+      property = "zerocred.claudeCodeVersion",
+      defaultValue = ReviewRequest.DEFAULT_CLAUDE_CODE_VERSION)
+  String claudeCodeVersion;
+
+  /** The base of the runner image zerocred builds when {@code image} is not set. */
+  @Parameter(property = "zerocred.baseImage", defaultValue = ReviewRequest.DEFAULT_BASE_IMAGE)
+  String baseImage;
+
+  /**
+   * The npm registry Claude Code is fetched from. Default: npm's own configuration ({@code
+   * NPM_CONFIG_REGISTRY}, {@code ~/.npmrc}, {@code npm config get registry}).
+   */
+  @Parameter(property = "zerocred.npmRegistry")
+  String npmRegistry;
+
   /** The environment credentials are read from; tests replace it. */
   Map<String, String> environment = System.getenv();
 
@@ -279,6 +302,10 @@ public class ReviewMojo extends AbstractMojo {
             .failOnSeverity(failOnSeverity)
             .toolVersion(pluginVersion)
             .names(ReviewMojo::parameter)
+            .claudeCodeVersion(claudeCodeVersion)
+            .baseImage(baseImage)
+            .npmRegistry(npmRegistry)
+            .environment(environment)
             .listener(
                 line -> getLog().info("zerocred: " + line),
                 warning -> getLog().warn("zerocred proxy: " + warning))
@@ -291,7 +318,9 @@ public class ReviewMojo extends AbstractMojo {
         .info(
             String.format(
                 "zerocred: reviewing %s in %s (timeout %s)",
-                request.workspace(), image, timeout.strip()));
+                request.workspace(),
+                image == null ? "the runner image zerocred builds" : image,
+                timeout.strip()));
     return request;
   }
 
@@ -323,6 +352,9 @@ public class ReviewMojo extends AbstractMojo {
           case PROXY_PLACEMENT -> "proxyPlacement";
           case PROXY_IMAGE -> "proxyImage";
           case RUNTIME -> "runtime";
+          case CLAUDE_CODE_VERSION -> "claudeCodeVersion";
+          case BASE_IMAGE -> "baseImage";
+          case NPM_REGISTRY -> "npmRegistry";
         };
     return switch (setting) {
       case OAUTH_TOKEN -> name + " (zerocred.serverId) or CLAUDE_CODE_OAUTH_TOKEN";

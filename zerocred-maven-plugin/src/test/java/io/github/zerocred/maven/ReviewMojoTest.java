@@ -6,8 +6,8 @@ import static org.mockito.Mockito.when;
 
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.review.ReviewFailure;
+import io.github.zerocred.review.ReviewRequest;
 import io.github.zerocred.run.DockerEngineUnavailableException;
-import io.github.zerocred.run.RunConfig;
 import io.github.zerocred.testkit.RunnerLog;
 import java.io.File;
 import java.io.IOException;
@@ -62,7 +62,10 @@ class ReviewMojoTest {
   @InjectMojo(goal = "review", pom = DEFAULTS)
   void defaults_areSensible(ReviewMojo mojo) {
     assertThat(mojo.timeout).isEqualTo("30m");
-    assertThat(mojo.image).isEqualTo(RunConfig.DEFAULT_IMAGE);
+    assertThat(mojo.image).as("none: zerocred builds the runner image").isNull();
+    assertThat(mojo.claudeCodeVersion).isEqualTo(ReviewRequest.DEFAULT_CLAUDE_CODE_VERSION);
+    assertThat(mojo.baseImage).isEqualTo("debian:bookworm-slim");
+    assertThat(mojo.npmRegistry).isNull();
     assertThat(mojo.memory).isEqualTo("4g");
     assertThat(mojo.cpus).isEqualTo(2.0);
     assertThat(mojo.serverId).isEqualTo("anthropic");

@@ -1,0 +1,74 @@
+package io.github.zerocred.maven;
+
+import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.review.ReviewRequest;
+import io.github.zerocred.run.Cancellation;
+import io.github.zerocred.runnerimage.RunnerImageSpec;
+import io.github.zerocred.runnerimage.RunnerImages;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+
+/**
+ * {@code mvn zerocred:image}: builds the runner image {@code zerocred:review} would build, ahead of
+ * time (a CI cache step, an image to {@code docker save} for an air-gapped runner). It reads the
+ * same {@code zerocred.*} properties as the review and does nothing when the image is there.
+ */
+@Mojo(
+    name = "image",
+    aggregator = true,
+    threadSafe = true,
+    requiresProject = false,
+    requiresDependencyResolution = ResolutionScope.NONE)
+public class ImageMojo extends AbstractMojo {
+  /** The exact Claude Code version of the runner image. */
+  @Parameter(
+      property = "zerocred.claudeCodeVersion",
+      defaultValue = ReviewRequest.DEFAULT_CLAUDE_CODE_VERSION)
+  String claudeCodeVersion;
+
+  /** The base of the runner image. */
+  @Parameter(property = "zerocred.baseImage", defaultValue = ReviewRequest.DEFAULT_BASE_IMAGE)
+  String baseImage;
+
+  /** The npm registry Claude Code is fetched from. Default: npm's own configuration. */
+  @Parameter(property = "zerocred.npmRegistry")
+  String npmRegistry;
+
+  /** Skip, saying so. */
+  @Parameter(property = "zerocred.skip", defaultValue = "false")
+  boolean skip;
+
+  /** The environment npm's configuration is read from; tests replace it. */
+  Map<String, String> environment = System.getenv();
+
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip) {
+      getLog().info("zerocred: skipped (zerocred.skip)");
+      return;
+    }
+    try {
+      RunnerImageSpec spec =
+          RunnerImageSpec.of(
+              claudeCodeVersion, baseImage, npmRegistry, environment, ReviewMojo::parameter);
+      RunnerImages.Prepared prepared =
+          RunnerImages.ensure(
+              spec, line -> getLog().info("zerocred: " + line), Cancellation.create());
+      getLog()
+          .info(
+              "zerocred: runner image "
+                  + prepared.tag()
+                  + (prepared.built() ? " built" : " already on the engine"));
+    } catch (InvalidConfigurationException e) {
+      throw new MojoFailureException(e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      throw new MojoExecutionException(e.getMessage(), e);
+    }
+  }
+}
