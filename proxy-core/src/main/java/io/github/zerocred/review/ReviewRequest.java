@@ -99,6 +99,7 @@ public record ReviewRequest(
 
   /** The image that runs the proxy when it runs in a container of its own (remote engines). */
   public static final String DEFAULT_PROXY_IMAGE = RunConfig.DEFAULT_PROXY_IMAGE;
+
   /** The default of {@link ReviewSetting#CLAUDE_CODE_VERSION}. */
   public static final String DEFAULT_CLAUDE_CODE_VERSION = ClaudeCodeVersion.DEFAULT;
 

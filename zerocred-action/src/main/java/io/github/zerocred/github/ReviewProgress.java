@@ -6,8 +6,7 @@ import java.util.Objects;
 /**
  * A review's progress as the runner shows it: one {@code [zerocred]} line each, the run itself in a
  * collapsible group. Lines quote Claude (tool names, warnings): {@link WorkflowCommands#line} keeps
- * each one line that issues no command. Building the runner image
- * gets a group of its own.
+ * each one line that issues no command. Building the runner image gets a group of its own.
  */
 public final class ReviewProgress implements ReviewListener {
   private final WorkflowCommands wf;
