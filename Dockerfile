@@ -16,6 +16,8 @@ COPY it/testkit/pom.xml it/testkit/pom.xml
 COPY proxy-core/pom.xml proxy-core/pom.xml
 COPY zerocred-action/pom.xml zerocred-action/pom.xml
 COPY it/pom.xml it/pom.xml
+COPY zerocred-maven-plugin/pom.xml zerocred-maven-plugin/pom.xml
+COPY bench/pom.xml bench/pom.xml
 RUN ./mvnw -B -q -pl zerocred-action -am dependency:go-offline -DskipTests || true
 COPY . .
 RUN ./mvnw -B -pl zerocred-action -am package -DskipTests -Dspotless.check.skip=true \
