@@ -5,6 +5,7 @@ import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.proxy.ProxyConfig;
 import io.github.zerocred.proxy.ZerocredException;
+import io.github.zerocred.proxy.tls.TlsImplementation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -179,6 +180,17 @@ final class ProxyCommand implements Callable<Integer> {
   Path readyFile;
 
   @Option(
+      names = "--tls",
+      paramLabel = "STACK",
+      defaultValue = "AUTO",
+      description = {
+        "The TLS stack for both sides: AUTO (BoringSSL where its native library loads, else the"
+            + " JDK's), NATIVE (fail if it cannot load) or JDK. The one in use is printed at"
+            + " start. Default: ${DEFAULT-VALUE}."
+      })
+  TlsImplementation tls;
+
+  @Option(
       names = {"-v", "--verbose"},
       description = "Print one line per audit record on stderr.")
   boolean verbose;
@@ -227,6 +239,7 @@ final class ProxyCommand implements Callable<Integer> {
             .listen(listen)
             .credentials(credentials)
             .auditLog(auditLog)
+            .tls(tls)
             .listener(new AuditLines(err, verbose));
     allowHosts.forEach(builder::allowHost);
     allowEndpoints.forEach(builder::allowEndpoint);
