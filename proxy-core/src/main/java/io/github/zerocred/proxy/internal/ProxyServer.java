@@ -64,7 +64,6 @@ public final class ProxyServer implements AutoCloseable {
         "Basic "
             + Base64.getEncoder()
                 .encodeToString((USER + ":" + password).getBytes(StandardCharsets.US_ASCII));
-    audit.event(new ProxyEvent.TlsChosen(tls.description(), tls.fallbackReason()));
     this.runtime =
         new ProxyRuntime(
             config,
@@ -90,6 +89,8 @@ public final class ProxyServer implements AutoCloseable {
       throw new ZerocredException(
           "cannot listen on " + config.listen() + ": " + UpstreamConnector.describe(e), e);
     }
+    // Once per run, and only for a run that started: a failed bind reports that alone.
+    audit.event(new ProxyEvent.TlsChosen(tls.description(), tls.fallbackReason()));
     audit.event(new ProxyEvent.Started(config.runId(), address()));
     // Off the network threads, while the client (a container, usually) is still starting.
     resolver.execute(() -> TlsWarmUp.run(runtime.interception, config.interceptedHosts()));
