@@ -72,7 +72,33 @@ fi
 WORK=$(mktemp -d -t zerocred-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-args=(--zerocred-jar "$ZEROCRED_JAR" --work "$WORK" --commit "$COMMIT")
+# How the README says to launch the standalone proxy: a heap and collector sized for a proxy, and
+# a class-data-sharing archive of the classes a start loads. JDK 19+ makes the archive on first use
+# (-XX:+AutoCreateSharedArchive); this script makes it with one training start, which works on the
+# JDK 17 floor too. Workload 7 also starts the proxy without any of these, for the comparison.
+CDS_ARCHIVE=$WORK/zerocred.jsa
+LAUNCH_OPTIONS=(-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MaxDirectMemorySize=512m -Xss512k)
+say "training start of zerocred proxy for the class-data-sharing archive"
+mkdir -p "$WORK/cds-training"
+(
+  export CLAUDE_CODE_OAUTH_TOKEN="sk-ant-oat01-training$(printf 'x%.0s' {1..80})"
+  java "${LAUNCH_OPTIONS[@]}" -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -jar "$ZEROCRED_JAR" proxy \
+    --listen 127.0.0.1:0 --ready-file "$WORK/cds-training/ready.json" \
+    >"$WORK/cds-training/stdout.log" 2>"$WORK/cds-training/stderr.log" &
+  pid=$!
+  for _ in $(seq 600); do
+    [ -e "$WORK/cds-training/ready.json" ] && break
+    sleep 0.1
+  done
+  kill -TERM "$pid"
+  wait "$pid" || true
+)
+[ -s "$CDS_ARCHIVE" ] || die "the training start made no archive: $(cat "$WORK/cds-training/stderr.log")"
+
+args=(--zerocred-jar "$ZEROCRED_JAR" --work "$WORK" --commit "$COMMIT" --compare-jdk-tls)
+for option in "${LAUNCH_OPTIONS[@]}" -XX:SharedArchiveFile="$CDS_ARCHIVE"; do
+  args+=(--zerocred-jvm-option "$option")
+done
 [ -n "$MITMDUMP" ] && args+=(--mitmdump "$MITMDUMP" --mitm-addon "$BENCH_DIR/mitm_inject.py")
 [ -n "$CLAUDE_BIN" ] && args+=(--claude "$CLAUDE_BIN")
 [ -n "$RESULTS" ] && args+=(--results "$RESULTS")

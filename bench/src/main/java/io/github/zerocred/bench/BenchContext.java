@@ -24,6 +24,8 @@ import java.util.function.Function;
  * it stops the proxies and the upstream.
  */
 final class BenchContext implements AutoCloseable {
+  static final String JDK_TLS_WAY = "zerocred-jdk-tls";
+
   private final BenchOptions options;
   private final PrintStream log = System.err;
   private final Table table = new Table();
@@ -37,6 +39,8 @@ final class BenchContext implements AutoCloseable {
   private final BenchUpstream upstream;
   private final Way direct;
   private ZerocredProcess zerocred;
+  private ZerocredProcess zerocredJdkTls;
+  private Way viaZerocredJdkTls;
   private MitmProcess mitm;
   private ZerocredProxy inProcessProxy;
   private Way viaZerocred;
@@ -87,6 +91,35 @@ final class BenchContext implements AutoCloseable {
             credentials,
             options.zerocredJvmOptions());
     zerocredStarts.add(zerocred.startToReadyNanos);
+    if (options.compareJdkTls()) {
+      say("starting a second zerocred proxy with --tls JDK");
+      zerocredJdkTls =
+          ZerocredProcess.start(
+              options.zerocredJar(),
+              options.work().resolve("zerocred-jdk-tls"),
+              upstream.address(),
+              upstreamCa,
+              credentials,
+              options.zerocredJvmOptions(),
+              "--tls",
+              "JDK");
+      viaZerocredJdkTls =
+          new Way(
+              JDK_TLS_WAY,
+              zerocredJdkTls.address,
+              TunnelClient.basic(zerocredJdkTls.user, zerocredJdkTls.password),
+              TestPki.trustingSslContext(zerocredJdkTls.caCertFile),
+              "Bearer " + zerocredJdkTls.placeholder);
+      notes.add(
+          "TLS: zerocred used "
+              + zerocred.tlsProvider
+              + "; the rows marked *[JDK TLS]* are the same figure through a second `zerocred"
+              + " proxy --tls JDK` ("
+              + zerocredJdkTls.tlsProvider
+              + "), measured in the same rounds.");
+    } else {
+      notes.add("TLS: zerocred used " + zerocred.tlsProvider + ".");
+    }
     viaZerocred =
         new Way(
             "zerocred",
@@ -199,13 +232,32 @@ final class BenchContext implements AutoCloseable {
     return viaZerocred;
   }
 
-  /** Direct, zerocred and (when available) mitmproxy, in the table's column order. */
+  /**
+   * Direct, zerocred and (when available) mitmproxy, in the table's column order; with {@code
+   * --compare-jdk-tls} the zerocred proxy on JDK TLS last.
+   */
   List<Way> ways() {
     List<Way> ways = new ArrayList<>(List.of(direct, viaZerocred));
     if (viaMitm != null) {
       ways.add(viaMitm);
     }
+    if (viaZerocredJdkTls != null) {
+      ways.add(viaZerocredJdkTls);
+    }
     return ways;
+  }
+
+  /** The process behind a proxied way. */
+  long pidOf(Way way) {
+    if (way == viaZerocredJdkTls) {
+      return zerocredJdkTls.pid();
+    }
+    return way.name().equals("zerocred") ? zerocred.pid() : mitm.pid();
+  }
+
+  /** Whether the way's proxy is a JVM (a garbage collection before reading its memory helps). */
+  boolean isJvm(Way way) {
+    return way == viaZerocred || way == viaZerocredJdkTls;
   }
 
   /** Adds a row of one figure taken each way: {@code value} of each way, {@code null} if none. */
@@ -218,6 +270,16 @@ final class BenchContext implements AutoCloseable {
             value.apply(viaZerocred),
             viaMitm == null ? null : value.apply(viaMitm),
             target));
+    if (viaZerocredJdkTls != null) {
+      table.add(
+          new Row(
+              workload,
+              figure + " [JDK TLS]",
+              value.apply(direct),
+              value.apply(viaZerocredJdkTls),
+              viaMitm == null ? null : value.apply(viaMitm),
+              null));
+    }
   }
 
   /** Adds a row whose values were not taken through the ways (e.g. an in-process figure). */
@@ -277,6 +339,9 @@ final class BenchContext implements AutoCloseable {
   public void close() {
     if (zerocred != null) {
       zerocred.close();
+    }
+    if (zerocredJdkTls != null) {
+      zerocredJdkTls.close();
     }
     if (inProcessProxy != null) {
       inProcessProxy.close();

@@ -14,6 +14,10 @@ import java.util.Set;
  * The load generator's command-line options, as {@code bench/run.sh} passes them.
  *
  * @param only what {@code --only} named: workload numbers or names; empty for all
+ * @param zerocredJvmOptions JVM options for every {@code zerocred proxy} process but the one that
+ *     measures the default options (workload 7): run.sh passes the launch line the README documents
+ * @param compareJdkTls whether a second {@code zerocred proxy} with {@code --tls JDK} runs beside
+ *     the first, so that each figure also shows what native TLS bought, side by side
  */
 record BenchOptions(
     Path zerocredJar,
@@ -26,21 +30,27 @@ record BenchOptions(
     boolean quick,
     boolean inProcess,
     Set<String> only,
-    List<String> zerocredJvmOptions) {
+    List<String> zerocredJvmOptions,
+    boolean compareJdkTls) {
   static final String USAGE =
       "usage: Bench --zerocred-jar JAR --work DIR [--mitmdump PATH --mitm-addon PY]"
           + " [--claude PATH] [--results FILE] [--commit SHA] [--quick]"
           + " [--only 1,2,... (workload numbers or names)] [--in-process]"
-          + " [--zerocred-jvm-option OPTION]...";
+          + " [--zerocred-jvm-option OPTION]... [--compare-jdk-tls]";
 
   static BenchOptions parse(String[] args) {
     Map<String, String> values = new LinkedHashMap<>();
     boolean quick = false;
     boolean inProcess = false;
+    boolean compareJdkTls = false;
     List<String> jvmOptions = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--quick")) {
         quick = true;
+        continue;
+      }
+      if (args[i].equals("--compare-jdk-tls")) {
+        compareJdkTls = true;
         continue;
       }
       if (args[i].equals("--in-process")) {
@@ -78,7 +88,8 @@ record BenchOptions(
             quick,
             inProcess,
             only(values.remove("--only")),
-            List.copyOf(jvmOptions));
+            List.copyOf(jvmOptions),
+            compareJdkTls);
     values.remove("--commit");
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + values.keySet());

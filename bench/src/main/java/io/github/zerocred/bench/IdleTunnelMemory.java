@@ -23,8 +23,8 @@ final class IdleTunnelMemory extends Workload {
       if (!way.proxied()) {
         continue;
       }
-      boolean jvm = way == bench.viaZerocred();
-      long pid = jvm ? bench.zerocred().pid() : bench.mitm().pid();
+      boolean jvm = bench.isJvm(way);
+      long pid = bench.pidOf(way);
       Processes.sleep(1000);
       if (jvm) {
         Processes.collectGarbage(pid);

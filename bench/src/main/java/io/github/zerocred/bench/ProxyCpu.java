@@ -17,9 +17,10 @@ final class ProxyCpu {
 
   ProxyCpu(BenchContext bench) throws IOException {
     this.bench = bench;
-    startCpu.put("zerocred", Processes.cpuNanos(bench.zerocred().pid()));
-    if (bench.mitm() != null) {
-      startCpu.put("mitmproxy", Processes.cpuNanos(bench.mitm().pid()));
+    for (Way way : bench.ways()) {
+      if (way.proxied()) {
+        startCpu.put(way.name(), Processes.cpuNanos(bench.pidOf(way)));
+      }
     }
   }
 
@@ -38,7 +39,7 @@ final class ProxyCpu {
     if (bench.options().inProcess() || !startCpu.containsKey(way.name())) {
       return null;
     }
-    long pid = way.name().equals("zerocred") ? bench.zerocred().pid() : bench.mitm().pid();
+    long pid = bench.pidOf(way);
     try {
       long used = Processes.cpuNanos(pid) - startCpu.get(way.name());
       return used / 1000.0 / requests.get(way.name());

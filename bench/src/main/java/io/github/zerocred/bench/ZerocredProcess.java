@@ -20,6 +20,9 @@ final class ZerocredProcess implements AutoCloseable {
 
   final Process process;
   final long startToReadyNanos;
+  final long rssAtReadyBytes;
+  final long cpuAtReadyNanos;
+  final String tlsProvider;
   final InetSocketAddress address;
   final String user;
   final String password;
@@ -29,6 +32,9 @@ final class ZerocredProcess implements AutoCloseable {
   private ZerocredProcess(
       Process process,
       long startToReadyNanos,
+      long rssAtReadyBytes,
+      long cpuAtReadyNanos,
+      String tlsProvider,
       InetSocketAddress address,
       String user,
       String password,
@@ -36,6 +42,9 @@ final class ZerocredProcess implements AutoCloseable {
       String placeholder) {
     this.process = process;
     this.startToReadyNanos = startToReadyNanos;
+    this.rssAtReadyBytes = rssAtReadyBytes;
+    this.cpuAtReadyNanos = cpuAtReadyNanos;
+    this.tlsProvider = tlsProvider;
     this.address = address;
     this.user = user;
     this.password = password;
@@ -53,7 +62,8 @@ final class ZerocredProcess implements AutoCloseable {
       InetSocketAddress upstream,
       Path upstreamCa,
       Map<String, String> credentials,
-      List<String> jvmOptions)
+      List<String> jvmOptions,
+      String... proxyOptions)
       throws IOException {
     Files.createDirectories(dir);
     Path ready = dir.resolve("ready.json");
@@ -92,6 +102,7 @@ final class ZerocredProcess implements AutoCloseable {
             dir.resolve("audit.jsonl").toString(),
             "--ready-file",
             ready.toString()));
+    command.addAll(List.of(proxyOptions));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectOutput(dir.resolve("stdout.log").toFile())
@@ -109,6 +120,8 @@ final class ZerocredProcess implements AutoCloseable {
       throw new IOException(
           e.getMessage() + "; stderr: " + Files.readString(dir.resolve("stderr.log")), e);
     }
+    long rssAtReady = Processes.rssBytes(process.pid());
+    long cpuAtReady = Processes.cpuNanos(process.pid());
     // The file is written atomically (renamed into place), so once it exists it is complete.
     JsonNode json = JSON.readTree(ready.toFile());
     URI url = URI.create(json.path("proxyUrl").asText());
@@ -116,11 +129,28 @@ final class ZerocredProcess implements AutoCloseable {
     return new ZerocredProcess(
         process,
         seen - start,
+        rssAtReady,
+        cpuAtReady,
+        tlsProvider(dir.resolve("stderr.log")),
         new InetSocketAddress(url.getHost(), url.getPort()),
         decode(userInfo[0]),
         decode(userInfo[1]),
         Path.of(json.path("caCertFile").asText()),
         json.path("placeholders").path("CLAUDE_CODE_OAUTH_TOKEN").asText());
+  }
+
+  /** The TLS stack the proxy printed at start ({@code zerocred: TLS: ...}), or "unknown". */
+  private static String tlsProvider(Path stderr) throws IOException {
+    // Printed by the proxy's event thread, possibly just after the ready file.
+    for (int i = 0; i < 100; i++) {
+      for (String line : Files.readAllLines(stderr)) {
+        if (line.startsWith("zerocred: TLS: ")) {
+          return line.substring("zerocred: TLS: ".length());
+        }
+      }
+      Processes.sleep(10);
+    }
+    return "unknown";
   }
 
   private static String decode(String s) {

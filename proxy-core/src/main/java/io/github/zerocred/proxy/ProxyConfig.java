@@ -1,6 +1,7 @@
 package io.github.zerocred.proxy;
 
 import io.github.zerocred.proxy.tls.Pem;
+import io.github.zerocred.proxy.tls.TlsImplementation;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,6 +34,7 @@ import java.util.UUID;
  * @param limits bounds against hostile clients
  * @param caValidity how long the per-run CA and its leaves are valid
  * @param apiPolicy what the Anthropic credential may be used for: endpoints, bodies, budget
+ * @param tls which TLS stack to use; {@link TlsImplementation#AUTO} by default
  */
 public record ProxyConfig(
     String runId,
@@ -45,7 +47,8 @@ public record ProxyConfig(
     ProxyListener listener,
     ProxyLimits limits,
     Duration caValidity,
-    ApiPolicy apiPolicy) {
+    ApiPolicy apiPolicy,
+    TlsImplementation tls) {
 
   public ProxyConfig {
     Objects.requireNonNull(runId, "runId");
@@ -59,6 +62,7 @@ public record ProxyConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(caValidity, "caValidity");
     Objects.requireNonNull(apiPolicy, "apiPolicy");
+    Objects.requireNonNull(tls, "tls");
   }
 
   public static Builder builder() {
@@ -81,7 +85,8 @@ public record ProxyConfig(
         listener,
         limits,
         caValidity,
-        apiPolicy);
+        apiPolicy,
+        tls);
   }
 
   /** Every host the proxy terminates TLS for: the hosts that carry a credential. */
@@ -123,6 +128,7 @@ public record ProxyConfig(
     private long maxRequestBodyBytes = ApiPolicy.DEFAULT_MAX_REQUEST_BODY_BYTES;
     private BigDecimal maxBudgetUsd;
     private Integer maxRequests;
+    private TlsImplementation tls = TlsImplementation.AUTO;
 
     private Builder() {}
 
@@ -276,6 +282,12 @@ public record ProxyConfig(
       return this;
     }
 
+    /** Which TLS stack to use (tests pin one; runs keep {@link TlsImplementation#AUTO}). */
+    public Builder tls(TlsImplementation implementation) {
+      this.tls = Objects.requireNonNull(implementation, "implementation");
+      return this;
+    }
+
     /**
      * Checks the configuration as a whole.
      *
@@ -316,7 +328,8 @@ public record ProxyConfig(
               maxTokens == null ? OptionalInt.empty() : OptionalInt.of(maxTokens),
               maxRequestBodyBytes,
               Optional.ofNullable(maxBudgetUsd),
-              maxRequests == null ? OptionalInt.empty() : OptionalInt.of(maxRequests)));
+              maxRequests == null ? OptionalInt.empty() : OptionalInt.of(maxRequests)),
+          tls);
     }
   }
 }

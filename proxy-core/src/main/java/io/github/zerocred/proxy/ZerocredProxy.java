@@ -104,6 +104,11 @@ public final class ZerocredProxy implements AutoCloseable {
     return server.openConnections();
   }
 
+  /** The TLS stack in use on both sides, e.g. {@code BoringSSL (native, netty-tcnative)}. */
+  public String tlsProvider() {
+    return server.tlsProvider();
+  }
+
   @Override
   public void close() {
     server.close();

@@ -2,11 +2,15 @@ package io.github.zerocred.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.zerocred.proxy.tls.BothTlsStacks;
+import io.github.zerocred.proxy.tls.TlsImplementation;
 import io.github.zerocred.testkit.StandInServer;
 import io.github.zerocred.testkit.TestPki;
 import io.github.zerocred.testkit.TunnelClient;
-import org.junit.jupiter.api.Test;
 
+/**
+ * Upstream verification, on the native stack and on the JDK's: each must refuse the same things.
+ */
 class UpstreamTlsTest {
 
   private static TunnelClient.Response requestThrough(ZerocredProxy proxy) throws Exception {
@@ -22,21 +26,24 @@ class UpstreamTlsTest {
     }
   }
 
-  private static ZerocredProxy proxyTo(StandInServer upstream, TestPki trusted) {
+  private static ZerocredProxy proxyTo(
+      StandInServer upstream, TestPki trusted, TlsImplementation tls) {
     return ZerocredProxy.start(
         ProxyConfig.builder()
+            .tls(tls)
             .credential(Credential.anthropic(ProxyFixture.OAUTH_TOKEN, "CLAUDE_CODE_OAUTH_TOKEN"))
             .route("api.anthropic.com", upstream.address())
             .upstreamTrust(trusted.caCertificate())
             .build());
   }
 
-  @Test
-  void untrustedUpstreamCertificate_gives502_andNothingIsSent() throws Exception {
+  @BothTlsStacks
+  void untrustedUpstreamCertificate_gives502_andNothingIsSent(TlsImplementation tls)
+      throws Exception {
     TestPki trusted = TestPki.create();
     try (StandInServer upstream =
             StandInServer.builder().identity(TestPki.untrusted("api.anthropic.com")).start();
-        ZerocredProxy proxy = proxyTo(upstream, trusted)) {
+        ZerocredProxy proxy = proxyTo(upstream, trusted, tls)) {
       TunnelClient.Response r = requestThrough(proxy);
 
       assertThat(r.status).isEqualTo(502);
@@ -47,12 +54,13 @@ class UpstreamTlsTest {
     }
   }
 
-  @Test
-  void upstreamCertificateForAnotherName_gives502_evenThoughRouted() throws Exception {
+  @BothTlsStacks
+  void upstreamCertificateForAnotherName_gives502_evenThoughRouted(TlsImplementation tls)
+      throws Exception {
     TestPki trusted = TestPki.create();
     try (StandInServer upstream =
             StandInServer.builder().identity(trusted.issue("other.example")).start();
-        ZerocredProxy proxy = proxyTo(upstream, trusted)) {
+        ZerocredProxy proxy = proxyTo(upstream, trusted, tls)) {
       TunnelClient.Response r = requestThrough(proxy);
 
       assertThat(r.status).isEqualTo(502);
@@ -60,12 +68,12 @@ class UpstreamTlsTest {
     }
   }
 
-  @Test
-  void upstreamCaOption_isWhatMakesTheStandInTrusted() throws Exception {
+  @BothTlsStacks
+  void upstreamCaOption_isWhatMakesTheStandInTrusted(TlsImplementation tls) throws Exception {
     TestPki trusted = TestPki.create();
     try (StandInServer upstream =
             StandInServer.builder().identity(trusted.issue("api.anthropic.com")).start();
-        ZerocredProxy proxy = proxyTo(upstream, trusted)) {
+        ZerocredProxy proxy = proxyTo(upstream, trusted, tls)) {
       assertThat(requestThrough(proxy).status).isEqualTo(200);
       assertThat(upstream.requests()).hasSize(1);
     }

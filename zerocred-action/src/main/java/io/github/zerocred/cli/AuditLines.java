@@ -6,8 +6,8 @@ import io.github.zerocred.proxy.ProxyListener;
 import java.io.PrintWriter;
 
 /**
- * Shows proxy events on the terminal: warnings always, one line per audit record with {@code
- * --verbose}. Audit records carry no secret, so printing them is safe.
+ * Shows proxy events on the terminal: warnings and the TLS stack in use always, one line per audit
+ * record with {@code --verbose}. Audit records carry no secret, so printing them is safe.
  */
 final class AuditLines implements ProxyListener {
   private final PrintWriter err;
@@ -22,6 +22,12 @@ final class AuditLines implements ProxyListener {
   public void onEvent(ProxyEvent event) {
     if (event instanceof ProxyEvent.Warning warning) {
       print("warning: " + warning.message());
+    } else if (event instanceof ProxyEvent.TlsChosen tls) {
+      // Once per run. The fallback reason is the JVM's own library error, never attacker text.
+      print(
+          "TLS: "
+              + tls.provider()
+              + tls.fallbackReason().map(r -> " (native TLS unavailable: " + r + ")").orElse(""));
     } else if (verbose && event instanceof ProxyEvent.Audited audited) {
       print(format(audited.record()));
     }

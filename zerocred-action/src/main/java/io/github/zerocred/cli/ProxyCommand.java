@@ -5,6 +5,7 @@ import io.github.zerocred.proxy.Credentials;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.proxy.ProxyConfig;
 import io.github.zerocred.proxy.ZerocredException;
+import io.github.zerocred.proxy.tls.TlsImplementation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -215,6 +216,17 @@ final class ProxyCommand implements Callable<Integer> {
   Path usageFile;
 
   @Option(
+      names = "--tls",
+      paramLabel = "STACK",
+      defaultValue = "AUTO",
+      description = {
+        "The TLS stack for both sides: AUTO (BoringSSL where its native library loads, else the"
+            + " JDK's), NATIVE (fail if it cannot load) or JDK. The one in use is printed at"
+            + " start. Default: ${DEFAULT-VALUE}."
+      })
+  TlsImplementation tls;
+
+  @Option(
       names = {"-v", "--verbose"},
       description = "Print one line per audit record on stderr.")
   boolean verbose;
@@ -269,6 +281,7 @@ final class ProxyCommand implements Callable<Integer> {
         ProxyConfig.builder()
             .credentials(credentials)
             .auditLog(auditLog)
+            .tls(tls)
             .listener(new AuditLines(err, verbose));
     if (listenIn == null) {
       builder.listen(listen);

@@ -7,6 +7,7 @@ import io.github.zerocred.proxy.ProxyEvent;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The terminal lines for proxy events. */
@@ -67,5 +68,20 @@ class AuditLinesTest {
     assertThat(verbose.toString().lines())
         .containsExactly(
             "zerocred: " + AuditLines.format(DENIED), "zerocred: warning: audit log full");
+  }
+
+  @Test
+  void tlsStack_isShownOnce_withTheReasonWhenNativeTlsFellBack() {
+    StringWriter out = new StringWriter();
+    AuditLines lines = new AuditLines(new PrintWriter(out), false);
+
+    lines.onEvent(new ProxyEvent.TlsChosen("BoringSSL (native, netty-tcnative)", Optional.empty()));
+    lines.onEvent(
+        new ProxyEvent.TlsChosen("JDK (Java 17)", Optional.of("UnsatisfiedLinkError: no library")));
+
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "zerocred: TLS: BoringSSL (native, netty-tcnative)",
+            "zerocred: TLS: JDK (Java 17) (native TLS unavailable: UnsatisfiedLinkError: no library)");
   }
 }

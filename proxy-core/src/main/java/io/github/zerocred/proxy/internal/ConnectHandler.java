@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLEngine;
 
 /**
  * The frontend of a new client connection: authenticates the proxy user, decides the CONNECT on the
@@ -203,8 +202,8 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     Channel ch = ctx.channel();
     SslHandler tls;
     try {
-      SSLEngine engine = rt.interception.contextFor(target.host()).newEngine(ch.alloc());
-      tls = new SslHandler(engine);
+      // newHandler: a native engine then skips the JDK-compatibility mode (see UpstreamTls).
+      tls = rt.interception.contextFor(target.host()).newHandler(ch.alloc());
     } catch (RuntimeException e) {
       refuse(
           ch,

@@ -7,6 +7,7 @@ import io.github.zerocred.proxy.ZerocredException;
 import io.github.zerocred.proxy.audit.AuditLog;
 import io.github.zerocred.proxy.tls.CertificateAuthority;
 import io.github.zerocred.proxy.tls.InterceptionTls;
+import io.github.zerocred.proxy.tls.TlsProvider;
 import io.github.zerocred.proxy.tls.TlsWarmUp;
 import io.github.zerocred.proxy.tls.UpstreamTls;
 import io.netty.bootstrap.ServerBootstrap;
@@ -44,6 +45,7 @@ public final class ProxyServer implements AutoCloseable {
 
   private ProxyServer(ProxyConfig config) {
     this.config = config;
+    TlsProvider tls = TlsProvider.select(config.tls());
     this.ca =
         CertificateAuthority.create(config.interceptedHosts(), config.caValidity(), config.runId());
     this.password = newPassword();
@@ -65,8 +67,8 @@ public final class ProxyServer implements AutoCloseable {
     this.runtime =
         new ProxyRuntime(
             config,
-            new InterceptionTls(ca),
-            UpstreamTls.create(config.upstreamTrust(), true),
+            new InterceptionTls(ca, tls),
+            UpstreamTls.create(config.upstreamTrust(), true, tls),
             audit,
             resolver,
             authorization);
@@ -87,6 +89,8 @@ public final class ProxyServer implements AutoCloseable {
       throw new ZerocredException(
           "cannot listen on " + config.listen() + ": " + UpstreamConnector.describe(e), e);
     }
+    // Once per run, and only for a run that started: a failed bind reports that alone.
+    audit.event(new ProxyEvent.TlsChosen(tls.description(), tls.fallbackReason()));
     audit.event(new ProxyEvent.Started(config.runId(), address()));
     // Off the network threads, while the client (a container, usually) is still starting.
     resolver.execute(() -> TlsWarmUp.run(runtime.interception, config.interceptedHosts()));
@@ -118,6 +122,11 @@ public final class ProxyServer implements AutoCloseable {
     return runtime.spend.snapshot();
   }
 
+  /** The TLS stack this run uses, as the {@link ProxyEvent.TlsChosen} event named it. */
+  public String tlsProvider() {
+    return runtime.interception.provider().description();
+  }
+
   /** Connections being served right now. */
   public int openConnections() {
     return runtime.openTunnels.get();
@@ -139,6 +148,17 @@ public final class ProxyServer implements AutoCloseable {
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     resolver.shutdownNow();
+    try {
+      // The warm-up may still hold an engine; let it finish before the contexts go.
+      resolver.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (runtime != null) {
+      // After the event loops: no handshake is left that could still need a context.
+      runtime.interception.close();
+      runtime.upstreamTls.close();
+    }
     audit.event(new ProxyEvent.Stopped(config.runId()));
     audit.close();
   }

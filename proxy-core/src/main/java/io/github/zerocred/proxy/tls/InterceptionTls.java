@@ -1,16 +1,21 @@
 package io.github.zerocred.proxy.tls;
 
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
+import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
+import io.netty.util.ReferenceCountUtil;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -18,24 +23,58 @@ import javax.net.ssl.X509ExtendedKeyManager;
 /**
  * Server-side TLS for intercepted tunnels: one leaf certificate per host, minted on first use and
  * kept for the run. Minting is a millisecond of CPU, so it happens on the caller's thread.
+ *
+ * <p>With the native provider each context holds native memory and is reference counted: {@link
+ * #close()} releases them all when the run ends (engines keep their context alive until the {@link
+ * io.netty.handler.ssl.SslHandler} that owns them is gone), and no context is minted after that.
+ * Clients may resume sessions: the JDK issues TLS 1.3 tickets by default; BoringSSL gets per-run
+ * ticket keys made here, held only in memory, so a resumed handshake skips the ECDSA signature.
  */
-public final class InterceptionTls {
+public final class InterceptionTls implements AutoCloseable {
   private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final CertificateAuthority ca;
+  private final TlsProvider provider;
   private final ConcurrentMap<String, SslContext> contexts = new ConcurrentHashMap<>();
+  private boolean closed; // guarded by this
 
+  /** Interception with the JDK's TLS. */
   public InterceptionTls(CertificateAuthority ca) {
+    this(ca, TlsProvider.JDK);
+  }
+
+  public InterceptionTls(CertificateAuthority ca, TlsProvider provider) {
     this.ca = ca;
+    this.provider = provider;
   }
 
   public CertificateAuthority ca() {
     return ca;
   }
 
-  /** The server context presenting {@code host}'s leaf, minted once per run. */
+  public TlsProvider provider() {
+    return provider;
+  }
+
+  /**
+   * The server context presenting {@code host}'s leaf, minted once per run.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   */
   public SslContext contextFor(String host) {
-    return contexts.computeIfAbsent(host, this::mint);
+    SslContext ctx = contexts.get(host);
+    if (ctx != null) {
+      return ctx;
+    }
+    // Minting is rare (once per host); the lock makes "closed" and "minted" exclusive, so a
+    // context minted by a late tunnel can never outlive close() unreleased.
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("the proxy run has ended");
+      }
+      return contexts.computeIfAbsent(host, this::mint);
+    }
   }
 
   /** Whether a leaf for {@code host} has been minted already. */
@@ -52,13 +91,42 @@ public final class InterceptionTls {
       LeafKeyManager keyManager =
           new LeafKeyManager(
               leaf.key(), new X509Certificate[] {leaf.certificate(), ca.certificate()});
-      return SslContextBuilder.forServer(new KeyManagerFactoryWrapper(keyManager))
-          .sslProvider(SslProvider.JDK)
-          .protocols(PROTOCOLS)
-          .build();
+      KeyManagerFactory factory = new KeyManagerFactoryWrapper(keyManager);
+      if (provider.isNative()) {
+        // Converts the key and chain to BoringSSL's form once, not on every handshake.
+        factory = new OpenSslCachingX509KeyManagerFactory(factory);
+      }
+      SslContext ctx =
+          SslContextBuilder.forServer(factory)
+              .sslProvider(provider.provider())
+              .protocols(PROTOCOLS)
+              .build();
+      if (ctx.sessionContext() instanceof OpenSslSessionContext openSsl) {
+        // Netty turns tickets off for native servers unless keys are set.
+        openSsl.setTicketKeys(newTicketKey());
+      }
+      return ctx;
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build TLS context for " + host, e);
     }
+  }
+
+  private static OpenSslSessionTicketKey newTicketKey() {
+    byte[] name = new byte[OpenSslSessionTicketKey.NAME_SIZE];
+    byte[] hmac = new byte[OpenSslSessionTicketKey.HMAC_KEY_SIZE];
+    byte[] aes = new byte[OpenSslSessionTicketKey.AES_KEY_SIZE];
+    RANDOM.nextBytes(name);
+    RANDOM.nextBytes(hmac);
+    RANDOM.nextBytes(aes);
+    return new OpenSslSessionTicketKey(name, hmac, aes);
+  }
+
+  /** Releases every context (native memory); later {@link #contextFor} calls fail. Idempotent. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    contexts.values().forEach(ReferenceCountUtil::release);
+    contexts.clear();
   }
 
   /** Presents one leaf certificate for every server handshake; never used on the client side. */

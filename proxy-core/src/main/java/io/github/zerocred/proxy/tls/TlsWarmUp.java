@@ -1,6 +1,7 @@
 package io.github.zerocred.proxy.tls;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -25,18 +26,22 @@ public final class TlsWarmUp {
   /** Warms every host's context; failures are ignored (the real handshake will report them). */
   public static void run(InterceptionTls tls, Set<String> hosts) {
     for (String host : hosts) {
+      SSLEngine server = null;
       try {
-        SSLEngine server = tls.contextFor(host).newEngine(ByteBufAllocator.DEFAULT);
+        server = tls.contextFor(host).newEngine(ByteBufAllocator.DEFAULT);
         SSLEngine client = clientContext(tls.ca()).createSSLEngine(host, 443);
         client.setUseClientMode(true);
         handshake(client, server);
       } catch (GeneralSecurityException | SSLException | RuntimeException e) {
         // Only a warm-up: nothing depends on it.
+      } finally {
+        // A native engine is reference counted and owned by no SslHandler here.
+        ReferenceCountUtil.release(server);
       }
     }
   }
 
-  private static SSLContext clientContext(CertificateAuthority ca) throws GeneralSecurityException {
+  static SSLContext clientContext(CertificateAuthority ca) throws GeneralSecurityException {
     try {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
