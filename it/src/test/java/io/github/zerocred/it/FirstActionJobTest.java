@@ -2,11 +2,16 @@ package io.github.zerocred.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.zerocred.run.Cancellation;
+import io.github.zerocred.runnerimage.ClaudeCodeBinaries;
+import io.github.zerocred.runnerimage.ClaudeCodeVersion;
+import io.github.zerocred.runnerimage.RunnerImageListener;
 import io.github.zerocred.runnerimage.RunnerImageSpec;
 import io.github.zerocred.testkit.Reply;
 import io.github.zerocred.testkit.StandInAnthropicApi;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,9 +137,22 @@ class FirstActionJobTest {
     return inputs;
   }
 
-  /** The verified binaries of the host's cache, linked (or copied) into the job's home. */
-  private static void restoreCache(Path target) throws IOException {
+  /**
+   * The verified binaries of the host's cache, linked (or copied) into the job's home. The test
+   * image's build fills that cache, but only when it builds: with the image already on the engine
+   * (a fresh clone, an engine kept from before) the cache is empty, so the binary is fetched and
+   * verified here, on the host, by the same code the build uses.
+   */
+  private static void restoreCache(Path target) throws IOException, InterruptedException {
     Path source = FreshBase.sharedCache();
+    String registry = npmRegistry();
+    ClaudeCodeBinaries.in(source)
+        .obtain(
+            ClaudeCodeVersion.DEFAULT,
+            System.getProperty("os.arch").equals("aarch64") ? "arm64" : "x64",
+            () -> URI.create(registry),
+            RunnerImageListener.NONE,
+            Cancellation.create());
     try (var files = Files.walk(source.resolve("claude-code"))) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         Path to = target.resolve(source.relativize(f).toString());
