@@ -196,6 +196,8 @@ class FirstReviewTest {
 
   @Test
   void aTamperedTarball_isRefused_andNothingIsTaggedOrCached() throws Exception {
+    // The default base on the engine, as in the tests above: the fetch comes after the base check.
+    base = FreshBase.as(engine.docker(), RunnerImageSpec.DEFAULT_BASE_IMAGE);
     byte[] published = tarball(new byte[] {0x7f, 'E', 'L', 'F', 1, 2, 3});
     byte[] served = tarball(new byte[] {0x7f, 'E', 'L', 'F', 6, 6, 6});
     String version = "0.0.1-tampered";
