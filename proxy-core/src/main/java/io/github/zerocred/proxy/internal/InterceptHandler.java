@@ -7,6 +7,7 @@ import io.github.zerocred.proxy.policy.MessagesBodyPolicy;
 import io.github.zerocred.proxy.policy.Refusal;
 import io.github.zerocred.proxy.policy.UsageMeter;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
@@ -349,9 +350,9 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
 
   private void attach(Exchange ex, Channel upstream, HttpRequest upstreamRequest) {
     ex.upstream = upstream;
-    ex.redactor = new SecretRedactor(rt.redactions);
-    ex.upstreamHandler = new UpstreamHandler(this);
-    upstream.pipeline().addLast("exchange", ex.upstreamHandler);
+    ex.redactor = new SecretRedactor(rt.redactionPatterns);
+    ex.upstreamHandler = (UpstreamHandler) upstream.pipeline().get(UpstreamHandler.NAME);
+    ex.upstreamHandler.attach(this);
     ex.upstreamUnflushed = true;
     upstream
         .write(upstreamRequest)
@@ -446,9 +447,12 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
       if (ex.meter != null) {
         ex.meter.feed(content.content());
       }
-      var body = ex.redactor.process(content.content().retain(), client.alloc());
+      ByteBuf body = ex.redactor.process(content.content().retain(), client.alloc());
       boolean last = content instanceof LastHttpContent;
-      HttpHeaders trailers = last ? ((LastHttpContent) content).trailingHeaders().copy() : null;
+      HttpHeaders trailers = null;
+      if (last && !((LastHttpContent) content).trailingHeaders().isEmpty()) {
+        trailers = ((LastHttpContent) content).trailingHeaders().copy();
+      }
       content.release();
       if (!last) {
         // Flushed when the upstream read completes: one TLS record for what one read brought.
@@ -458,11 +462,12 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       ex.responseComplete = true;
-      var tail = ex.redactor.finish(client.alloc());
-      body = client.alloc().compositeBuffer().addComponents(true, body, tail);
+      body = append(body, ex.redactor.finish(client.alloc()), client.alloc());
       LastHttpContent end = new DefaultLastHttpContent(body);
-      HttpHeadersPolicy.redactInPlace(trailers, ex.redactor);
-      end.trailingHeaders().set(trailers);
+      if (trailers != null) {
+        HttpHeadersPolicy.redactInPlace(trailers, ex.redactor);
+        end.trailingHeaders().set(trailers);
+      }
       client
           .writeAndFlush(end)
           .addListener(
@@ -476,6 +481,22 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     } else if (!(msg instanceof HttpResponse)) {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  /**
+   * {@code body} followed by {@code tail}, taking ownership of both; no composite buffer for the
+   * usual case of an empty tail (a response that ends in no partial secret).
+   */
+  private static ByteBuf append(ByteBuf body, ByteBuf tail, ByteBufAllocator alloc) {
+    if (!tail.isReadable()) {
+      tail.release();
+      return body;
+    }
+    if (!body.isReadable()) {
+      body.release();
+      return tail;
+    }
+    return alloc.compositeBuffer(2).addComponents(true, body, tail);
   }
 
   /** Sends the response head; false when the response was refused instead. */
@@ -569,7 +590,7 @@ final class InterceptHandler extends ChannelInboundHandlerAdapter {
     audit(ex, "credential_host", true, ex.status, ex.bytesOut);
     exchange = null;
     Channel up = ex.upstream;
-    up.pipeline().remove(ex.upstreamHandler);
+    ex.upstreamHandler.detach();
     if (ex.requestComplete && ex.upstreamHandler.reusable() && up.isActive()) {
       rt.pool.offer(poolKey, up);
     } else {

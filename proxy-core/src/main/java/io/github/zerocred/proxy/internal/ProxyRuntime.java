@@ -31,6 +31,10 @@ final class ProxyRuntime {
   final UpstreamPool pool;
   final ExecutorService resolver;
   final List<Credential.Redaction> redactions;
+
+  /** {@link #redactions} prepared once for the per-response {@link SecretRedactor}s. */
+  final SecretRedactor.Patterns redactionPatterns;
+
   final AtomicInteger openTunnels = new AtomicInteger();
   final ApiPolicy apiPolicy;
   final MessagesBodyPolicy bodyPolicy;
@@ -62,6 +66,7 @@ final class ProxyRuntime {
     List<Credential.Redaction> list = new ArrayList<>();
     config.credentials().forEach(c -> list.addAll(c.redactions()));
     this.redactions = List.copyOf(list);
+    this.redactionPatterns = new SecretRedactor.Patterns(redactions);
     this.apiPolicy = config.apiPolicy();
     this.bodyPolicy = new MessagesBodyPolicy(apiPolicy);
     this.spend = new RunSpend(apiPolicy, PriceTable.load());

@@ -3,6 +3,7 @@ package io.github.zerocred.proxy.internal;
 import io.github.zerocred.proxy.Credential;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -15,30 +16,59 @@ import java.util.List;
 final class SecretRedactor {
   private final byte[][] secrets;
   private final byte[][] replacements;
-  private final boolean[] firstBytes = new boolean[256];
-  private final int longest;
+  private final boolean[] firstBytes;
+  private final Patterns patterns;
   private ByteBuf held; // a tail that is a proper prefix of some secret
 
-  SecretRedactor(List<Credential.Redaction> redactions) {
-    secrets = new byte[redactions.size()][];
-    replacements = new byte[redactions.size()][];
-    int max = 0;
-    for (int i = 0; i < redactions.size(); i++) {
-      secrets[i] = redactions.get(i).secret();
-      replacements[i] = redactions.get(i).replacement();
-      firstBytes[secrets[i][0] & 0xff] = true;
-      max = Math.max(max, secrets[i].length);
+  /**
+   * The secrets and their placeholders in the forms the scans use, built once per proxy run: a
+   * redactor per response then costs one small object, not copies of every secret.
+   */
+  static final class Patterns {
+    private final byte[][] secrets;
+    private final byte[][] replacements;
+    private final String[] secretStrings;
+    private final String[] replacementStrings;
+    private final boolean[] firstBytes = new boolean[256];
+    private final int longest;
+
+    Patterns(List<Credential.Redaction> redactions) {
+      int n = redactions.size();
+      secrets = new byte[n][];
+      replacements = new byte[n][];
+      secretStrings = new String[n];
+      replacementStrings = new String[n];
+      int max = 0;
+      for (int i = 0; i < n; i++) {
+        secrets[i] = redactions.get(i).secret();
+        replacements[i] = redactions.get(i).replacement();
+        secretStrings[i] = new String(secrets[i], StandardCharsets.ISO_8859_1);
+        replacementStrings[i] = new String(replacements[i], StandardCharsets.ISO_8859_1);
+        firstBytes[secrets[i][0] & 0xff] = true;
+        max = Math.max(max, secrets[i].length);
+      }
+      longest = max;
     }
-    longest = max;
+  }
+
+  SecretRedactor(List<Credential.Redaction> redactions) {
+    this(new Patterns(redactions));
+  }
+
+  SecretRedactor(Patterns patterns) {
+    this.patterns = patterns;
+    this.secrets = patterns.secrets;
+    this.replacements = patterns.replacements;
+    this.firstBytes = patterns.firstBytes;
   }
 
   /** Replaces secrets in a header value (headers arrive whole, so no state is needed). */
   String redact(String value) {
     String result = value;
-    for (int i = 0; i < secrets.length; i++) {
-      String s = new String(secrets[i], StandardCharsets.ISO_8859_1);
+    for (int i = 0; i < patterns.secretStrings.length; i++) {
+      String s = patterns.secretStrings[i];
       if (result.contains(s)) {
-        result = result.replace(s, new String(replacements[i], StandardCharsets.ISO_8859_1));
+        result = result.replace(s, patterns.replacementStrings[i]);
       }
     }
     return result;
@@ -76,7 +106,7 @@ final class SecretRedactor {
     ByteBuf rest = held;
     held = null;
     if (rest == null) {
-      return alloc.buffer(0);
+      return Unpooled.EMPTY_BUFFER;
     }
     // A shorter secret may sit inside a tail held back for a longer one.
     replaceAndFindTail(rest, true);
@@ -137,6 +167,6 @@ final class SecretRedactor {
   }
 
   int longest() {
-    return longest;
+    return patterns.longest;
   }
 }

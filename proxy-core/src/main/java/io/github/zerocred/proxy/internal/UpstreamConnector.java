@@ -81,7 +81,8 @@ final class UpstreamConnector {
                                   target.port(),
                                   rt.config.limits().handshakeTimeout()))
                           .addLast("http", new HttpClientCodec(8192, 64 * 1024, 64 * 1024))
-                          .addLast("decode", new CompressedResponseDecoder());
+                          .addLast("decode", new CompressedResponseDecoder())
+                          .addLast(UpstreamHandler.NAME, new UpstreamHandler());
                     }
                   }
                 });

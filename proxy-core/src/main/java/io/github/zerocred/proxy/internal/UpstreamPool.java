@@ -1,14 +1,10 @@
 package io.github.zerocred.proxy.internal;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -16,99 +12,115 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Idle keep-alive connections to intercepted upstreams, kept per event loop so a channel is only
- * ever reused by clients on the loop it lives on. The inner maps are touched only from their own
+ * ever reused by clients on the loop it lives on. The inner state is touched only from its own
  * loop: no locks.
+ *
+ * <p>Parking costs no pipeline change and no timer per request: a connection's {@link
+ * UpstreamHandler} stays in its pipeline and closes it if the upstream talks while it is parked; a
+ * connection is not handed out once it has idled {@link #IDLE_SECONDS}, and one sweep per loop
+ * (while anything is parked there) closes those that nobody asked for.
  */
 final class UpstreamPool {
   // Per loop and host. It must cover the tunnels a loop serves at once: with 8, 64 busy tunnels
   // on 4 loops closed most released connections and redid an upstream TLS handshake for ~15% of
-  // requests (bench/ workload 2). Idle ones still go after IDLE_SECONDS.
+  // requests (bench/ workload 2).
   private static final int MAX_IDLE_PER_HOST = 64;
   private static final long IDLE_SECONDS = 50;
-  private static final String IDLE_HANDLER = "pool-idle";
-  private static final String WATCH_HANDLER = "pool-watch";
+  private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
+  private static final long SWEEP_SECONDS = 10;
 
-  private final ConcurrentMap<EventLoop, Map<String, ArrayDeque<Channel>>> idle =
-      new ConcurrentHashMap<>();
+  private final ConcurrentMap<EventLoop, Parking> idle = new ConcurrentHashMap<>();
+
+  /** One loop's parked connections, and whether its sweep is scheduled. */
+  private static final class Parking {
+    final Map<String, ArrayDeque<Parked>> byHost = new HashMap<>();
+    boolean sweepScheduled;
+  }
+
+  /** A parked connection and when it was parked ({@link System#nanoTime()}). */
+  private record Parked(Channel channel, long since) {}
 
   /** An idle connection for {@code key} on this loop, or null. Call on {@code loop}. */
   Channel poll(EventLoop loop, String key) {
-    ArrayDeque<Channel> q = queue(loop, key);
-    Channel ch;
-    while ((ch = q.pollFirst()) != null) {
-      if (ch.isActive()) {
-        ch.pipeline().remove(IDLE_HANDLER);
-        ch.pipeline().remove(WATCH_HANDLER);
-        return ch;
+    ArrayDeque<Parked> q = parking(loop).byHost.get(key);
+    if (q == null) {
+      return null;
+    }
+    long now = System.nanoTime();
+    Parked p;
+    while ((p = q.pollFirst()) != null) {
+      if (p.channel.isActive() && now - p.since < IDLE_NANOS) {
+        return p.channel;
       }
+      p.channel.close();
     }
     return null;
   }
 
-  /** Parks a connection whose last response is complete. Call on its loop. */
+  /**
+   * Parks a connection whose last response is complete and whose {@link UpstreamHandler} is
+   * detached. Call on its loop.
+   */
   void offer(String key, Channel ch) {
     EventLoop loop = ch.eventLoop();
-    ArrayDeque<Channel> q = queue(loop, key);
+    Parking parking = parking(loop);
+    ArrayDeque<Parked> q = parking.byHost.computeIfAbsent(key, k -> new ArrayDeque<>());
     if (!ch.isActive() || q.size() >= MAX_IDLE_PER_HOST) {
       ch.close();
       return;
     }
-    ch.pipeline()
-        .addLast(IDLE_HANDLER, new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-        .addLast(WATCH_HANDLER, new IdleWatch(q));
-    q.addFirst(ch);
-    // Read while parked so a server-side close is noticed before we hand the connection out.
+    q.addFirst(new Parked(ch, System.nanoTime()));
+    // Read while parked so that a server-side close is noticed before we hand the connection out.
     ch.read();
+    if (!parking.sweepScheduled) {
+      parking.sweepScheduled = true;
+      loop.schedule(() -> sweep(loop), SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Closes this loop's connections that idled too long or went away; again later if any stay. */
+  private void sweep(EventLoop loop) {
+    Parking parking = idle.get(loop);
+    if (parking == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    boolean left = false;
+    for (Iterator<ArrayDeque<Parked>> it = parking.byHost.values().iterator(); it.hasNext(); ) {
+      ArrayDeque<Parked> q = it.next();
+      q.removeIf(
+          p -> {
+            boolean stale = !p.channel.isActive() || now - p.since >= IDLE_NANOS;
+            if (stale) {
+              p.channel.close();
+            }
+            return stale;
+          });
+      if (q.isEmpty()) {
+        it.remove();
+      } else {
+        left = true;
+      }
+    }
+    parking.sweepScheduled = left;
+    if (left) {
+      loop.schedule(() -> sweep(loop), SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
   }
 
   void closeAll() {
     for (EventLoop loop : idle.keySet()) {
       loop.execute(
           () -> {
-            Map<String, ArrayDeque<Channel>> byHost = idle.remove(loop);
-            if (byHost != null) {
-              byHost.values().forEach(q -> q.forEach(Channel::close));
+            Parking parking = idle.remove(loop);
+            if (parking != null) {
+              parking.byHost.values().forEach(q -> q.forEach(p -> p.channel.close()));
             }
           });
     }
   }
 
-  private ArrayDeque<Channel> queue(EventLoop loop, String key) {
-    return idle.computeIfAbsent(loop, l -> new HashMap<>())
-        .computeIfAbsent(key, k -> new ArrayDeque<>());
-  }
-
-  /** Closes a parked connection that talks out of turn, idles too long, or is closed remotely. */
-  private static final class IdleWatch extends ChannelInboundHandlerAdapter {
-    private final ArrayDeque<Channel> queue;
-
-    IdleWatch(ArrayDeque<Channel> queue) {
-      this.queue = queue;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ReferenceCountUtil.release(msg);
-      ctx.close();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof IdleStateEvent) {
-        ctx.close();
-      }
-      ReferenceCountUtil.release(evt);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      queue.remove(ctx.channel());
-      ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close();
-    }
+  private Parking parking(EventLoop loop) {
+    return idle.computeIfAbsent(loop, l -> new Parking());
   }
 }
