@@ -52,7 +52,7 @@ final class NewTunnels extends Workload {
         number(),
         "new tunnel, cached host: p50 to first response (ms)",
         w -> ms(cachedStats.get(w).median()),
-        Row.Target.withinOfDirect(2, "ms"));
+        Row.Target.withinOfDirect(1, "ms"));
     bench.row(
         number(),
         "new tunnel, first host (certificate minted): mean of 2 hosts (ms)",

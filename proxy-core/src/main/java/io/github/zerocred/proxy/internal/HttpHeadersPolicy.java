@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -88,8 +89,12 @@ final class HttpHeadersPolicy {
   }
 
   private static Set<String> connectionTokens(HttpHeaders headers) {
+    List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
+    if (values.isEmpty()) {
+      return Set.of(); // the usual case: no set to build on every request and response
+    }
     Set<String> tokens = new HashSet<>();
-    for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
+    for (String v : values) {
       for (String t : v.split(",")) {
         String token = t.trim().toLowerCase(Locale.ROOT);
         if (!token.isEmpty()) {
