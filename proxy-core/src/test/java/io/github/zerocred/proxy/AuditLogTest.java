@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.zerocred.proxy.audit.AuditLog;
 import io.github.zerocred.testkit.StandInResponse;
 import io.github.zerocred.testkit.TunnelClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AuditLogTest {
 
@@ -61,6 +68,52 @@ class AuditLogTest {
     assertThat(records)
         .extracting(r -> r.get("reason").asText())
         .contains("host_not_allowed", "proxy_auth_invalid");
+  }
+
+  /**
+   * Under load the audit thread wakes once per batch, not per record: every record still reaches
+   * the file and the listener, in order, and close() writes out what is still queued.
+   */
+  @Test
+  void recordsSentFasterThanTheAuditThreadWakes_areAllWritten_andCloseDrainsTheQueue(
+      @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("audit.jsonl");
+    AtomicInteger delivered = new AtomicInteger();
+    AuditLog log =
+        new AuditLog(
+            Optional.of(file),
+            e -> {
+              if (e instanceof ProxyEvent.Audited) {
+                delivered.incrementAndGet();
+              }
+            },
+            "load");
+    int n = 20_000;
+    for (int i = 0; i < n; i++) {
+      log.record(
+          new AuditRecord(
+              Instant.now(),
+              "load",
+              "GET",
+              "api.anthropic.com",
+              443,
+              "/" + i,
+              "allowed",
+              "credential_host",
+              true,
+              200,
+              0,
+              1024,
+              0));
+    }
+    log.close();
+
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(n);
+    assertThat(delivered).hasValue(n);
+    ObjectMapper json = new ObjectMapper();
+    assertThat(read(json, lines.get(0)).get("path").asText()).isEqualTo("/0");
+    assertThat(read(json, lines.get(n - 1)).get("path").asText()).isEqualTo("/" + (n - 1));
   }
 
   private static JsonNode read(ObjectMapper json, String line) {
