@@ -74,6 +74,21 @@ class LauncherIT {
   }
 
   @Test
+  void aCacheHomeOthersCanWriteWithoutTheStickyBit_isNotUsed() throws Exception {
+    // There another user could rename our zerocred folder away and put their own in its place.
+    Path cache = Files.createDirectories(work.resolve("shared-cache"));
+    Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    try (ZerocredProcess zerocred = launchProxy(env(cache), work.resolve("ready.json"))) {
+      zerocred.awaitReadyFile(work.resolve("ready.json"), READY);
+      zerocred.terminate();
+      assertThat(zerocred.awaitExit(EXIT)).isZero();
+      assertThat(zerocred.stderr()).contains("not using the class-data-sharing cache");
+    }
+    assertThat(files(cache.resolve("zerocred/cds"))).isEmpty();
+  }
+
+  @Test
   void aLinkedCacheFolder_isNotFollowed() throws Exception {
     Path elsewhere = Files.createDirectories(work.resolve("elsewhere"));
     Path cache = Files.createDirectories(work.resolve("cache/zerocred"));
