@@ -2,9 +2,16 @@ package io.github.zerocred.cli;
 
 import io.github.zerocred.github.SecretScrubber;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.proxy.ProxyPreload;
 import io.github.zerocred.proxy.ZerocredException;
+import io.github.zerocred.proxy.tls.TlsImplementation;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.ref.Reference;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -42,6 +49,12 @@ import picocli.CommandLine.Spec;
     })
 public final class Main implements Callable<Integer> {
 
+  /** The subcommands' names, in the order help lists them. */
+  private static final List<String> COMMANDS = List.of("proxy", "review", "action", "image");
+
+  /** The subcommands that start a proxy. */
+  private static final List<String> PROXY_COMMANDS = List.of("proxy", "review", "action");
+
   @Spec CommandSpec spec;
 
   private Main() {}
@@ -49,6 +62,8 @@ public final class Main implements Callable<Integer> {
   public static void main(String[] args) {
     // Signals first: a SIGTERM that arrives while the proxy or a review starts must still clean up.
     StopSignal stop = StopSignal.onTermOrInt();
+    // Then the proxy's own set-up on a second core, while this thread parses the command line.
+    ProxyPreload preload = startsAProxy(args) ? ProxyPreload.start(tlsOption(args)) : null;
     Charset charset = Charset.defaultCharset();
     int code =
         run(
@@ -57,6 +72,10 @@ public final class Main implements Callable<Integer> {
             new PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true),
             new PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true),
             stop);
+    Reference.reachabilityFence(preload);
+    if (code != ExitCodes.OK) {
+      discardClassDataArchive(System.getProperty(CDS_TRAINING_PROPERTY));
+    }
     System.exit(code);
   }
 
@@ -68,7 +87,7 @@ public final class Main implements Callable<Integer> {
   static int run(
       String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, StopSignal stop) {
     SecretScrubber scrubber = SecretScrubber.forEnvironment(env);
-    CommandLine commandLine = commandLine(env, err, stop);
+    CommandLine commandLine = commandLineFor(args, env, err, stop);
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setParameterExceptionHandler(
@@ -87,11 +106,62 @@ public final class Main implements Callable<Integer> {
 
   /** The command tree, with the subcommands wired to what they need. */
   static CommandLine commandLine(Map<String, String> env, PrintWriter err, StopSignal stop) {
-    return new CommandLine(new Main())
-        .addSubcommand(new ProxyCommand(env, err, stop))
-        .addSubcommand(new ReviewCommand(env, err, stop))
-        .addSubcommand(new ActionCommand(env, stop))
-        .addSubcommand(new ImageCommand(env, err, stop));
+    CommandLine root = new CommandLine(new Main());
+    for (String name : COMMANDS) {
+      root.addSubcommand(subcommand(name, env, err, stop));
+    }
+    return root;
+  }
+
+  /**
+   * The command tree a run with these arguments needs: when the first argument names a command, the
+   * root and that command alone. Picocli reads every command's annotations by reflection when it is
+   * added, which for all four is a quarter of a second of a cold start; a run uses one. Any other
+   * first argument (an option, {@code --help}, a typo) gets the whole tree, so that help and "did
+   * you mean" messages list every command.
+   */
+  static CommandLine commandLineFor(
+      String[] args, Map<String, String> env, PrintWriter err, StopSignal stop) {
+    if (args.length > 0 && COMMANDS.contains(args[0])) {
+      return new CommandLine(new Main()).addSubcommand(subcommand(args[0], env, err, stop));
+    }
+    return commandLine(env, err, stop);
+  }
+
+  /** Whether the command in these arguments starts a proxy: all but {@code image}. */
+  static boolean startsAProxy(String[] args) {
+    return args.length > 0 && PROXY_COMMANDS.contains(args[0]);
+  }
+
+  /**
+   * The {@code --tls} choice in these arguments, as far as a preload needs it: {@code JDK} must not
+   * load the native library. Anything else, malformed included, is left to picocli to judge.
+   */
+  static TlsImplementation tlsOption(String[] args) {
+    for (int i = 1; i < args.length; i++) {
+      String value =
+          args[i].startsWith("--tls=")
+              ? args[i].substring("--tls=".length())
+              : args[i].equals("--tls") && i + 1 < args.length ? args[i + 1] : null;
+      if ("JDK".equals(value)) {
+        return TlsImplementation.JDK;
+      }
+      if ("--".equals(args[i])) {
+        break;
+      }
+    }
+    return TlsImplementation.AUTO;
+  }
+
+  private static Object subcommand(
+      String name, Map<String, String> env, PrintWriter err, StopSignal stop) {
+    return switch (name) {
+      case "proxy" -> new ProxyCommand(env, err, stop);
+      case "review" -> new ReviewCommand(env, err, stop);
+      case "action" -> new ActionCommand(env, stop);
+      case "image" -> new ImageCommand(env, err, stop);
+      default -> throw new IllegalArgumentException("no command " + name);
+    };
   }
 
   @Override
@@ -100,6 +170,28 @@ public final class Main implements Callable<Integer> {
     err.println("zerocred: a command is needed");
     spec.commandLine().usage(err);
     return ExitCodes.USAGE;
+  }
+
+  /**
+   * The launcher's property naming the class-data-sharing archive this JVM writes when it exits
+   * (its first run of a command, see {@code bin/zerocred}).
+   */
+  static final String CDS_TRAINING_PROPERTY = "zerocred.cds.training";
+
+  /**
+   * Marks the archive this JVM is about to write as one not to keep: a run that failed early (a
+   * usage error, a missing credential) loaded a fraction of the classes a real run does. The
+   * launcher deletes an archive with this marker instead of using it.
+   */
+  static void discardClassDataArchive(String archive) {
+    if (archive == null || archive.isEmpty()) {
+      return;
+    }
+    try {
+      Files.write(Path.of(archive + ".discard"), new byte[0]);
+    } catch (IOException | RuntimeException e) {
+      // Then a later start uses an archive that covers less: slower, not wrong.
+    }
   }
 
   static int exitCode(Exception e) {

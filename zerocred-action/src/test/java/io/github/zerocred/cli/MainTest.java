@@ -2,10 +2,14 @@ package io.github.zerocred.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.zerocred.proxy.tls.TlsImplementation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -108,5 +112,66 @@ class MainTest {
     all.add(root);
     root.getSubcommands().values().forEach(sub -> all.addAll(commandsOf(sub)));
     return all;
+  }
+
+  @Test
+  void aRunOfOneCommand_buildsThatCommandAlone_anythingElseTheWholeTree() {
+    PrintWriter w = new PrintWriter(err);
+    for (String command : List.of("proxy", "review", "action", "image")) {
+      assertThat(
+              Main.commandLineFor(new String[] {command, "--help"}, Map.of(), w, noSignal)
+                  .getSubcommands())
+          .containsOnlyKeys(command);
+    }
+    assertThat(Main.commandLineFor(new String[] {"--help"}, Map.of(), w, noSignal).getSubcommands())
+        .containsOnlyKeys("proxy", "review", "action", "image");
+    assertThat(Main.commandLineFor(new String[] {"proxi"}, Map.of(), w, noSignal).getSubcommands())
+        .containsOnlyKeys("proxy", "review", "action", "image");
+    assertThat(Main.commandLineFor(new String[0], Map.of(), w, noSignal).getSubcommands())
+        .hasSize(4);
+  }
+
+  @Test
+  void unknownOptionOfACommand_isStillAUsageErrorNamingThatCommand() {
+    int code =
+        Main.run(
+            new String[] {"proxy", "--no-such-option"},
+            Map.of(),
+            new PrintWriter(out),
+            new PrintWriter(err),
+            noSignal);
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--no-such-option").contains("zerocred proxy --help");
+  }
+
+  @Test
+  void preload_isForTheCommandsThatStartAProxy_andLoadsNoNativeTlsWhenJdkIsAskedFor() {
+    assertThat(Main.startsAProxy(new String[] {"proxy"})).isTrue();
+    assertThat(Main.startsAProxy(new String[] {"review"})).isTrue();
+    assertThat(Main.startsAProxy(new String[] {"action"})).isTrue();
+    assertThat(Main.startsAProxy(new String[] {"image", "show"})).isFalse();
+    assertThat(Main.startsAProxy(new String[] {"--version"})).isFalse();
+    assertThat(Main.startsAProxy(new String[0])).isFalse();
+
+    assertThat(Main.tlsOption(new String[] {"proxy", "--tls", "JDK"}))
+        .isEqualTo(TlsImplementation.JDK);
+    assertThat(Main.tlsOption(new String[] {"proxy", "--tls=JDK"}))
+        .isEqualTo(TlsImplementation.JDK);
+    assertThat(Main.tlsOption(new String[] {"proxy", "--tls", "NATIVE"}))
+        .isEqualTo(TlsImplementation.AUTO);
+    assertThat(Main.tlsOption(new String[] {"proxy", "--tls"})).isEqualTo(TlsImplementation.AUTO);
+    assertThat(Main.tlsOption(new String[] {"proxy"})).isEqualTo(TlsImplementation.AUTO);
+  }
+
+  @Test
+  void aFailedRun_marksTheArchiveItTrainsForDiscarding(@TempDir Path dir) {
+    Path archive = dir.resolve("proxy-1.jsa.42.new");
+
+    Main.discardClassDataArchive(archive.toString());
+    Main.discardClassDataArchive(null);
+    Main.discardClassDataArchive(dir.resolve("missing-folder/x.jsa").toString());
+
+    assertThat(dir.resolve("proxy-1.jsa.42.new.discard")).exists();
   }
 }

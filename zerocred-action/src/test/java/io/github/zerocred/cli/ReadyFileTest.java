@@ -38,6 +38,37 @@ class ReadyFileTest {
   }
 
   @Test
+  void json_pathsWithQuotesBackslashesAndControlCharacters_parseBackToTheSamePath()
+      throws Exception {
+    // The paths are the user's: a folder name may hold anything a file system allows.
+    String path = "/tmp/a\"b\\c\nd\te\u0001f\u007fg\u2028h\u00e9\ud83d\ude00/ca.pem";
+    ReadyFile ready = new ReadyFile("http://zerocred:pw@[::1]:1", path, Map.of(), path, "r");
+
+    JsonNode json = new ObjectMapper().readTree(ready.toJson());
+
+    assertThat(json.get("caCertFile").asText()).isEqualTo(path);
+    assertThat(json.get("auditLog").asText()).isEqualTo(path);
+    assertThat(json.get("placeholders").size()).isZero();
+    assertThat(ready.toJson().lines()).hasSize(7);
+  }
+
+  @Test
+  void json_isTheIndentedFormItAlwaysHad() {
+    assertThat(READY.toJson())
+        .isEqualTo(
+            "{\n"
+                + "  \"proxyUrl\" : \"http://zerocred:pw@127.0.0.1:4242\",\n"
+                + "  \"caCertFile\" : \"/run/ca.pem\",\n"
+                + "  \"placeholders\" : {\n"
+                + "    \"CLAUDE_CODE_OAUTH_TOKEN\" : \"sk-ant-oat01-p\",\n"
+                + "    \"GITHUB_TOKEN\" : \"ghp_placeholder\"\n"
+                + "  },\n"
+                + "  \"auditLog\" : null,\n"
+                + "  \"runId\" : \"run-1\"\n"
+                + "}\n");
+  }
+
+  @Test
   void json_listsPlaceholdersInNameOrder() {
     assertThat(READY.toJson()).containsSubsequence("CLAUDE_CODE_OAUTH_TOKEN", "GITHUB_TOKEN");
   }

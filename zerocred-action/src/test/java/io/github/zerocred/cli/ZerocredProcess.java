@@ -51,14 +51,41 @@ final class ZerocredProcess implements AutoCloseable {
    * @param tmpDir the child's {@code java.io.tmpdir}; also holds its captured output
    */
   static ZerocredProcess start(Map<String, String> env, Path tmpDir, String... args) {
+    List<String> java = new ArrayList<>();
+    java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    java.add("-Djava.io.tmpdir=" + tmpDir);
+    java.add("-jar");
+    java.add(jar().toString());
+    return start(java, env, args);
+  }
+
+  /** The launcher script beside the jar ({@code target/zerocred}); failsafe passes its path. */
+  static Path launcher() {
+    String path = System.getProperty("zerocred.launcher");
+    assertThat(path).as("system property zerocred.launcher (set by the build)").isNotBlank();
+    Path launcher = Path.of(path);
+    assertThat(launcher).as("the launcher; `mvnw package` copies it beside the jar").exists();
+    return launcher;
+  }
+
+  /**
+   * Starts {@code target/zerocred ARGS}, the launcher, with this JVM's Java as {@code JAVA_HOME}.
+   *
+   * @param env the child's whole environment besides {@code PATH} and {@code JAVA_HOME}
+   */
+  static ZerocredProcess launch(Map<String, String> env, String... args) {
+    Map<String, String> withJava = new java.util.HashMap<>(env);
+    withJava.putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+    return start(List.of(launcher().toString()), withJava, args);
+  }
+
+  private static ZerocredProcess start(
+      List<String> program, Map<String, String> env, String... args) {
     // A build started in the background by a non-interactive shell runs with SIGINT ignored, and
     // an ignored SIGINT stays ignored in every child (the JVM then cannot catch it): give the
     // child the default handling, as a terminal or the runner would. `env` execs, the pid stays.
     List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT,TERM"));
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Djava.io.tmpdir=" + tmpDir);
-    command.add("-jar");
-    command.add(jar().toString());
+    command.addAll(program);
     command.addAll(List.of(args));
     try {
       Path logs = Files.createTempDirectory("zerocred-process-output-");

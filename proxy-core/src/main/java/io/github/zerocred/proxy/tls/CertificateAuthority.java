@@ -10,10 +10,13 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Set;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.BERTags;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -27,6 +30,7 @@ import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.NameConstraints;
+import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -89,12 +93,7 @@ public final class CertificateAuthority {
       };
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-                  subject,
-                  serial(),
-                  Date.from(notBefore),
-                  Date.from(notAfter),
-                  subject,
-                  keys.getPublic())
+                  subject, serial(), time(notBefore), time(notAfter), subject, keys.getPublic())
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
               .addExtension(
                   Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
@@ -138,8 +137,8 @@ public final class CertificateAuthority {
           new JcaX509v3CertificateBuilder(
                   X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
                   serial(),
-                  Date.from(now.minus(Duration.ofMinutes(5))),
-                  Date.from(notAfter),
+                  time(now.minus(Duration.ofMinutes(5))),
+                  time(notAfter),
                   subject,
                   keys.getPublic())
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
@@ -173,6 +172,40 @@ public final class CertificateAuthority {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
     return g.generateKeyPair();
+  }
+
+  /**
+   * A certificate's validity time as RFC 5280 wants it: UTCTime up to 2049, GeneralizedTime from
+   * 2050, in whole seconds, UTC. Encoded here rather than from a {@link java.util.Date}, which
+   * Bouncy Castle formats with a {@code SimpleDateFormat}: that loads the JDK's locale data, a
+   * tenth of a second of a cold proxy start spent before the CA exists (issue 14).
+   */
+  static Time time(Instant instant) throws java.io.IOException {
+    LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+    boolean utcTime = t.getYear() >= 1950 && t.getYear() < 2050;
+    StringBuilder text = new StringBuilder(15);
+    if (utcTime) {
+      twoDigits(text, t.getYear() % 100);
+    } else {
+      text.append(t.getYear());
+    }
+    twoDigits(text, t.getMonthValue());
+    twoDigits(text, t.getDayOfMonth());
+    twoDigits(text, t.getHour());
+    twoDigits(text, t.getMinute());
+    twoDigits(text, t.getSecond());
+    text.append('Z');
+    byte[] der = new byte[2 + text.length()];
+    der[0] = (byte) (utcTime ? BERTags.UTC_TIME : BERTags.GENERALIZED_TIME);
+    der[1] = (byte) text.length();
+    for (int i = 0; i < text.length(); i++) {
+      der[2 + i] = (byte) text.charAt(i);
+    }
+    return new Time(ASN1Primitive.fromByteArray(der));
+  }
+
+  private static void twoDigits(StringBuilder text, int value) {
+    text.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
   }
 
   private static BigInteger serial() {
