@@ -1,16 +1,32 @@
 package io.github.zerocred.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.SSLConfig;
 import java.io.IOException;
+import java.security.Provider;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 
 /**
  * The one Docker client of a run, and the one place that decides how to reach the engine: the
@@ -26,11 +42,14 @@ public final class DockerEngine implements AutoCloseable {
 
   private final String host;
   private final DockerClient client;
+  // The transport under the client, for the few calls made without its object model (see raw).
+  private final DockerHttpClient http;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private DockerEngine(String host, DockerClient client) {
+  private DockerEngine(String host, DockerClient client, DockerHttpClient http) {
     this.host = host;
     this.client = client;
+    this.http = http;
   }
 
   /**
@@ -52,12 +71,12 @@ public final class DockerEngine implements AutoCloseable {
     DockerHttpClient http =
         new ApacheDockerHttpClient.Builder()
             .dockerHost(config.getDockerHost())
-            .sslConfig(config.getSSLConfig())
+            .sslConfig(sslConfig(config))
             .maxConnections(16)
             .connectionTimeout(Duration.ofSeconds(10))
             .build();
     DockerClient client = DockerClientImpl.getInstance(config, http);
-    DockerEngine engine = new DockerEngine(host, client);
+    DockerEngine engine = new DockerEngine(host, client, http);
     try {
       client.pingCmd().exec();
     } catch (RuntimeException e) {
@@ -65,6 +84,65 @@ public final class DockerEngine implements AutoCloseable {
       throw unreachable(host, e);
     }
     return engine;
+  }
+
+  /**
+   * The engine's TLS settings; for a local socket one whose context is never used. Without any, the
+   * transport builds the JVM's default TLS context (the system's trust store read and parsed) even
+   * for a socket that never speaks TLS: ~0.1–0.2 s of a review's start, measured with JFR.
+   */
+  private static SSLConfig sslConfig(DockerClientConfig config) {
+    String scheme = config.getDockerHost().getScheme();
+    if (config.getSSLConfig() == null && ("unix".equals(scheme) || "npipe".equals(scheme))) {
+      return () -> NeverUsedTls.CONTEXT;
+    }
+    return config.getSSLConfig();
+  }
+
+  /** A TLS context for a transport that never opens a TLS connection: every use fails loudly. */
+  private static final class NeverUsedTls extends SSLContextSpi {
+    static final SSLContext CONTEXT =
+        new SSLContext(
+            new NeverUsedTls(), new Provider("zerocred-no-tls", "1", "none") {}, "TLS") {};
+
+    private static UnsupportedOperationException unused() {
+      return new UnsupportedOperationException("the Docker engine is on a local socket: no TLS");
+    }
+
+    @Override
+    protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random) {
+      throw unused();
+    }
+
+    @Override
+    protected SSLSocketFactory engineGetSocketFactory() {
+      throw unused();
+    }
+
+    @Override
+    protected SSLServerSocketFactory engineGetServerSocketFactory() {
+      throw unused();
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine() {
+      throw unused();
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine(String host, int port) {
+      throw unused();
+    }
+
+    @Override
+    protected SSLSessionContext engineGetServerSessionContext() {
+      throw unused();
+    }
+
+    @Override
+    protected SSLSessionContext engineGetClientSessionContext() {
+      throw unused();
+    }
   }
 
   private static DockerEngineUnavailableException unreachable(String host, Throwable cause) {
@@ -94,6 +172,81 @@ public final class DockerEngine implements AutoCloseable {
 
   public String host() {
     return host;
+  }
+
+  /**
+   * Whether the engine has {@code image}, asked with the status of {@code GET /images/NAME/json}
+   * only: the client library would read the whole answer into its object model, whose classes cost
+   * a review's start more than the call itself.
+   */
+  boolean hasImage(String image) {
+    DockerHttpClient.Request request =
+        DockerHttpClient.Request.builder()
+            .method(DockerHttpClient.Request.Method.GET)
+            .path("/images/" + pathSegment(image) + "/json")
+            .build();
+    try (DockerHttpClient.Response response = http.execute(request)) {
+      int status = response.getStatusCode();
+      if (status == 200) {
+        return true;
+      }
+      if (status == 404) {
+        return false;
+      }
+      throw new IllegalStateException(
+          "the engine answered " + status + " to the inspection of the image " + image);
+    }
+  }
+
+  /**
+   * The storage driver and its status lines of {@code docker info} (all that {@link
+   * ContainerLimits} needs), read as a tree: the client library's {@code Info} model is large.
+   */
+  Info storageInfo() {
+    DockerHttpClient.Request request =
+        DockerHttpClient.Request.builder()
+            .method(DockerHttpClient.Request.Method.GET)
+            .path("/info")
+            .build();
+    JsonNode info;
+    try (DockerHttpClient.Response response = http.execute(request)) {
+      if (response.getStatusCode() != 200) {
+        throw new IllegalStateException(
+            "the engine answered " + response.getStatusCode() + " to docker info");
+      }
+      info = TREES.readTree(response.getBody());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the engine's docker info: " + e.getMessage(), e);
+    }
+    List<List<String>> statuses = new ArrayList<>();
+    for (JsonNode pair : info.path("DriverStatus")) {
+      List<String> line = new ArrayList<>();
+      pair.forEach(v -> line.add(v.asText()));
+      statuses.add(line);
+    }
+    JsonNode driver = info.path("Driver");
+    return new Info()
+        .withDriver(driver.isTextual() ? driver.asText() : null)
+        .withDriverStatuses(statuses);
+  }
+
+  private static final ObjectMapper TREES = new ObjectMapper();
+
+  /** {@code value} as one path segment: an image name keeps its {@code / : @}, as the CLI sends. */
+  static String pathSegment(String value) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~/:@".indexOf(c) >= 0) {
+        out.append(c);
+      } else {
+        out.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return out.toString();
   }
 
   /** The engine's version, for messages; empty if it cannot say. */
