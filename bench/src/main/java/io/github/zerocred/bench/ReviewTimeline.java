@@ -15,6 +15,12 @@ final class ReviewTimeline {
   private static final Pattern STEP = Pattern.compile("\\s*([A-Za-z][A-Za-z -]*?) (\\d+)\\s*");
   private static final Pattern CLAUDE = Pattern.compile("Claude Code ran for (\\d+) ms");
   private static final Pattern TEARDOWN = Pattern.compile("teardown took (\\d+) ms");
+  // Maven's line as the goal begins; the CLI's and the action's own lines.
+  private static final Pattern FRONT_END =
+      Pattern.compile("--- (zerocred|zerocred-maven-plugin):[^ ]*:?review|\\[zerocred\\] ");
+
+  /** Milliseconds from process start to the front end's first line of its own; -1 if none. */
+  double frontEndMs = -1;
 
   /** Milliseconds from process start to the "Claude Code started" line; -1 if none came. */
   double startedMs = -1;
@@ -33,6 +39,9 @@ final class ReviewTimeline {
 
   /** Takes one line the front end printed, {@code atMs} after the process started. */
   void line(String line, double atMs) {
+    if (frontEndMs < 0 && FRONT_END.matcher(line).find()) {
+      frontEndMs = atMs;
+    }
     if (startedMs < 0 && line.contains("Claude Code started")) {
       startedMs = atMs;
     }

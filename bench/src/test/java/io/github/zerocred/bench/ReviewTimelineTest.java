@@ -21,6 +21,7 @@ class ReviewTimelineTest {
         .containsEntry("Claude Code", 1200.0)
         .containsEntry("teardown", 300.0);
     assertThat(t.beforeRunMs()).isEqualTo(1600);
+    assertThat(t.frontEndMs).isEqualTo(2500);
     assertThat(t.overheadMs()).isEqualTo(2800);
   }
 
@@ -33,5 +34,16 @@ class ReviewTimelineTest {
     assertThat(t.steps).isEmpty();
     assertThat(t.beforeRunMs()).isNaN();
     assertThat(t.overheadMs()).isNaN();
+  }
+
+  @Test
+  void maven_theGoalsHeaderMarksWhereMavenHandsOver() {
+    ReviewTimeline t = new ReviewTimeline();
+    t.line("[INFO] Scanning for projects...", 900);
+    t.line("[INFO] --- zerocred:0.1.0-SNAPSHOT:review (default-cli) @ sample-project ---", 3100);
+    t.line("[INFO] run r: Claude Code started in img:1", 5000);
+
+    assertThat(t.frontEndMs).isEqualTo(3100);
+    assertThat(t.startedMs).isEqualTo(5000);
   }
 }
