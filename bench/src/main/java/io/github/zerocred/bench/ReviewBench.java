@@ -532,9 +532,15 @@ public final class ReviewBench {
             v.spec().get(0)));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(job.root.toFile());
     pb.environment().putAll(env); // the docker CLI reads the -e NAME values from its environment
-    int reviewsBefore = github.reviews().size() + github.comments().size();
+    // Writes only: the action reads (the pull request, its files, comments) before it posts.
     ReviewTimeline t =
-        timed(pb, () -> github.reviews().size() + github.comments().size() > reviewsBefore);
+        timed(
+            pb,
+            () ->
+                (int)
+                    github.requests().stream()
+                        .filter(r -> !r.method().equals("GET") && !r.path().endsWith("graphql"))
+                        .count());
     t.startedCpuMs = -1; // the docker CLI's, not the action's: its JVM runs in the container
     return t;
   }
@@ -614,16 +620,17 @@ public final class ReviewBench {
 
   // ---------------------------------------------------------------- timing
 
-  /** Something to poll while the process runs: whether the review has been posted. */
-  private interface Posted {
-    boolean yet();
+  /** Something to poll while the process runs: how many writes the GitHub API has received. */
+  private interface Writes {
+    int count();
   }
 
   /**
    * Runs one review and timestamps every line it prints (both streams, merged); with {@code
-   * posted}, also polls (every 5 ms) for the moment the review reached the stand-in GitHub API.
+   * writes}, also polls (every 5 ms) the stand-in GitHub API and keeps the time of the last write
+   * before the process ended: the review (or the sticky comment's final update) landing.
    */
-  private static ReviewTimeline timed(ProcessBuilder pb, Posted posted)
+  private static ReviewTimeline timed(ProcessBuilder pb, Writes writes)
       throws IOException, InterruptedException {
     pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     ReviewTimeline t = new ReviewTimeline();
@@ -631,14 +638,21 @@ public final class ReviewBench {
     long start = System.nanoTime();
     Process p = pb.start();
     Thread poller = null;
-    if (posted != null) {
+    if (writes != null) {
+      int before = writes.count();
       poller =
           new Thread(
               () -> {
-                while (p.isAlive() && !posted.yet()) {
+                int seen = before;
+                while (p.isAlive()) {
+                  int now = writes.count();
+                  if (now != seen) {
+                    seen = now;
+                    t.postedMs = (System.nanoTime() - start) / 1e6;
+                  }
                   Processes.sleep(5);
                 }
-                if (posted.yet()) {
+                if (writes.count() != seen) {
                   t.postedMs = (System.nanoTime() - start) / 1e6;
                 }
               },
@@ -668,7 +682,7 @@ public final class ReviewBench {
     }
     t.endMs = (System.nanoTime() - start) / 1e6;
     if (poller != null) {
-      poller.join(1000);
+      poller.join(5000);
     }
     if (p.exitValue() != 0 || t.startedMs < 0) {
       throw new IOException("the review failed (exit " + p.exitValue() + "): " + output);
