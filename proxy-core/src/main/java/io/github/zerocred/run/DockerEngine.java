@@ -10,23 +10,12 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
-import com.github.dockerjava.transport.SSLConfig;
 import java.io.IOException;
-import java.security.Provider;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLContextSpi;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLServerSocketFactory;
-import javax.net.ssl.SSLSessionContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
 
 /**
  * The one Docker client of a run, and the one place that decides how to reach the engine: the
@@ -42,7 +31,7 @@ public final class DockerEngine implements AutoCloseable {
 
   private final String host;
   private final DockerClient client;
-  // The transport under the client, for the few calls made without its object model (see raw).
+  // The transport under the client, for the calls made without its object model (hasImage, …).
   private final DockerHttpClient http;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -71,7 +60,7 @@ public final class DockerEngine implements AutoCloseable {
     DockerHttpClient http =
         new ApacheDockerHttpClient.Builder()
             .dockerHost(config.getDockerHost())
-            .sslConfig(sslConfig(config))
+            .sslConfig(config.getSSLConfig())
             .maxConnections(16)
             .connectionTimeout(Duration.ofSeconds(10))
             .build();
@@ -84,65 +73,6 @@ public final class DockerEngine implements AutoCloseable {
       throw unreachable(host, e);
     }
     return engine;
-  }
-
-  /**
-   * The engine's TLS settings; for a local socket one whose context is never used. Without any, the
-   * transport builds the JVM's default TLS context (the system's trust store read and parsed) even
-   * for a socket that never speaks TLS: ~0.1–0.2 s of a review's start, measured with JFR.
-   */
-  private static SSLConfig sslConfig(DockerClientConfig config) {
-    String scheme = config.getDockerHost().getScheme();
-    if (config.getSSLConfig() == null && ("unix".equals(scheme) || "npipe".equals(scheme))) {
-      return () -> NeverUsedTls.CONTEXT;
-    }
-    return config.getSSLConfig();
-  }
-
-  /** A TLS context for a transport that never opens a TLS connection: every use fails loudly. */
-  private static final class NeverUsedTls extends SSLContextSpi {
-    static final SSLContext CONTEXT =
-        new SSLContext(
-            new NeverUsedTls(), new Provider("zerocred-no-tls", "1", "none") {}, "TLS") {};
-
-    private static UnsupportedOperationException unused() {
-      return new UnsupportedOperationException("the Docker engine is on a local socket: no TLS");
-    }
-
-    @Override
-    protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random) {
-      throw unused();
-    }
-
-    @Override
-    protected SSLSocketFactory engineGetSocketFactory() {
-      throw unused();
-    }
-
-    @Override
-    protected SSLServerSocketFactory engineGetServerSocketFactory() {
-      throw unused();
-    }
-
-    @Override
-    protected SSLEngine engineCreateSSLEngine() {
-      throw unused();
-    }
-
-    @Override
-    protected SSLEngine engineCreateSSLEngine(String host, int port) {
-      throw unused();
-    }
-
-    @Override
-    protected SSLSessionContext engineGetServerSessionContext() {
-      throw unused();
-    }
-
-    @Override
-    protected SSLSessionContext engineGetClientSessionContext() {
-      throw unused();
-    }
   }
 
   private static DockerEngineUnavailableException unreachable(String host, Throwable cause) {
