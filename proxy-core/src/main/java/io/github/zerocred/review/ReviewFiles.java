@@ -26,8 +26,8 @@ public final class ReviewFiles {
   public static final String AUDIT_JSONL = "audit.jsonl";
 
   /**
-   * Made when the first file is written, after the run: building a mapper with these modules costs
-   * a review ~0.3 s of class loading that would otherwise come before Claude Code starts.
+   * Made when the first file is written, after the run, not as the front end starts: building a
+   * mapper with these modules is 0.3–0.5 s of class loading on a cold JVM (bench/RESULTS.md).
    */
   private static final class Json {
     static final JsonMapper MAPPER =
