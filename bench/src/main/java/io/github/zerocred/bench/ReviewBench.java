@@ -272,8 +272,12 @@ public final class ReviewBench {
           list,
           ReviewTimeline::beforeRunMs,
           null);
+      // The steps of the first variant only (this build as launched by default): every run's
+      // steps are in its line on stderr, and all variants' would make the table long.
       Set<String> steps = new LinkedHashSet<>();
-      list.forEach(t -> steps.addAll(t.steps.keySet()));
+      if (e.getKey().equals(results.keySet().iterator().next())) {
+        list.forEach(t -> steps.addAll(t.steps.keySet()));
+      }
       for (String step : steps) {
         add(
             rows,
