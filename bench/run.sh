@@ -10,7 +10,10 @@
 # (bench/target/zerocred-bench.jar), which starts the stand-in upstream, `zerocred proxy` and
 # mitmproxy itself, prints the Markdown table and writes it to bench/RESULTS.md (the hand-written
 # analysis below the table is kept). Environment: BENCH_RESULTS (default bench/RESULTS.md; empty
-# for none), BENCH_SKIP_BUILD=1 to reuse the built jars.
+# for none), BENCH_SKIP_BUILD=1 to reuse the built jars; for workloads 11-13 (the whole review:
+# `zerocred review`, the action image, `mvn zerocred:review`, on the engine with the runner image)
+# BENCH_REVIEW=0 skips them, BENCH_REVIEW_BASELINE=JAR adds an older build beside this one (its own
+# action image too), BENCH_REVIEW_LAUNCHER=CMD adds a launcher (such as bin/zerocred) as a variant.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -102,6 +105,37 @@ done
 [ -n "$MITMDUMP" ] && args+=(--mitmdump "$MITMDUMP" --mitm-addon "$BENCH_DIR/mitm_inject.py")
 [ -n "$CLAUDE_BIN" ] && args+=(--claude "$CLAUDE_BIN")
 [ -n "$RESULTS" ] && args+=(--results "$RESULTS")
+
+# Workloads 11-13, the whole review from process start, need the engine and the runner image (as
+# the end-to-end tests do). Variants run in turn, rounds interleaved: this build with the JVM's
+# defaults (how `java -jar zerocred.jar review` runs), with C1 and the serial collector, and with the
+# proxy's launch options and CDS archive; the action image made from this jar (its entrypoint has
+# its own options); Maven with default and C1 MAVEN_OPTS.
+if [ "${BENCH_REVIEW:-1}" != 0 ] && docker info >/dev/null 2>&1; then
+  REVIEW_IMAGE=${ZEROCRED_TEST_IMAGE:-$(bash "$ROOT/it/testbed/claude-image.sh" || true)}
+  if [ -n "$REVIEW_IMAGE" ]; then
+    C1="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+    args+=(--review-image "$REVIEW_IMAGE" --review-repo-root "$ROOT" --review-mvn "$ROOT/mvnw")
+    args+=(--review-cli "defaults=$ZEROCRED_JAR" --review-cli "C1=$ZEROCRED_JAR $C1")
+    args+=(--review-cli "launch options+CDS=$ZEROCRED_JAR ${LAUNCH_OPTIONS[*]} -XX:SharedArchiveFile=$CDS_ARCHIVE")
+    [ -n "${BENCH_REVIEW_LAUNCHER:-}" ] && args+=(--review-cli "launcher=launcher:$BENCH_REVIEW_LAUNCHER")
+    if [ -n "${BENCH_REVIEW_BASELINE:-}" ]; then
+      args+=(--review-cli "baseline=$BENCH_REVIEW_BASELINE")
+    fi
+    if ACTION_IMAGE=$(bash "$ROOT/it/testbed/action-image.sh" "$ZEROCRED_JAR"); then
+      args+=(--review-action "action=$ACTION_IMAGE")
+      if [ -n "${BENCH_REVIEW_BASELINE:-}" ] &&
+        BASELINE_ACTION=$(bash "$ROOT/it/testbed/action-image.sh" "$BENCH_REVIEW_BASELINE"); then
+        args+=(--review-action "baseline=$BASELINE_ACTION")
+      fi
+    else
+      say "no action image: workload 12 will be skipped"
+    fi
+    args+=(--review-maven "defaults=" --review-maven "C1=$C1")
+  else
+    say "no runner image: workloads 11-13 will be skipped"
+  fi
+fi
 args+=("$@")
 
 # The load generator and the upstream share this JVM (so SSE events can be timed end to end); a

@@ -32,7 +32,10 @@ public final class Bench {
           new StartToReady(),
           new ClaudePrintWallTime(),
           new MessagesBodyCheck(),
-          new TimeToFirstReview());
+          new TimeToFirstReview(),
+          new ReviewTime.ZerocredReviewTime(),
+          new ReviewTime.ActionReviewTime(),
+          new ReviewTime.MavenReviewTime());
 
   static final String KEPT_MARKER =
       "<!-- Everything below this line is kept when run.sh rewrites the file. -->";

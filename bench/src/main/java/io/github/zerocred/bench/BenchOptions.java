@@ -31,12 +31,16 @@ record BenchOptions(
     boolean inProcess,
     Set<String> only,
     List<String> zerocredJvmOptions,
-    boolean compareJdkTls) {
+    boolean compareJdkTls,
+    List<String> reviewArgs) {
   static final String USAGE =
       "usage: Bench --zerocred-jar JAR --work DIR [--mitmdump PATH --mitm-addon PY]"
           + " [--claude PATH] [--results FILE] [--commit SHA] [--quick]"
           + " [--only 1,2,... (workload numbers or names)] [--in-process]"
-          + " [--zerocred-jvm-option OPTION]... [--compare-jdk-tls]";
+          + " [--zerocred-jvm-option OPTION]... [--compare-jdk-tls]"
+          + " [--review-image IMAGE --review-cli 'LABEL=JAR [JVM-OPTION]...'"
+          + " --review-action LABEL=IMAGE --review-maven 'LABEL=[MAVEN_OPTS]' --review-mvn MVNW"
+          + " --review-repo-root DIR --review-runs N]";
 
   static BenchOptions parse(String[] args) {
     Map<String, String> values = new LinkedHashMap<>();
@@ -44,6 +48,7 @@ record BenchOptions(
     boolean inProcess = false;
     boolean compareJdkTls = false;
     List<String> jvmOptions = new ArrayList<>();
+    List<String> reviewArgs = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--quick")) {
         quick = true;
@@ -59,6 +64,11 @@ record BenchOptions(
       }
       if (args[i].equals("--zerocred-jvm-option") && i + 1 < args.length) {
         jvmOptions.add(args[++i]); // for profiling, e.g. -XX:StartFlightRecording=...
+        continue;
+      }
+      if (args[i].startsWith("--review-") && i + 1 < args.length) {
+        reviewArgs.add("--" + args[i].substring("--review-".length()));
+        reviewArgs.add(args[++i]);
         continue;
       }
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -89,7 +99,8 @@ record BenchOptions(
             inProcess,
             only(values.remove("--only")),
             List.copyOf(jvmOptions),
-            compareJdkTls);
+            compareJdkTls,
+            List.copyOf(reviewArgs));
     values.remove("--commit");
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + values.keySet());

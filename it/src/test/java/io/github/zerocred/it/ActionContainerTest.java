@@ -10,6 +10,7 @@ import io.github.zerocred.testkit.Reply;
 import io.github.zerocred.testkit.RunnerLog;
 import io.github.zerocred.testkit.SarifSchema;
 import io.github.zerocred.testkit.StandInAnthropicApi;
+import io.github.zerocred.testkit.StandInGitHubApi;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

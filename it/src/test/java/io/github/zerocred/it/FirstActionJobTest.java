@@ -9,6 +9,7 @@ import io.github.zerocred.runnerimage.RunnerImageListener;
 import io.github.zerocred.runnerimage.RunnerImageSpec;
 import io.github.zerocred.testkit.Reply;
 import io.github.zerocred.testkit.StandInAnthropicApi;
+import io.github.zerocred.testkit.StandInGitHubApi;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -79,6 +79,12 @@ class SandboxedRunTest {
           .contains("Read");
       assertThat(fixture.events(RunEvent.Turn.class)).hasSizeGreaterThanOrEqualTo(2);
       assertThat(fixture.events(RunEvent.Finished.class)).hasSize(1);
+      // Every step is timed once, in the order the steps run; the front ends print them.
+      assertThat(fixture.events(RunEvent.Timed.class))
+          .extracting(RunEvent.Timed::phase)
+          .containsExactly(RunEvent.Phase.values());
+      assertThat(fixture.events(RunEvent.Timed.class))
+          .allSatisfy(t -> assertThat(t.took()).isPositive());
       assertThat(engine.docker().labelledWithRun(result.runId())).isEmpty();
     }
   }

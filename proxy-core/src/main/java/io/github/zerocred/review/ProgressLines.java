@@ -4,8 +4,11 @@ import io.github.zerocred.run.RunEvent;
 import io.github.zerocred.run.RunListener;
 import io.github.zerocred.run.RunResult;
 import io.github.zerocred.run.TokenUsage;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +22,9 @@ public final class ProgressLines implements RunListener {
   // Events come from the run's threads one at a time; volatile suffices for the heartbeat's read.
   private volatile int turn;
   private volatile long tokens;
+  // Set-up steps' times until the container starts; several threads of the run report them.
+  private final Map<RunEvent.Phase, Duration> setUp = new ConcurrentSkipListMap<>();
+  private volatile Duration claude;
 
   /** Sends every line to {@code sink}, which must be safe to call from the run's threads. */
   public ProgressLines(Consumer<String> sink) {
@@ -36,8 +42,25 @@ public final class ProgressLines implements RunListener {
                 + s.networks()
                 + " network(s)");
       }
+    } else if (event instanceof RunEvent.Timed t) {
+      if (t.phase() == RunEvent.Phase.CLAUDE) {
+        claude = t.took();
+      } else if (t.phase() == RunEvent.Phase.TEARDOWN) {
+        Duration ran = claude;
+        sink.accept(
+            (ran == null ? "" : "Claude Code ran for " + ran.toMillis() + " ms; ")
+                + "teardown took "
+                + t.took().toMillis()
+                + " ms");
+      } else {
+        setUp.merge(t.phase(), t.took(), Duration::plus);
+      }
     } else if (event instanceof RunEvent.Started s) {
       sink.accept("run " + s.runId() + ": Claude Code started in " + s.image());
+      if (!setUp.isEmpty()) {
+        sink.accept(setUpLine());
+        setUp.clear();
+      }
     } else if (event instanceof RunEvent.SessionStarted s) {
       // Claude's init event is the container's to write: every field is attacker text.
       sink.accept(
@@ -74,6 +97,16 @@ public final class ProgressLines implements RunListener {
               + q.waited().toSeconds()
               + "s so far");
     }
+  }
+
+  /** Each set-up step's time, in the order the steps begin. */
+  private String setUpLine() {
+    StringBuilder line = new StringBuilder("set-up steps (ms):");
+    setUp.forEach(
+        (phase, took) ->
+            line.append(' ').append(phase.label()).append(' ').append(took.toMillis()).append(','));
+    line.setLength(line.length() - 1);
+    return line.toString();
   }
 
   private static String tokens(TokenUsage u) {

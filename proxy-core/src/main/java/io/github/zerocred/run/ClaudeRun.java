@@ -2,11 +2,11 @@ package io.github.zerocred.run;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.PullResponseItem;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.proxy.ZerocredException;
 import io.github.zerocred.proxy.ZerocredProxy;
+import io.github.zerocred.run.RunEvent.Phase;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -80,6 +80,8 @@ public final class ClaudeRun {
   private final Owner owner = Owner.current();
   private final RunListener listener;
   private final Cancellation cancellation;
+  // Each step's time, reported as RunEvent.Timed (the front ends print a breakdown).
+  private final RunTimer timer;
   // Counted down once run() has closed everything: the shutdown hook waits for it.
   private final CountDownLatch finished = new CountDownLatch(1);
   // Every handle the run opened, newest first: the shutdown hook closes what the run thread could
@@ -92,12 +94,15 @@ public final class ClaudeRun {
   private boolean containerStarted;
   // The engine is remote (or the setting says so): the proxy runs in a container beside Claude's.
   private boolean proxyInContainer;
+  // When Claude Code's output ended (System.nanoTime()); 0 until then. Teardown is timed from it.
+  private long teardownStart;
 
   private ClaudeRun(RunConfig config, String runId, Cancellation cancellation) {
     this.config = config;
     this.runId = runId;
     this.listener = safe(config.listener());
     this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
+    this.timer = new RunTimer(runId, listener);
   }
 
   /**
@@ -144,6 +149,9 @@ public final class ClaudeRun {
     } finally {
       closeOpened();
       finished.countDown();
+    }
+    if (teardownStart != 0) {
+      timer.since(Phase.TEARDOWN, teardownStart);
     }
     removeHook(hook);
     RunResult result = outcome.withWallTime(Duration.between(start, Instant.now()));
@@ -210,10 +218,12 @@ public final class ClaudeRun {
   private RunResult runContained(Instant start) {
     checkCancelled();
     try (Step slot = awaitSlot();
-        DockerEngine engine = opened(DockerEngine.connect(config.dockerHost()))) {
+        DockerEngine engine =
+            opened(timer.timed(Phase.ENGINE, () -> DockerEngine.connect(config.dockerHost())))) {
       // The timeout counts from here: a wait for a run slot does not eat into it.
       Instant begun = config.runSlots().isPresent() ? Instant.now() : start;
       DockerClient docker = engine.client();
+      long imageStart = System.nanoTime();
       checkImage(engine);
       proxyInContainer = config.proxyPlacement().inContainer(engine.host());
       if (config.bindMountWorkspace() && ProxyPlacement.overTcp(engine.host())) {
@@ -227,7 +237,9 @@ public final class ClaudeRun {
         ProxyContainer.checkImage(docker, config.proxyImage(), engine.host());
       }
       checkRuntime(engine);
+      timer.since(Phase.IMAGE, imageStart);
       checkCancelled();
+      long sweepStart = System.nanoTime();
       // A remote engine does not run this JVM's container, whatever it holds of the same name.
       selfContainerId = proxyInContainer ? null : SelfContainer.find(docker).orElse(null);
       Sweeper sweeper = new Sweeper(docker, this::warn);
@@ -236,22 +248,32 @@ public final class ClaudeRun {
         listener.onEvent(new RunEvent.Swept(runId, swept.containers(), swept.networks()));
       }
       HostFirewall.find().ifPresent(f -> sweepFirewall(f, sweeper));
+      timer.since(Phase.SWEEP, sweepStart);
       try (Step leftovers = once(() -> sweepLeftovers(sweeper));
           TempDirectory temp = opened(TempDirectory.create("zerocred-run-", this::warn))) {
         // Before anything exists on the engine: a secret in the workspace refuses the run here.
-        Path workspaceArchive = workspaceArchive(temp.path());
-        try (RunNetwork network = createNetwork(docker);
+        Path workspaceArchive = timer.timed(Phase.WORKSPACE, () -> workspaceArchive(temp.path()));
+        try (RunNetwork network = timer.timed(Phase.NETWORK, () -> createNetwork(docker));
             Step proxyStopped = startProxy(docker, network);
-            RunContainer container = createContainer(docker, network, workspaceArchive)) {
-          copyFilesIn(container, temp.path(), workspaceArchive);
+            RunContainer container =
+                timer.timed(
+                    Phase.CONTAINER, () -> createContainer(engine, network, workspaceArchive))) {
+          timer.timed(Phase.COPY_IN, () -> copyFilesIn(container, temp.path(), workspaceArchive));
           StreamJsonCollector collector = new StreamJsonCollector(runId, listener);
           checkCancelled();
-          container.start();
+          timer.timed(Phase.START, container::start);
           containerStarted = true;
+          long claudeStart = System.nanoTime();
+          timer.since(Phase.SET_UP, timer.firstStart());
           listener.onEvent(
               new RunEvent.Started(
                   runId, config.image(), container.id(), network.name(), proxy.address()));
-          return follow(container, collector, begun);
+          try {
+            return follow(container, collector, begun);
+          } finally {
+            timer.since(Phase.CLAUDE, claudeStart);
+            teardownStart = System.nanoTime();
+          }
         }
       }
     }
@@ -312,18 +334,32 @@ public final class ClaudeRun {
     checkCancelled();
     if (proxyInContainer) {
       ProxyContainer started =
-          ProxyContainer.start(
-              docker, config, runId, labels(), network.id(), cancellation::isCancelled, this::warn);
+          timer.timed(
+              Phase.PROXY,
+              () ->
+                  ProxyContainer.start(
+                      docker,
+                      config,
+                      runId,
+                      labels(),
+                      network.id(),
+                      cancellation::isCancelled,
+                      this::warn));
       proxy = started;
       return once(started::close);
     }
     ZerocredProxy started =
-        ZerocredProxy.start(
-            config.proxy().forRun(runId, new InetSocketAddress(network.listenAddress(), 0)));
+        timer.timed(
+            Phase.PROXY,
+            () ->
+                ZerocredProxy.start(
+                    config
+                        .proxy()
+                        .forRun(runId, new InetSocketAddress(network.listenAddress(), 0))));
     proxy = RunProxy.inJvm(started);
     Step stop = once(() -> stopProxy(started));
     try {
-      network.lockTo(started.address());
+      timer.timed(Phase.FIREWALL, () -> network.lockTo(started.address()));
     } catch (RuntimeException e) {
       stop.close();
       throw e;
@@ -332,7 +368,7 @@ public final class ClaudeRun {
   }
 
   private RunContainer createContainer(
-      DockerClient docker, RunNetwork network, Path workspaceArchive) {
+      DockerEngine engine, RunNetwork network, Path workspaceArchive) {
     checkCancelled();
     RunContainer.Spec spec =
         new RunContainer.Spec(
@@ -343,7 +379,8 @@ public final class ClaudeRun {
             claudeCommand(),
             size(workspaceArchive),
             config.bindMountWorkspace() ? realWorkspace() : null);
-    return opened(RunContainer.create(docker, config, spec, this::warn));
+    return opened(
+        RunContainer.create(engine.client(), engine.storageInfo(), config, spec, this::warn));
   }
 
   /** The run's labels; a zerocred in a container also names that container as the owner. */
@@ -364,25 +401,22 @@ public final class ClaudeRun {
   }
 
   private void checkImage(DockerEngine engine) {
-    DockerClient docker = engine.client();
-    try {
-      docker.inspectImageCmd(config.image()).exec();
-    } catch (NotFoundException e) {
-      if (config.pullMissingImage()) {
-        pull(docker);
-        return;
-      }
-      throw new ZerocredException(
-          "The image "
-              + config.image()
-              + " is not on the Docker engine at "
-              + engine.host()
-              + ": leave the image unset and zerocred builds its own runner image (see"
-              + " runner-image/README.md), or `docker pull "
-              + config.image()
-              + "` where its registry is reachable",
-          e);
+    if (engine.hasImage(config.image())) {
+      return;
     }
+    if (config.pullMissingImage()) {
+      pull(engine.client());
+      return;
+    }
+    throw new ZerocredException(
+        "The image "
+            + config.image()
+            + " is not on the Docker engine at "
+            + engine.host()
+            + ": leave the image unset and zerocred builds its own runner image (see"
+            + " runner-image/README.md), or `docker pull "
+            + config.image()
+            + "` where its registry is reachable");
   }
 
   private void pull(DockerClient docker) {
@@ -648,11 +682,14 @@ public final class ClaudeRun {
 
   /** Waits until the container exits or the deadline passes; true if it exited. */
   private boolean awaitExit(RunContainer container, Instant deadline) throws InterruptedException {
+    long pause = 10;
     while (Instant.now().isBefore(deadline) && !cancellation.isCancelled()) {
       if (!container.isRunning()) {
         return true;
       }
-      Thread.sleep(200);
+      // The log stream ends as the container exits: its state follows within milliseconds.
+      Thread.sleep(pause);
+      pause = Math.min(200, pause * 2);
     }
     return !container.isRunning();
   }

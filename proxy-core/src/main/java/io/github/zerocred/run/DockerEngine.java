@@ -1,6 +1,9 @@
 package io.github.zerocred.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -9,6 +12,8 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -26,11 +31,14 @@ public final class DockerEngine implements AutoCloseable {
 
   private final String host;
   private final DockerClient client;
+  // The transport under the client, for the calls made without its object model (hasImage, …).
+  private final DockerHttpClient http;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private DockerEngine(String host, DockerClient client) {
+  private DockerEngine(String host, DockerClient client, DockerHttpClient http) {
     this.host = host;
     this.client = client;
+    this.http = http;
   }
 
   /**
@@ -57,7 +65,7 @@ public final class DockerEngine implements AutoCloseable {
             .connectionTimeout(Duration.ofSeconds(10))
             .build();
     DockerClient client = DockerClientImpl.getInstance(config, http);
-    DockerEngine engine = new DockerEngine(host, client);
+    DockerEngine engine = new DockerEngine(host, client, http);
     try {
       client.pingCmd().exec();
     } catch (RuntimeException e) {
@@ -94,6 +102,81 @@ public final class DockerEngine implements AutoCloseable {
 
   public String host() {
     return host;
+  }
+
+  /**
+   * Whether the engine has {@code image}, asked with the status of {@code GET /images/NAME/json}
+   * only: the client library would read the whole answer into its object model, whose classes cost
+   * a review's start more than the call itself.
+   */
+  boolean hasImage(String image) {
+    DockerHttpClient.Request request =
+        DockerHttpClient.Request.builder()
+            .method(DockerHttpClient.Request.Method.GET)
+            .path("/images/" + pathSegment(image) + "/json")
+            .build();
+    try (DockerHttpClient.Response response = http.execute(request)) {
+      int status = response.getStatusCode();
+      if (status == 200) {
+        return true;
+      }
+      if (status == 404) {
+        return false;
+      }
+      throw new IllegalStateException(
+          "the engine answered " + status + " to the inspection of the image " + image);
+    }
+  }
+
+  /**
+   * The storage driver and its status lines of {@code docker info} (all that {@link
+   * ContainerLimits} needs), read as a tree: the client library's {@code Info} model is large.
+   */
+  Info storageInfo() {
+    DockerHttpClient.Request request =
+        DockerHttpClient.Request.builder()
+            .method(DockerHttpClient.Request.Method.GET)
+            .path("/info")
+            .build();
+    JsonNode info;
+    try (DockerHttpClient.Response response = http.execute(request)) {
+      if (response.getStatusCode() != 200) {
+        throw new IllegalStateException(
+            "the engine answered " + response.getStatusCode() + " to docker info");
+      }
+      info = TREES.readTree(response.getBody());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the engine's docker info: " + e.getMessage(), e);
+    }
+    List<List<String>> statuses = new ArrayList<>();
+    for (JsonNode pair : info.path("DriverStatus")) {
+      List<String> line = new ArrayList<>();
+      pair.forEach(v -> line.add(v.asText()));
+      statuses.add(line);
+    }
+    JsonNode driver = info.path("Driver");
+    return new Info()
+        .withDriver(driver.isTextual() ? driver.asText() : null)
+        .withDriverStatuses(statuses);
+  }
+
+  private static final ObjectMapper TREES = new ObjectMapper();
+
+  /** {@code value} as one path segment: an image name keeps its {@code / : @}, as the CLI sends. */
+  static String pathSegment(String value) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~/:@".indexOf(c) >= 0) {
+        out.append(c);
+      } else {
+        out.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return out.toString();
   }
 
   /** The engine's version, for messages; empty if it cannot say. */

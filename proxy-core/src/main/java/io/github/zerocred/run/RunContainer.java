@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Volume;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,9 +58,13 @@ final class RunContainer implements AutoCloseable {
       long workspaceBytes,
       Path boundWorkspace) {}
 
-  /** Creates the container (not started); an engine that cannot limit its disk is warned about. */
+  /**
+   * Creates the container (not started); an engine that cannot limit its disk is warned about.
+   *
+   * @param storage the engine's storage driver, which tells whether it can limit the disk
+   */
   static RunContainer create(
-      DockerClient docker, RunConfig config, Spec spec, Consumer<String> warnings) {
+      DockerClient docker, Info storage, RunConfig config, Spec spec, Consumer<String> warnings) {
     HostConfig host =
         HostConfig.newHostConfig()
             .withNetworkMode(spec.network())
@@ -75,8 +80,7 @@ final class RunContainer implements AutoCloseable {
       host.withBinds(
           new Bind(spec.boundWorkspace().toString(), new Volume(ClaudeRun.WORKDIR), AccessMode.ro));
     }
-    Optional<String> layerSize =
-        ContainerLimits.writableLayerSize(docker.infoCmd().exec(), spec.workspaceBytes());
+    Optional<String> layerSize = ContainerLimits.writableLayerSize(storage, spec.workspaceBytes());
     layerSize.ifPresent(size -> host.withStorageOpt(Map.of("size", size)));
     try {
       return new RunContainer(docker, create(docker, config, spec, host), warnings);

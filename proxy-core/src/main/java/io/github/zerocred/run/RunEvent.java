@@ -58,4 +58,53 @@ public sealed interface RunEvent {
    */
   record Queued(String runId, int ahead, int running, int limit, Duration waited)
       implements RunEvent {}
+
+  /**
+   * One step of the run took this long (wall time). The set-up steps run one after the other, so
+   * they add up to {@link Phase#SET_UP} less the gaps between them (the run's own bookkeeping).
+   */
+  record Timed(String runId, Phase phase, Duration took) implements RunEvent {}
+
+  /** The steps of a run that {@link Timed} reports, in the order they begin. */
+  enum Phase {
+    /** Reaching the Docker engine (client set-up and a ping). */
+    ENGINE("engine"),
+    /** Checking that the image is there (or pulling it). */
+    IMAGE("image"),
+    /** Removing what dead runs left, firewall rules included. */
+    SWEEP("sweep"),
+    /** Writing the workspace's archive through the secret scan. */
+    WORKSPACE("workspace archive"),
+    /** Creating the run's network. */
+    NETWORK("network"),
+    /** Starting the proxy on the network. */
+    PROXY("proxy"),
+    /** Adding the host firewall rules that lock the network to the proxy. */
+    FIREWALL("firewall"),
+    /** Creating the container. */
+    CONTAINER("container create"),
+    /** Copying the workspace and the run's files into the container. */
+    COPY_IN("copy-in"),
+    /** Starting the container. */
+    START("start"),
+    /**
+     * From the run's start until the container started: every step above, overlaps counted once.
+     */
+    SET_UP("set-up"),
+    /** From the container's start until its output ended: Claude Code's own time. */
+    CLAUDE("Claude Code"),
+    /** Removing the container, the network, the rules, the proxy and the temporary files. */
+    TEARDOWN("teardown");
+
+    private final String label;
+
+    Phase(String label) {
+      this.label = label;
+    }
+
+    /** A short name for progress lines, such as {@code copy-in}. */
+    public String label() {
+      return label;
+    }
+  }
 }

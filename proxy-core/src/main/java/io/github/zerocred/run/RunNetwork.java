@@ -101,32 +101,41 @@ final class RunNetwork implements AutoCloseable {
     }
     // A /28 of zerocred's own pool, not one of Docker's default pools (about 30 networks): the
     // gateway is given explicitly, so IPAM always reports it (see findListenAddress).
+    // The gateway given to the engine: the proxy's address, without asking for it again.
+    String[] gateway = new String[1];
     String id =
         new SubnetAllocator(docker, pool)
             .create(
-                subnet ->
-                    docker
-                        .createNetworkCmd()
-                        .withName(name)
-                        .withDriver("bridge")
-                        .withInternal(true)
-                        .withCheckDuplicate(true)
-                        .withIpam(
-                            new Network.Ipam()
-                                .withConfig(
-                                    new Network.Ipam.Config()
-                                        .withSubnet(subnet.toString())
-                                        .withGateway(subnet.gateway())))
-                        .withOptions(options)
-                        .withLabels(labels)
-                        .exec()
-                        .getId());
+                subnet -> {
+                  String created =
+                      docker
+                          .createNetworkCmd()
+                          .withName(name)
+                          .withDriver("bridge")
+                          .withInternal(true)
+                          .withCheckDuplicate(true)
+                          .withIpam(
+                              new Network.Ipam()
+                                  .withConfig(
+                                      new Network.Ipam.Config()
+                                          .withSubnet(subnet.toString())
+                                          .withGateway(subnet.gateway())))
+                          .withOptions(options)
+                          .withLabels(labels)
+                          .exec()
+                          .getId();
+                  gateway[0] = subnet.gateway(); // IPAM has exactly this one now
+                  return created;
+                });
     RunNetwork network = new RunNetwork(docker, runId, id, name, selfContainerId, warnings);
     if (!hostSide) {
       return network;
     }
     try {
-      network.listenAddress = network.findListenAddress();
+      network.listenAddress =
+          selfContainerId == null && gateway[0] != null
+              ? ip(gateway[0])
+              : network.findListenAddress();
       return network;
     } catch (RuntimeException e) {
       network.close();

@@ -39,6 +39,24 @@ class ProgressLinesTest {
   }
 
   @Test
+  void timedSteps_giveOneSetUpLineAtTheStartAndOneLineAtTeardown() {
+    progress.onEvent(new RunEvent.Timed("r", RunEvent.Phase.SWEEP, Duration.ofMillis(40)));
+    progress.onEvent(new RunEvent.Timed("r", RunEvent.Phase.ENGINE, Duration.ofMillis(12)));
+    progress.onEvent(new RunEvent.Timed("r", RunEvent.Phase.SET_UP, Duration.ofMillis(900)));
+    progress.onEvent(
+        new RunEvent.Started(
+            "r", "img:1", "c", "n", new java.net.InetSocketAddress("10.0.0.1", 1)));
+    progress.onEvent(new RunEvent.Timed("r", RunEvent.Phase.CLAUDE, Duration.ofMillis(2500)));
+    progress.onEvent(new RunEvent.Timed("r", RunEvent.Phase.TEARDOWN, Duration.ofMillis(300)));
+
+    assertThat(lines)
+        .containsExactly(
+            "run r: Claude Code started in img:1",
+            "set-up steps (ms): engine 12, sweep 40, set-up 900",
+            "Claude Code ran for 2500 ms; teardown took 300 ms");
+  }
+
+  @Test
   void containerControlledFields_comeOutAsOneLineWithoutControlCharacters() {
     progress.onEvent(
         new RunEvent.SessionStarted(

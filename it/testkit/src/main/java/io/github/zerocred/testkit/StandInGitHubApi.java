@@ -1,4 +1,4 @@
-package io.github.zerocred.it;
+package io.github.zerocred.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -29,9 +29,9 @@ import java.util.regex.Pattern;
  * {@link #BOT}'s, and tests can plant objects by other people; like GitHub for a token without the
  * right to, it refuses (403) to edit another author's object.
  */
-final class StandInGitHubApi implements AutoCloseable {
+public final class StandInGitHubApi implements AutoCloseable {
   /** The login the token acts as, as GraphQL's {@code viewer} answers for a job's token. */
-  static final String BOT = "github-actions[bot]";
+  public static final String BOT = "github-actions[bot]";
 
   private static final JsonMapper JSON = new JsonMapper();
   private static final Pattern ISSUE_COMMENTS =
@@ -52,15 +52,15 @@ final class StandInGitHubApi implements AutoCloseable {
   private static final Pattern HUNK = Pattern.compile("^@@ -\\d+(?:,\\d+)? \\+(\\d+)(?:,\\d+)? @@");
 
   /** A file of the pull request, as {@code GET /pulls/N/files} lists it. */
-  record PullFile(String filename, String status, String patch) {}
+  public record PullFile(String filename, String status, String patch) {}
 
   /** A submitted review. */
-  record Review(long id, int pull, String commitId, String body, String author) {}
+  public record Review(long id, int pull, String commitId, String body, String author) {}
 
   /**
    * A comment on the diff: on {@code line} (from {@code startLine}, 0 when single) of {@code side}.
    */
-  record ReviewComment(
+  public record ReviewComment(
       long id,
       long reviewId,
       int pull,
@@ -72,10 +72,10 @@ final class StandInGitHubApi implements AutoCloseable {
       String author) {}
 
   /** One request as received. */
-  record Request(String method, String path, String authorization, String body) {}
+  public record Request(String method, String path, String authorization, String body) {}
 
   /** A stored comment. */
-  record Comment(long id, int issue, String body, String author) {}
+  public record Comment(long id, int issue, String body, String author) {}
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(2);
@@ -88,7 +88,7 @@ final class StandInGitHubApi implements AutoCloseable {
   private final Map<Long, Review> reviews = new ConcurrentHashMap<>();
   private final Map<Long, ReviewComment> reviewComments = new ConcurrentHashMap<>();
 
-  StandInGitHubApi(InetSocketAddress bind, String expectedToken) throws IOException {
+  public StandInGitHubApi(InetSocketAddress bind, String expectedToken) throws IOException {
     this.expectedToken = expectedToken;
     server = HttpServer.create(bind, 16);
     server.createContext("/", this::handle);
@@ -97,65 +97,65 @@ final class StandInGitHubApi implements AutoCloseable {
   }
 
   /** {@code http://HOST:PORT} as the action container reaches it. */
-  String url() {
+  public String url() {
     InetSocketAddress a = server.getAddress();
     return "http://" + a.getAddress().getHostAddress() + ":" + a.getPort();
   }
 
   /** Answer every comment write with 403, as GitHub does for a read-only token. */
-  void refuseComments() {
+  public void refuseComments() {
     refuseComments = true;
   }
 
-  List<Request> requests() {
+  public List<Request> requests() {
     return List.copyOf(requests);
   }
 
-  List<Comment> comments() {
+  public List<Comment> comments() {
     List<Comment> list = new ArrayList<>(comments.values());
     list.sort((a, b) -> Long.compare(a.id(), b.id()));
     return list;
   }
 
   /** The pull request's changed files; their patches decide which lines take comments. */
-  void pullRequestFiles(List<PullFile> list) {
+  public void pullRequestFiles(List<PullFile> list) {
     files.clear();
     files.addAll(list);
   }
 
-  List<Review> reviews() {
+  public List<Review> reviews() {
     List<Review> list = new ArrayList<>(reviews.values());
     list.sort((a, b) -> Long.compare(a.id(), b.id()));
     return list;
   }
 
-  List<ReviewComment> reviewComments() {
+  public List<ReviewComment> reviewComments() {
     List<ReviewComment> list = new ArrayList<>(reviewComments.values());
     list.sort((a, b) -> Long.compare(a.id(), b.id()));
     return list;
   }
 
   /** Adds a comment as someone else would, e.g. a person discussing the pull request. */
-  void addComment(int issue, String body) {
+  public void addComment(int issue, String body) {
     addComment(issue, body, "octocat");
   }
 
   /** Adds a comment by {@code author}; returns its id. */
-  long addComment(int issue, String body, String author) {
+  public long addComment(int issue, String body, String author) {
     long id = ids.incrementAndGet();
     comments.put(id, new Comment(id, issue, body, author));
     return id;
   }
 
   /** Adds a review by {@code author}, as a person (or an attacker copying a marker) would. */
-  long addReview(int pull, String body, String author) {
+  public long addReview(int pull, String body, String author) {
     long id = ids.incrementAndGet();
     reviews.put(id, new Review(id, pull, "0".repeat(40), body, author));
     return id;
   }
 
   /** Adds a comment on line {@code line} of {@code path} by {@code author}. */
-  long addReviewComment(int pull, String path, int line, String body, String author) {
+  public long addReviewComment(int pull, String path, int line, String body, String author) {
     long reviewId = addReview(pull, "", author);
     long id = ids.incrementAndGet();
     reviewComments.put(
@@ -372,7 +372,7 @@ final class StandInGitHubApi implements AutoCloseable {
    * The head-side lines of each hunk of a unified diff. Written here again on purpose rather than
    * borrowed from the action's DiffLines: the stand-in judges the action, so it keeps its own.
    */
-  static List<List<Integer>> hunks(String patch) {
+  public static List<List<Integer>> hunks(String patch) {
     List<List<Integer>> hunks = new ArrayList<>();
     List<Integer> current = null;
     int line = 0;
@@ -444,7 +444,7 @@ final class StandInGitHubApi implements AutoCloseable {
     }
   }
 
-  static JsonNode parse(String json) throws IOException {
+  public static JsonNode parse(String json) throws IOException {
     return JSON.readTree(json);
   }
 

@@ -1,0 +1,720 @@
+package io.github.zerocred.bench;
+
+import io.github.zerocred.proxy.Credentials;
+import io.github.zerocred.testkit.Reply;
+import io.github.zerocred.testkit.StandInAnthropicApi;
+import io.github.zerocred.testkit.StandInGitHubApi;
+import io.github.zerocred.testkit.TestPki;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The whole review timed from process start, on the real engine with the runner image and the real
+ * Claude Code CLI, against the testkit's stand-in Messages API (which answers at once): (a) {@code
+ * zerocred review}, (b) the action as a runner starts it ({@code docker run} of the action image on
+ * a job network, the runner's mounts and {@code GITHUB_*} variables, the engine's socket) up to the
+ * review posted to the stand-in GitHub API, (c) {@code mvn zerocred:review} on a sample project.
+ * Every line the front end prints is timestamped: "Claude Code started", and the run's own step
+ * times ({@code RunEvent.Timed}, printed by {@code ProgressLines}). Variants (a jar with JVM
+ * options, an action image, Maven options) run in turn, rounds interleaved, after one warm-up each.
+ *
+ * <p>Run by {@code bench/run.sh} as workloads 11–13 of the table, or alone: {@code java -cp
+ * zerocred-bench.jar io.github.zerocred.bench.ReviewBench --image IMAGE --work DIR [--runs N]
+ * [--cli "LABEL=JAR [JVM-OPTION]..."]... [--action "LABEL=ACTION-IMAGE"]... [--maven
+ * "LABEL=[MAVEN_OPTS]" --repo-root DIR --mvn MVNW]...}, which prints the rows as a table.
+ */
+public final class ReviewBench {
+  static final String PROMPT = "Review the change.";
+  static final double STARTED_TARGET_MS = 1500;
+  static final double OVERHEAD_TARGET_MS = 2000;
+
+  /** One way to run a review, as the table's rows name it. */
+  record Variant(Kind kind, String label, List<String> spec) {}
+
+  /** The three front ends. */
+  enum Kind {
+    CLI(11, "zerocred review", "JVM start, picocli"),
+    ACTION(12, "action (docker run)", "docker run, the action's JVM start"),
+    MAVEN(13, "mvn zerocred:review", "Maven's start, the plugin resolved and loaded");
+
+    final int workload;
+    final String title;
+    final String start;
+
+    Kind(int workload, String title, String start) {
+      this.workload = workload;
+      this.title = title;
+      this.start = start;
+    }
+  }
+
+  private final String image;
+  private final Path work;
+  private final int runs;
+  private final Path repoRoot;
+  private final Path mvn;
+  private final List<Variant> variants;
+  private final Consumer<String> say;
+  private final String token = "sk-ant-oat01-" + random(86) + "AA";
+  private final String githubToken = "ghs_" + random(36);
+
+  private ReviewBench(
+      String image,
+      Path work,
+      int runs,
+      Path repoRoot,
+      Path mvn,
+      List<Variant> variants,
+      Consumer<String> say) {
+    this.variants = List.copyOf(variants);
+    this.image = image;
+    this.work = work;
+    this.runs = runs;
+    this.repoRoot = repoRoot;
+    this.mvn = mvn;
+    this.say = say;
+  }
+
+  public static void main(String[] args) throws Exception {
+    ReviewBench bench = parse(List.of(args), s -> System.err.println("[review] " + s), 5);
+    Table table = new Table();
+    for (Kind kind : Kind.values()) {
+      bench.measure(kind, table::add);
+    }
+    System.out.println("Load average after: " + Machine.loadAverage());
+    System.out.println(table.markdown());
+    System.exit(0);
+  }
+
+  /**
+   * The arguments as {@link ReviewBench} takes them (see the class comment); {@code runs} unless
+   * {@code --runs} says otherwise.
+   */
+  static ReviewBench parse(List<String> args, Consumer<String> say, int runs) {
+    String image = null;
+    Path work = null;
+    Path repoRoot = Path.of(".");
+    Path mvn = null;
+    List<Variant> variants = new ArrayList<>();
+    for (int i = 0; i < args.size(); i += 2) {
+      if (i + 1 >= args.size()) {
+        throw new IllegalArgumentException("no value for " + args.get(i));
+      }
+      String value = args.get(i + 1);
+      switch (args.get(i)) {
+        case "--image" -> image = value;
+        case "--work" -> work = Path.of(value);
+        case "--runs" -> runs = Integer.parseInt(value);
+        case "--repo-root" -> repoRoot = Path.of(value);
+        case "--mvn" -> mvn = Path.of(value);
+        case "--cli" -> variants.add(variant(Kind.CLI, value));
+        case "--action" -> variants.add(variant(Kind.ACTION, value));
+        case "--maven" -> variants.add(variant(Kind.MAVEN, value));
+        default -> throw new IllegalArgumentException("unknown argument " + args.get(i));
+      }
+    }
+    if (image == null || work == null) {
+      throw new IllegalArgumentException("--image and --work are required");
+    }
+    return new ReviewBench(image, work, runs, repoRoot, mvn, variants, say);
+  }
+
+  /** The variants of one front end, in the order given. */
+  List<Variant> variants(Kind kind) {
+    return variants.stream().filter(v -> v.kind() == kind).toList();
+  }
+
+  /** Runs the variants of {@code kind}, rounds interleaved, and adds their rows; none: nothing. */
+  void measure(Kind kind, Consumer<Row> rows) throws Exception {
+    List<Variant> of = variants(kind);
+    if (!of.isEmpty()) {
+      measure(of, rows);
+    }
+  }
+
+  /** {@code LABEL=REST}: REST split on white space. */
+  static Variant variant(Kind kind, String value) {
+    int eq = value.indexOf('=');
+    if (eq <= 0) {
+      throw new IllegalArgumentException("a variant is LABEL=..., not " + value);
+    }
+    String rest = value.substring(eq + 1).trim();
+    List<String> spec = rest.isEmpty() ? List.of() : Arrays.asList(rest.split("\\s+"));
+    return new Variant(kind, value.substring(0, eq).trim(), spec);
+  }
+
+  private void measure(List<Variant> variants, Consumer<Row> rows) throws Exception {
+    Kind kind = variants.get(0).kind();
+    Files.createDirectories(work);
+    Job job = kind == Kind.ACTION ? Job.create(work.resolve("job")) : null;
+    try (StandInAnthropicApi api =
+            StandInAnthropicApi.builder()
+                .pki(TestPki.create())
+                .bind(new InetSocketAddress(job == null ? "127.0.0.1" : job.gateway, 0))
+                .expectToken(token)
+                .defaultReply(Reply.text("No findings."))
+                .start();
+        StandInGitHubApi github =
+            job == null
+                ? null
+                : new StandInGitHubApi(new InetSocketAddress(job.gateway, 0), githubToken)) {
+      Path ca = api.writeCaPem(work.resolve("stand-in-ca.pem"));
+      Map<String, List<ReviewTimeline>> results = new LinkedHashMap<>();
+      String load = Machine.loadAverage();
+      for (int round = -1; round < runs; round++) {
+        for (Variant v : variants) {
+          Path out = work.resolve("out-" + kind + "-" + v.label() + "-" + (round + 1));
+          ReviewTimeline t =
+              switch (kind) {
+                case CLI -> cli(v, api, ca, out);
+                case MAVEN -> maven(v, api, ca, out);
+                case ACTION -> action(v, job, api, github);
+              };
+          say.accept(
+              String.format(
+                  Locale.ROOT,
+                  "%s [%s] run %d: started %.0f ms (CPU %.0f ms), posted %.0f ms, end %.0f ms,"
+                      + " steps %s",
+                  kind.title,
+                  v.label(),
+                  round + 1,
+                  t.startedMs,
+                  t.startedCpuMs,
+                  t.postedMs,
+                  t.endMs,
+                  t.steps));
+          if (round >= 0) {
+            results.computeIfAbsent(v.label(), k -> new ArrayList<>()).add(t);
+          }
+        }
+      }
+      rows(kind, results, load + "; " + Machine.loadAverage(), rows);
+    } finally {
+      if (job != null) {
+        job.close();
+      }
+    }
+  }
+
+  private void rows(
+      Kind kind, Map<String, List<ReviewTimeline>> results, String load, Consumer<Row> rows) {
+    String p50 = ", p50 of " + runs + " (ms)";
+    for (Map.Entry<String, List<ReviewTimeline>> e : results.entrySet()) {
+      List<ReviewTimeline> list = e.getValue();
+      String tag = " [" + e.getKey() + "]";
+      Row.Target started = Row.Target.atMost(STARTED_TARGET_MS, "ms");
+      Row.Target overhead = Row.Target.atMost(OVERHEAD_TARGET_MS, "ms");
+      add(
+          rows,
+          kind,
+          "start → \"Claude Code started\"" + p50 + tag,
+          list,
+          t -> t.startedMs,
+          kind == Kind.CLI ? started : null);
+      add(rows, kind, "start → end" + p50 + tag, list, t -> t.endMs, null);
+      if (kind == Kind.ACTION) {
+        add(rows, kind, "start → review posted" + p50 + tag, list, t -> t.postedMs, null);
+        add(
+            rows,
+            kind,
+            "review posted less Claude Code's own time" + p50 + tag,
+            list,
+            ReviewTimeline::postedOverheadMs,
+            overhead);
+      } else {
+        add(
+            rows,
+            kind,
+            "end less Claude Code's own time" + p50 + tag,
+            list,
+            ReviewTimeline::overheadMs,
+            null);
+      }
+      add(
+          rows,
+          kind,
+          "CPU of the process to \"started\"" + p50 + tag,
+          list,
+          t -> t.startedCpuMs,
+          null);
+      if (kind != Kind.CLI) { // the CLI prints nothing of its own before "started"
+        add(
+            rows,
+            kind,
+            "  to the front end's first line of its own (" + kind.start + ")" + tag,
+            list,
+            t -> t.frontEndMs,
+            null);
+      }
+      add(
+          rows,
+          kind,
+          "  before the run (process start, front end)" + tag,
+          list,
+          ReviewTimeline::beforeRunMs,
+          null);
+      // The steps of the first variant only (this build as launched by default): every run's
+      // steps are in its line on stderr, and all variants' would make the table long.
+      Set<String> steps = new LinkedHashSet<>();
+      if (e.getKey().equals(results.keySet().iterator().next())) {
+        list.forEach(t -> steps.addAll(t.steps.keySet()));
+      }
+      for (String step : steps) {
+        add(
+            rows,
+            kind,
+            "  step: " + step + tag,
+            list,
+            t -> t.steps.getOrDefault(step, Double.NaN),
+            null);
+      }
+    }
+    say.accept(kind.title + ": load average before, after: " + load);
+  }
+
+  private interface Figure {
+    double of(ReviewTimeline t);
+  }
+
+  private static void add(
+      Consumer<Row> rows,
+      Kind kind,
+      String figure,
+      List<ReviewTimeline> list,
+      Figure f,
+      Row.Target target) {
+    double[] values =
+        list.stream().mapToDouble(f::of).filter(v -> !Double.isNaN(v) && v >= 0).sorted().toArray();
+    if (values.length == 0) {
+      return;
+    }
+    rows.accept(
+        new Row(
+            kind.workload,
+            kind.title + ": " + figure,
+            null,
+            values[(values.length - 1) / 2],
+            null,
+            target));
+  }
+
+  // ---------------------------------------------------------------- (a) zerocred review
+
+  private ReviewTimeline cli(Variant v, StandInAnthropicApi api, Path ca, Path out)
+      throws IOException, InterruptedException {
+    Path workspace = workspace(work.resolve("cli-workspace"));
+    List<String> cmd = new ArrayList<>();
+    if (v.spec().isEmpty()) {
+      throw new IllegalArgumentException("--cli LABEL=JAR [JVM-OPTION]... or LABEL=launcher:CMD");
+    }
+    if (v.spec().get(0).startsWith("launcher:")) {
+      // A launcher script (such as bin/zerocred) with its own JVM options.
+      cmd.add(v.spec().get(0).substring("launcher:".length()));
+      cmd.addAll(v.spec().subList(1, v.spec().size()));
+    } else {
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(v.spec().subList(1, v.spec().size()));
+      cmd.addAll(List.of("-jar", Path.of(v.spec().get(0)).toAbsolutePath().toString()));
+    }
+    cmd.addAll(
+        List.of(
+            "review",
+            "--workspace",
+            workspace.toString(),
+            "--prompt",
+            PROMPT,
+            "--image",
+            image,
+            "--timeout",
+            "3m",
+            "--route",
+            StandInAnthropicApi.API_HOST + "=127.0.0.1:" + api.port(),
+            "--upstream-ca",
+            ca.toString(),
+            "--output-dir",
+            out.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
+    pb.environment().remove("ANTHROPIC_API_KEY");
+    pb.environment().put(Credentials.OAUTH_VARIABLE, token);
+    return timed(pb, null);
+  }
+
+  /** One source file: what a small pull request's review copies in. */
+  private static Path workspace(Path root) throws IOException {
+    Files.createDirectories(root);
+    Files.writeString(root.resolve("A.java"), "class A {\n  int answer() { return 42; }\n}\n");
+    return root;
+  }
+
+  // ---------------------------------------------------------------- (c) mvn zerocred:review
+
+  private ReviewTimeline maven(Variant v, StandInAnthropicApi api, Path ca, Path out)
+      throws IOException, InterruptedException {
+    if (mvn == null) {
+      throw new IllegalArgumentException("--maven needs --mvn (the Maven wrapper) and --repo-root");
+    }
+    Path repository = work.resolve("m2");
+    String version = pluginRepository(repository);
+    // The demo's sample project (a POM that names the plugin, one source file), copied so that
+    // the review's files land in the work directory.
+    Path sample = Files.createDirectories(work.resolve("maven-sample"));
+    Path demo = repoRoot.resolve("it/demo/sample-project");
+    Files.copy(
+        demo.resolve("pom.xml"), sample.resolve("pom.xml"), StandardCopyOption.REPLACE_EXISTING);
+    Files.createDirectories(sample.resolve("src"));
+    Files.copy(
+        demo.resolve("src/Discount.java"),
+        sample.resolve("src/Discount.java"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Path settings = Files.writeString(work.resolve("settings.xml"), "<settings/>\n");
+    List<String> cmd =
+        List.of(
+            mvn.toAbsolutePath().toString(),
+            "-B",
+            "-o",
+            "-s",
+            settings.toString(),
+            "-f",
+            sample.resolve("pom.xml").toString(),
+            "-Dmaven.repo.local=" + repository,
+            "-Dmaven.repo.local.tail=" + userRepository(),
+            "io.github.zerocred:zerocred-maven-plugin:" + version + ":review",
+            "-Dzerocred.version=" + version,
+            "-Dzerocred.image=" + image,
+            "-Dzerocred.prompt=" + PROMPT,
+            "-Dzerocred.routes=" + StandInAnthropicApi.API_HOST + "=127.0.0.1:" + api.port(),
+            "-Dzerocred.upstreamCa=" + ca,
+            "-Dzerocred.outputDirectory=" + out,
+            "-Dzerocred.timeout=3m");
+    // From the repository's root, as it/demo/review.sh runs it: the wrapper finds its .mvn there.
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(repoRoot.toFile());
+    pb.environment().remove("ANTHROPIC_API_KEY");
+    pb.environment().put(Credentials.OAUTH_VARIABLE, token);
+    pb.environment().put("MAVEN_OPTS", String.join(" ", v.spec()));
+    return timed(pb, null);
+  }
+
+  /** Lays out this build's parent POM, core and plugin in a private repository, as install does. */
+  private String pluginRepository(Path repository) throws IOException {
+    Path target = repoRoot.resolve("zerocred-maven-plugin/target");
+    String version;
+    try (var jars = Files.list(target)) {
+      version =
+          jars.map(p -> p.getFileName().toString())
+              .filter(n -> n.matches("zerocred-maven-plugin-\\d[^/]*\\.jar"))
+              .filter(n -> !n.endsWith("-sources.jar") && !n.endsWith("-javadoc.jar"))
+              .map(n -> n.substring("zerocred-maven-plugin-".length(), n.length() - 4))
+              .findFirst()
+              .orElseThrow(() -> new IOException("no plugin jar in " + target + ": build it"));
+    }
+    put(repository, "zerocred-parent", version, repoRoot.resolve("pom.xml"), null);
+    put(
+        repository,
+        "zerocred-proxy-core",
+        version,
+        repoRoot.resolve("proxy-core/pom.xml"),
+        repoRoot.resolve("proxy-core/target/zerocred-proxy-core-" + version + ".jar"));
+    put(
+        repository,
+        "zerocred-maven-plugin",
+        version,
+        repoRoot.resolve("zerocred-maven-plugin/pom.xml"),
+        target.resolve("zerocred-maven-plugin-" + version + ".jar"));
+    return version;
+  }
+
+  private static void put(Path repository, String artifact, String version, Path pom, Path jar)
+      throws IOException {
+    Path dir =
+        Files.createDirectories(
+            repository.resolve("io/github/zerocred").resolve(artifact).resolve(version));
+    Files.copy(
+        pom, dir.resolve(artifact + "-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
+    if (jar != null) {
+      Files.copy(
+          jar, dir.resolve(artifact + "-" + version + ".jar"), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static Path userRepository() {
+    String configured = System.getProperty("maven.repo.local");
+    return configured != null && !configured.isBlank()
+        ? Path.of(configured)
+        : Path.of(System.getProperty("user.home"), ".m2", "repository");
+  }
+
+  // ---------------------------------------------------------------- (b) the action
+
+  /**
+   * {@code docker run} of the action image in the runner's shape (as {@code it/}'s {@code
+   * ActionJob}): {@code --workdir /github/workspace --rm}, variables by name, the engine's socket
+   * and the runner's directories mounted, on the job's bridge network; a pull request event.
+   */
+  private ReviewTimeline action(
+      Variant v, Job job, StandInAnthropicApi api, StandInGitHubApi github)
+      throws IOException, InterruptedException {
+    if (v.spec().size() != 1) {
+      throw new IllegalArgumentException("--action LABEL=ACTION-IMAGE");
+    }
+    api.writeCaPem(job.home.resolve("stand-in-ca.pem"));
+    String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    Path output = Files.createFile(job.fileCommands.resolve("set_output_" + id));
+    Path summary = Files.createFile(job.fileCommands.resolve("step_summary_" + id));
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("INPUT_CLAUDE_CODE_OAUTH_TOKEN", token);
+    env.put("INPUT_GITHUB_TOKEN", githubToken);
+    env.put("INPUT_IMAGE", image);
+    env.put("INPUT_TIMEOUT_MINUTES", "3");
+    env.put("INPUT_COMMENT_MODE", "sticky");
+    env.put("HOME", "/github/home");
+    env.put("GITHUB_JOB", "review");
+    env.put("GITHUB_REF", "refs/pull/7/merge");
+    env.put("GITHUB_REPOSITORY", "acme/widgets");
+    env.put("GITHUB_REPOSITORY_OWNER", "acme");
+    env.put("GITHUB_RUN_ID", "4242");
+    env.put("GITHUB_RUN_NUMBER", "1");
+    env.put("GITHUB_ACTOR", "octocat");
+    env.put("GITHUB_WORKFLOW", "review");
+    env.put("GITHUB_EVENT_NAME", "pull_request");
+    env.put("GITHUB_EVENT_PATH", "/github/workflow/event.json");
+    env.put("GITHUB_WORKSPACE", "/github/workspace");
+    env.put("GITHUB_SERVER_URL", "https://github.example");
+    env.put("GITHUB_API_URL", github.url());
+    env.put("GITHUB_OUTPUT", "/github/file_commands/" + output.getFileName());
+    env.put("GITHUB_STEP_SUMMARY", "/github/file_commands/" + summary.getFileName());
+    env.put("GITHUB_ACTIONS", "true");
+    env.put("CI", "true");
+    env.put("ZEROCRED_ROUTES", StandInAnthropicApi.API_HOST + "=" + job.gateway + ":" + api.port());
+    env.put("ZEROCRED_UPSTREAM_CA", "/github/home/stand-in-ca.pem");
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "docker",
+                "run",
+                "--name",
+                "zerocred-bench-action-" + id,
+                "--label",
+                "zerocred.bench=action",
+                "--workdir",
+                "/github/workspace",
+                "--rm"));
+    for (String name : env.keySet()) {
+      cmd.add("-e");
+      cmd.add(name);
+    }
+    cmd.addAll(
+        List.of(
+            "-v",
+            "/var/run/docker.sock:/var/run/docker.sock",
+            "-v",
+            job.home + ":/github/home",
+            "-v",
+            job.workflow + ":/github/workflow",
+            "-v",
+            job.fileCommands + ":/github/file_commands",
+            "-v",
+            job.workspace + ":/github/workspace",
+            "--network",
+            job.network,
+            v.spec().get(0)));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(job.root.toFile());
+    pb.environment().putAll(env); // the docker CLI reads the -e NAME values from its environment
+    // Writes only: the action reads (the pull request, its files, comments) before it posts.
+    ReviewTimeline t =
+        timed(
+            pb,
+            () ->
+                (int)
+                    github.requests().stream()
+                        .filter(r -> !r.method().equals("GET") && !r.path().endsWith("graphql"))
+                        .count());
+    t.startedCpuMs = -1; // the docker CLI's, not the action's: its JVM runs in the container
+    return t;
+  }
+
+  /** The runner's job: a bridge network, its directories, a git checkout and an event. */
+  private static final class Job implements AutoCloseable {
+    final Path root;
+    final String network;
+    final String gateway;
+    final Path workspace;
+    final Path home;
+    final Path workflow;
+    final Path fileCommands;
+
+    private Job(Path root, String network, String gateway) throws IOException {
+      this.root = root;
+      this.network = network;
+      this.gateway = gateway;
+      workspace = Files.createDirectories(root.resolve("workspace"));
+      home = Files.createDirectories(root.resolve("_github_home"));
+      workflow = Files.createDirectories(root.resolve("_github_workflow"));
+      fileCommands = Files.createDirectories(root.resolve("_runner_file_commands"));
+    }
+
+    static Job create(Path root) throws IOException, InterruptedException {
+      String network = "zerocred-bench-job-" + UUID.randomUUID().toString().substring(0, 8);
+      shell("docker network create --driver bridge --label zerocred.bench=job " + network);
+      String gateway =
+          shell(
+                  "docker network inspect --format"
+                      + " '{{range .IPAM.Config}}{{.Gateway}} {{end}}' "
+                      + network)
+              .strip()
+              .split("\\s+")[0];
+      Job job = new Job(Files.createDirectories(root), network, gateway);
+      String ws = job.workspace.toString();
+      shell("git -C " + ws + " init -q -b main");
+      Files.writeString(job.workspace.resolve("A.java"), "class A {}\n");
+      String base = commit(ws, "base");
+      Files.writeString(
+          job.workspace.resolve("A.java"), "class A {\n  int answer() { return 42; }\n}\n");
+      String head = commit(ws, "change");
+      Files.writeString(
+          job.workflow.resolve("event.json"),
+          """
+          {"action": "synchronize", "number": 7,
+           "pull_request": {"number": 7,
+             "base": {"sha": "%s", "ref": "main", "repo": {"full_name": "acme/widgets", "fork": false}},
+             "head": {"sha": "%s", "ref": "fix", "repo": {"full_name": "acme/widgets", "fork": false}}},
+           "repository": {"full_name": "acme/widgets"}}
+          """
+              .formatted(base, head));
+      return job;
+    }
+
+    private static String commit(String ws, String message)
+        throws IOException, InterruptedException {
+      shell(
+          "git -C "
+              + ws
+              + " add -A && git -C "
+              + ws
+              + " -c user.name=Bench -c user.email=bench@example.invalid commit -q -m "
+              + message);
+      return shell("git -C " + ws + " rev-parse HEAD").strip();
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        shell("docker network rm " + network);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- timing
+
+  /** Something to poll while the process runs: how many writes the GitHub API has received. */
+  private interface Writes {
+    int count();
+  }
+
+  /**
+   * Runs one review and timestamps every line it prints (both streams, merged); with {@code
+   * writes}, also polls (every 5 ms) the stand-in GitHub API and keeps the time of the last write
+   * before the process ended: the review (or the sticky comment's final update) landing.
+   */
+  private static ReviewTimeline timed(ProcessBuilder pb, Writes writes)
+      throws IOException, InterruptedException {
+    pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ReviewTimeline t = new ReviewTimeline();
+    StringBuilder output = new StringBuilder();
+    long start = System.nanoTime();
+    Process p = pb.start();
+    Thread poller = null;
+    if (writes != null) {
+      int before = writes.count();
+      poller =
+          new Thread(
+              () -> {
+                int seen = before;
+                while (p.isAlive()) {
+                  int now = writes.count();
+                  if (now != seen) {
+                    seen = now;
+                    t.postedMs = (System.nanoTime() - start) / 1e6;
+                  }
+                  Processes.sleep(5);
+                }
+                if (writes.count() != seen) {
+                  t.postedMs = (System.nanoTime() - start) / 1e6;
+                }
+              },
+              "review-posted");
+      poller.setDaemon(true);
+      poller.start();
+    }
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        boolean started = t.startedMs >= 0;
+        t.line(line, (System.nanoTime() - start) / 1e6);
+        if (!started && t.startedMs >= 0) {
+          try {
+            t.startedCpuMs = Processes.cpuNanos(p.pid()) / 1e6;
+          } catch (IOException | RuntimeException e) {
+            // Gone already, not Linux, or the docker CLI (the action's JVM is in a container).
+          }
+        }
+        output.append(line).append('\n');
+      }
+    }
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IOException("the review did not end: " + output);
+    }
+    t.endMs = (System.nanoTime() - start) / 1e6;
+    if (poller != null) {
+      poller.join(5000);
+    }
+    if (p.exitValue() != 0 || t.startedMs < 0) {
+      throw new IOException("the review failed (exit " + p.exitValue() + "): " + output);
+    }
+    return t;
+  }
+
+  private static String shell(String command) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("bash", "-c", "set -o pipefail; " + command)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException(command + " failed: " + out);
+    }
+    return out;
+  }
+
+  private static String random(int length) {
+    SecureRandom random = new SecureRandom();
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+}
