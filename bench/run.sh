@@ -13,7 +13,8 @@
 # for none), BENCH_SKIP_BUILD=1 to reuse the built jars; for workloads 11-13 (the whole review:
 # `zerocred review`, the action image, `mvn zerocred:review`, on the engine with the runner image)
 # BENCH_REVIEW=0 skips them, BENCH_REVIEW_BASELINE=JAR adds an older build beside this one (its own
-# action image too), BENCH_REVIEW_LAUNCHER=CMD adds a launcher (such as bin/zerocred) as a variant.
+# action image too), BENCH_REVIEW_LAUNCHER=CMD names the launcher variant (default: the
+# launcher built beside the jar; empty for none).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -118,7 +119,9 @@ if [ "${BENCH_REVIEW:-1}" != 0 ] && docker info >/dev/null 2>&1; then
     args+=(--review-image "$REVIEW_IMAGE" --review-repo-root "$ROOT" --review-mvn "$ROOT/mvnw")
     args+=(--review-cli "defaults=$ZEROCRED_JAR" --review-cli "C1=$ZEROCRED_JAR $C1")
     args+=(--review-cli "launch options+CDS=$ZEROCRED_JAR ${LAUNCH_OPTIONS[*]} -XX:SharedArchiveFile=$CDS_ARCHIVE")
-    [ -n "${BENCH_REVIEW_LAUNCHER:-}" ] && args+=(--review-cli "launcher=launcher:$BENCH_REVIEW_LAUNCHER")
+    # The launcher built beside the jar (its options and per-user archive), unless told otherwise.
+    LAUNCHER=${BENCH_REVIEW_LAUNCHER-$ROOT/zerocred-action/target/zerocred}
+    [ -n "$LAUNCHER" ] && [ -x "$LAUNCHER" ] && args+=(--review-cli "launcher=launcher:$LAUNCHER")
     if [ -n "${BENCH_REVIEW_BASELINE:-}" ]; then
       args+=(--review-cli "baseline=$BENCH_REVIEW_BASELINE")
     fi
