@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.PullResponseItem;
 import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.proxy.ZerocredException;
 import io.github.zerocred.proxy.ZerocredProxy;
+import io.github.zerocred.workspace.WorkspaceSelection;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -92,6 +93,8 @@ public final class ClaudeRun {
   private boolean containerStarted;
   // The engine is remote (or the setting says so): the proxy runs in a container beside Claude's.
   private boolean proxyInContainer;
+  // How the engine is reached: the copy-in takes the local socket itself (EngineSocket).
+  private String engineHost;
 
   private ClaudeRun(RunConfig config, String runId, Cancellation cancellation) {
     this.config = config;
@@ -214,6 +217,7 @@ public final class ClaudeRun {
       // The timeout counts from here: a wait for a run slot does not eat into it.
       Instant begun = config.runSlots().isPresent() ? Instant.now() : start;
       DockerClient docker = engine.client();
+      engineHost = engine.host();
       checkImage(engine);
       proxyInContainer = config.proxyPlacement().inContainer(engine.host());
       if (config.bindMountWorkspace() && ProxyPlacement.overTcp(engine.host())) {
@@ -520,7 +524,15 @@ public final class ClaudeRun {
                 ? OutputStream.nullOutputStream()
                 : Files.newOutputStream(tar);
         ContainerFiles files = new ContainerFiles(out, scanner)) {
-      files.tree(realWorkspace(), WORKDIR.substring(1), CONTAINER_UID);
+      Path workspace = realWorkspace();
+      // A bind mount shows every file, so every file is scanned; a copy takes what the setting
+      // says.
+      WorkspaceSelection selection =
+          config.bindMountWorkspace()
+              ? WorkspaceSelection.all()
+              : WorkspaceSelection.choose(
+                  workspace, config.workspaceFiles(), config.workspaceFilesSetting(), this::warn);
+      files.tree(workspace, WORKDIR.substring(1), CONTAINER_UID, selection);
       found = files.secretsFound();
       gitCredentials = files.gitConfigsWithCredentials();
     } catch (IOException e) {
@@ -559,9 +571,9 @@ public final class ClaudeRun {
     } catch (IOException e) {
       throw new ZerocredException("Cannot write the container's files: " + e.getMessage(), e);
     }
-    container.copyIn(tar);
+    container.copyIn(tar, engineHost);
     if (!config.bindMountWorkspace()) {
-      container.copyIn(workspaceArchive);
+      container.copyIn(workspaceArchive, engineHost);
     }
   }
 
