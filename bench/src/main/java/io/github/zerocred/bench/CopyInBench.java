@@ -55,6 +55,7 @@ public final class CopyInBench {
     int buildFiles = 10_000;
     int buildMegabytes = 100;
     int rounds = 3;
+    int uploadRounds = 3;
     boolean engine = true;
     Path work = null;
     for (int i = 0; i < args.length; i++) {
@@ -64,6 +65,7 @@ public final class CopyInBench {
         case "--build-files" -> buildFiles = Integer.parseInt(args[++i]);
         case "--build-megabytes" -> buildMegabytes = Integer.parseInt(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--upload-rounds" -> uploadRounds = Integer.parseInt(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
         case "--no-engine" -> engine = false;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -110,7 +112,7 @@ public final class CopyInBench {
       String load = Machine.loadAverage();
       List<String> rows = new ArrayList<>();
       if (engine) {
-        rows.addAll(engineRows(dir, real, secrets, rounds, files + buildFiles));
+        rows.addAll(engineRows(dir, real, secrets, rounds, files + buildFiles, uploadRounds));
       }
       rows.addAll(scanRows(real, secrets, rounds));
       long peak = peakRssKb();
@@ -145,7 +147,12 @@ public final class CopyInBench {
   }
 
   private static List<String> engineRows(
-      Path dir, Path workspace, List<RunConfig.SecretToKeepOut> secrets, int rounds, int files)
+      Path dir,
+      Path workspace,
+      List<RunConfig.SecretToKeepOut> secrets,
+      int rounds,
+      int files,
+      int uploadRounds)
       throws Exception {
     // An image with nothing in it: the containers are only made, never started.
     Process importing =
@@ -211,6 +218,37 @@ public final class CopyInBench {
               t / 1e9);
         }
       }
+      // The upload alone, of one archive file, three ways alternating: what the engine's own
+      // unpacking costs, and what the transport adds to it.
+      try (OutputStream out = Files.newOutputStream(tar)) {
+        WorkspaceArchive.write(workspace, out, List.of());
+      }
+      for (int r = 0; r < uploadRounds; r++) {
+        for (String way : List.of("socket", "client library", "docker cp")) {
+          String id = create();
+          long start = System.nanoTime();
+          switch (way) {
+            case "socket" -> WorkspaceArchive.copyInto(docker, id, tar);
+            case "client library" -> {
+              try (InputStream in = Files.newInputStream(tar)) {
+                docker
+                    .client()
+                    .copyArchiveToContainerCmd(id)
+                    .withRemotePath("/")
+                    .withTarInputStream(in)
+                    .exec();
+              }
+            }
+            default -> docker("sh", "-c", "docker cp - " + id + ":/ < '" + tar + "'");
+          }
+          long end = System.nanoTime();
+          docker("docker", "rm", "-f", id);
+          times.computeIfAbsent("upload " + way, k -> new ArrayList<>()).add(end - start);
+          System.err.printf(
+              Locale.ROOT, "[copy-in]   upload alone, %s: %.1f s%n", way, (end - start) / 1e9);
+        }
+      }
+      Files.deleteIfExists(tar);
     } finally {
       docker("docker", "rmi", "-f", IMAGE);
     }
@@ -256,6 +294,25 @@ public final class CopyInBench {
                 archiveBytes.get("tracked") / 1_000_000,
                 archiveBytes.get("all") / 1_000_000),
             times.get("tracked")));
+    if (uploadRounds > 0) {
+      long cp = median(times.get("upload docker cp"));
+      rows.add(
+          row(
+              "upload alone of the same archive file, `docker cp -` against the local socket (s)",
+              cp,
+              median(times.get("upload socket")),
+              "",
+              times.get("upload socket")));
+      rows.add(
+          row(
+              "upload alone, `docker cp -` against the client library, chunked (s)",
+              cp,
+              median(times.get("upload client library")),
+              "",
+              times.get("upload client library")));
+      System.err.println(
+          "[copy-in] upload alone, docker cp, each (s): " + seconds(times.get("upload docker cp")));
+    }
     System.err.println("[copy-in] tar | docker cp, each round (s): " + seconds(times.get("tar")));
     return rows;
   }
