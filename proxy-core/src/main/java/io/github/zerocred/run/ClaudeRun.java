@@ -510,7 +510,9 @@ public final class ClaudeRun {
   /**
    * Writes the workspace's archive (or, for a bind mount, only reads it through the scan) and
    * refuses the run if it holds a secret the run knows. Streams: the scan sees each chunk once, on
-   * its way to the archive file.
+   * its way to the archive file. The archive is written whole before it is uploaded, not streamed
+   * into the upload: so a secret refuses the run before anything reaches the engine, not merely
+   * before any secret byte does (bench/RESULTS.md, copy-in, says what that costs).
    *
    * @throws SecretInWorkspaceException naming the files, never the secret
    */

@@ -116,38 +116,16 @@ public final class GitIndex {
    * before it, or all zeros when {@code index.skipHash} is set (then the entries tell).
    */
   private static List<Integer> hashLengths(FileChannel channel, long size) throws IOException {
-    MessageDigest sha1 = digest("SHA-1");
-    MessageDigest sha256 = digest("SHA-256");
-    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-    long sha1End = size - SHA1_BYTES;
-    long sha256End = size - SHA256_BYTES;
     byte[] trailer = new byte[(int) Math.min(size, SHA256_BYTES)];
-    long position = 0;
-    while (position < size) {
-      buffer.clear();
-      int n = channel.read(buffer, position);
-      if (n < 0) {
-        throw new GitIndexException("it shrank while it was read");
-      }
-      byte[] a = buffer.array();
-      if (position < sha1End) {
-        sha1.update(a, 0, (int) Math.min(n, sha1End - position));
-      }
-      if (position < sha256End) {
-        sha256.update(a, 0, (int) Math.min(n, sha256End - position));
-      }
-      for (int i = (int) Math.max(0, size - trailer.length - position); i < n; i++) {
-        trailer[(int) (position + i - (size - trailer.length))] = a[i];
-      }
-      position += n;
-    }
+    channel.read(ByteBuffer.wrap(trailer), size - trailer.length);
     byte[] last20 = Arrays.copyOfRange(trailer, trailer.length - SHA1_BYTES, trailer.length);
-    if (MessageDigest.isEqual(sha1.digest(), last20)) {
+    // SHA-1 first (almost every repository); SHA-256 only when that does not match.
+    if (MessageDigest.isEqual(digest(channel, "SHA-1", size - SHA1_BYTES), last20)) {
       return List.of(SHA1_BYTES);
     }
-    if (size >= HEADER_BYTES + SHA256_BYTES
-        && MessageDigest.isEqual(sha256.digest(), trailer)
-        && trailer.length == SHA256_BYTES) {
+    if (trailer.length == SHA256_BYTES
+        && size >= HEADER_BYTES + SHA256_BYTES
+        && MessageDigest.isEqual(digest(channel, "SHA-256", size - SHA256_BYTES), trailer)) {
       return List.of(SHA256_BYTES);
     }
     if (allZero(last20)) {
@@ -157,6 +135,24 @@ public final class GitIndex {
     }
     throw new GitIndexException(
         "its checksum does not match its content: it is damaged, or not a git index");
+  }
+
+  /** The digest of the channel's first {@code length} bytes. */
+  private static byte[] digest(FileChannel channel, String algorithm, long length)
+      throws IOException {
+    MessageDigest digest = digest(algorithm);
+    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+    long position = 0;
+    while (position < length) {
+      buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
+      int n = channel.read(buffer, position);
+      if (n < 0) {
+        throw new GitIndexException("it shrank while it was read");
+      }
+      digest.update(buffer.array(), 0, n);
+      position += n;
+    }
+    return digest.digest();
   }
 
   private static Tracked parse(FileChannel channel, long size, int hashBytes) throws IOException {
@@ -410,15 +406,24 @@ public final class GitIndex {
     int string(byte[] into, int offset, String what) throws IOException {
       int n = 0;
       while (true) {
-        int b = u8();
-        if (b == 0) {
-          return n;
+        need(1);
+        byte[] a = buffer.array();
+        int start = buffer.position();
+        int end = start;
+        while (end < buffer.limit() && a[end] != 0) {
+          end++;
         }
-        if (offset + n >= MAX_PATH_BYTES) {
+        if (offset + n + (end - start) > MAX_PATH_BYTES) {
           throw new GitIndexException(
               what + " has a path longer than the " + MAX_PATH_BYTES + " bytes this reads");
         }
-        into[offset + n++] = (byte) b;
+        System.arraycopy(a, start, into, offset + n, end - start);
+        n += end - start;
+        buffer.position(end);
+        if (end < buffer.limit()) {
+          buffer.get(); // the NUL
+          return n;
+        }
       }
     }
 
