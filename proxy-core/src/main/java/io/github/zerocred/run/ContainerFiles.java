@@ -176,6 +176,11 @@ final class ContainerFiles implements AutoCloseable {
 
           @Override
           public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            String relative = relative(file);
+            if (!selection.includesDirectory(relative) && !selection.includesFile(relative)) {
+              // Not copied anyway: such as build output an earlier step wrote as another user.
+              return FileVisitResult.CONTINUE;
+            }
             throw new IOException(
                 "cannot read " + file + " in the workspace: " + e.getMessage(), e);
           }
