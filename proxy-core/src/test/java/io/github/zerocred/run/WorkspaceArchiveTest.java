@@ -190,7 +190,7 @@ class WorkspaceArchiveTest {
     }
   }
 
-  // --- helpers ---
+  // --- building and reading indexes and archives ---
 
   /** A git checkout with tracked sources, and untracked secrets, notes and build output. */
   private Path checkout() throws Exception {

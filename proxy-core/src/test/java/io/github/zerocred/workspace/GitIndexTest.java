@@ -281,7 +281,7 @@ class GitIndexTest {
     assertThatThrownBy(() -> GitIndex.read(link)).isInstanceOf(java.io.IOException.class);
   }
 
-  // --- helpers ---
+  // --- building and reading indexes and archives ---
 
   private GitIndex.Tracked read(IndexBytes index) throws Exception {
     return read(index.bytes());
