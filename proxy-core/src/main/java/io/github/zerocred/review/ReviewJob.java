@@ -225,6 +225,7 @@ public final class ReviewJob {
     }
     b.runtime(r.runtime());
     b.runSlots(r.runSlots());
+    b.workspaceFiles(r.workspaceFiles(), r.names().of(ReviewSetting.WORKSPACE_FILES));
     return b;
   }
 

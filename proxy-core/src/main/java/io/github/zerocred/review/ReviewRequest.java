@@ -8,6 +8,7 @@ import io.github.zerocred.run.RunConfig;
 import io.github.zerocred.run.RunSlots;
 import io.github.zerocred.runnerimage.ClaudeCodeVersion;
 import io.github.zerocred.runnerimage.RunnerImageSpec;
+import io.github.zerocred.workspace.WorkspaceFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -59,6 +60,7 @@ import java.util.function.Consumer;
  * @param runSlots the embedding code's limit on reviews at once, which this one queues for, or null
  *     for no queue
  * @param runnerImage what the runner image is built from when {@code image} is null
+ * @param workspaceFiles which of the workspace's files are copied into the container
  */
 public record ReviewRequest(
     Path workspace,
@@ -92,7 +94,8 @@ public record ReviewRequest(
     String proxyImage,
     String runtime,
     RunSlots runSlots,
-    RunnerImageSpec runnerImage) {
+    RunnerImageSpec runnerImage,
+    WorkspaceFiles workspaceFiles) {
 
   /** The default of {@link ReviewSetting#IMAGE}: the pinned runner image. */
   public static final String DEFAULT_IMAGE = RunConfig.DEFAULT_IMAGE;
@@ -118,6 +121,9 @@ public record ReviewRequest(
   /** The default of {@link ReviewSetting#FAIL_ON_SEVERITY}: never fail on findings. */
   public static final String DEFAULT_FAIL_ON_SEVERITY = "none";
 
+  /** The default of {@link ReviewSetting#WORKSPACE_FILES}: the files git tracks, and .git. */
+  public static final WorkspaceFiles DEFAULT_WORKSPACE_FILES = WorkspaceFiles.TRACKED;
+
   /** Opens the review's output directory (see {@link ReviewFiles}). */
   @FunctionalInterface
   public interface FilesOpener {
@@ -139,6 +145,7 @@ public record ReviewRequest(
     failOnSeverity = Objects.requireNonNullElse(failOnSeverity, Optional.empty());
     toolVersion = toolVersion == null ? "unknown" : toolVersion;
     Objects.requireNonNull(runnerImage, "runnerImage");
+    workspaceFiles = Objects.requireNonNullElse(workspaceFiles, DEFAULT_WORKSPACE_FILES);
   }
 
   /**
@@ -196,6 +203,7 @@ public record ReviewRequest(
     private String baseImage;
     private String npmRegistry;
     private Map<String, String> environment = System.getenv();
+    private String workspaceFilesText;
 
     private Builder() {}
 
@@ -433,6 +441,12 @@ public record ReviewRequest(
       return this;
     }
 
+    /** {@code tracked} or {@code all}, as the user wrote it; null for tracked. */
+    public Builder workspaceFiles(String workspaceFiles) {
+      this.workspaceFilesText = workspaceFiles;
+      return this;
+    }
+
     /** The environment npm's configuration and the cache directory are read from. */
     public Builder environment(Map<String, String> environment) {
       this.environment = Map.copyOf(environment);
@@ -519,7 +533,22 @@ public record ReviewRequest(
           proxyImage,
           runtime,
           runSlots,
-          runnerImage());
+          runnerImage(),
+          workspaceFiles());
+    }
+
+    private WorkspaceFiles workspaceFiles() {
+      if (workspaceFilesText == null || workspaceFilesText.isBlank()) {
+        return DEFAULT_WORKSPACE_FILES;
+      }
+      try {
+        return WorkspaceFiles.parse(workspaceFilesText);
+      } catch (IllegalArgumentException e) {
+        throw new ReviewSettingException(
+            ReviewSetting.WORKSPACE_FILES,
+            name(ReviewSetting.WORKSPACE_FILES) + ": " + e.getMessage(),
+            e);
+      }
     }
 
     private RunnerImageSpec runnerImage() {

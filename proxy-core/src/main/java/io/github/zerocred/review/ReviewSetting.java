@@ -41,5 +41,7 @@ public enum ReviewSetting {
   /** The base of the runner image zerocred builds. */
   BASE_IMAGE,
   /** The npm registry Claude Code is fetched from, else npm's own configuration. */
-  NPM_REGISTRY
+  NPM_REGISTRY,
+  /** Which of the workspace's files are copied in: those git tracks (and .git), or all. */
+  WORKSPACE_FILES
 }

@@ -7,6 +7,7 @@ import io.github.zerocred.proxy.InvalidConfigurationException;
 import io.github.zerocred.proxy.ZerocredException;
 import io.github.zerocred.proxy.ZerocredProxy;
 import io.github.zerocred.run.RunEvent.Phase;
+import io.github.zerocred.workspace.WorkspaceSelection;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -96,6 +97,8 @@ public final class ClaudeRun {
   private boolean proxyInContainer;
   // When Claude Code's output ended (System.nanoTime()); 0 until then. Teardown is timed from it.
   private long teardownStart;
+  // How the engine is reached: the copy-in takes the local socket itself (EngineSocket).
+  private String engineHost;
 
   private ClaudeRun(RunConfig config, String runId, Cancellation cancellation) {
     this.config = config;
@@ -224,6 +227,7 @@ public final class ClaudeRun {
       Instant begun = config.runSlots().isPresent() ? Instant.now() : start;
       DockerClient docker = engine.client();
       long imageStart = System.nanoTime();
+      engineHost = engine.host();
       checkImage(engine);
       proxyInContainer = config.proxyPlacement().inContainer(engine.host());
       if (config.bindMountWorkspace() && ProxyPlacement.overTcp(engine.host())) {
@@ -540,7 +544,9 @@ public final class ClaudeRun {
   /**
    * Writes the workspace's archive (or, for a bind mount, only reads it through the scan) and
    * refuses the run if it holds a secret the run knows. Streams: the scan sees each chunk once, on
-   * its way to the archive file.
+   * its way to the archive file. The archive is written whole before it is uploaded, not streamed
+   * into the upload: so a secret refuses the run before anything reaches the engine, not merely
+   * before any secret byte does (bench/RESULTS.md, copy-in, says what that costs).
    *
    * @throws SecretInWorkspaceException naming the files, never the secret
    */
@@ -554,7 +560,15 @@ public final class ClaudeRun {
                 ? OutputStream.nullOutputStream()
                 : Files.newOutputStream(tar);
         ContainerFiles files = new ContainerFiles(out, scanner)) {
-      files.tree(realWorkspace(), WORKDIR.substring(1), CONTAINER_UID);
+      Path workspace = realWorkspace();
+      // A bind mount shows every file, so every file is scanned; a copy takes what the setting
+      // says.
+      WorkspaceSelection selection =
+          config.bindMountWorkspace()
+              ? WorkspaceSelection.all()
+              : WorkspaceSelection.choose(
+                  workspace, config.workspaceFiles(), config.workspaceFilesSetting(), this::warn);
+      files.tree(workspace, WORKDIR.substring(1), CONTAINER_UID, selection);
       found = files.secretsFound();
       gitCredentials = files.gitConfigsWithCredentials();
     } catch (IOException e) {
@@ -593,9 +607,9 @@ public final class ClaudeRun {
     } catch (IOException e) {
       throw new ZerocredException("Cannot write the container's files: " + e.getMessage(), e);
     }
-    container.copyIn(tar);
+    container.copyIn(tar, engineHost);
     if (!config.bindMountWorkspace()) {
-      container.copyIn(workspaceArchive);
+      container.copyIn(workspaceArchive, engineHost);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.github.zerocred.run;
 
+import io.github.zerocred.workspace.WorkspaceSelection;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,12 +118,24 @@ final class ContainerFiles implements AutoCloseable {
    * link), since the walk does not follow links.
    */
   void tree(Path source, String target, int uid) throws IOException {
+    tree(source, target, uid, WorkspaceSelection.all());
+  }
+
+  /**
+   * The tree as {@link #tree(Path, String, int)} writes it, narrowed to what {@code selection}
+   * includes: a directory it leaves out is not entered at all (a build output directory costs
+   * nothing), a file it leaves out is neither read nor scanned.
+   */
+  void tree(Path source, String target, int uid, WorkspaceSelection selection) throws IOException {
     Files.walkFileTree(
         source,
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
               throws IOException {
+            if (!selection.includesDirectory(relative(dir))) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
             directory(name(dir), uid, Files.isExecutable(dir) ? 0755 : 0700);
             return FileVisitResult.CONTINUE;
           }
@@ -130,6 +143,9 @@ final class ContainerFiles implements AutoCloseable {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
+            if (!selection.includesFile(relative(file))) {
+              return FileVisitResult.CONTINUE;
+            }
             String name = name(file);
             if (attrs.isSymbolicLink()) {
               String target = Files.readSymbolicLink(file).toString();
@@ -160,12 +176,21 @@ final class ContainerFiles implements AutoCloseable {
 
           @Override
           public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            String relative = relative(file);
+            if (!selection.includesDirectory(relative) && !selection.includesFile(relative)) {
+              // Not copied anyway: such as build output an earlier step wrote as another user.
+              return FileVisitResult.CONTINUE;
+            }
             throw new IOException(
                 "cannot read " + file + " in the workspace: " + e.getMessage(), e);
           }
 
+          private String relative(Path p) {
+            return source.relativize(p).toString().replace('\\', '/');
+          }
+
           private String name(Path p) {
-            String relative = source.relativize(p).toString().replace('\\', '/');
+            String relative = relative(p);
             return relative.isEmpty() ? target : target + "/" + relative;
           }
         });

@@ -12,6 +12,7 @@ import io.github.zerocred.proxy.ProxyListener;
 import io.github.zerocred.proxy.Route;
 import io.github.zerocred.proxy.Secret;
 import io.github.zerocred.proxy.tls.Pem;
+import io.github.zerocred.workspace.WorkspaceFiles;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -69,6 +70,9 @@ import java.util.regex.Pattern;
  * @param subnetPool where the run's network takes its subnet from (see {@link SubnetPool})
  * @param runSlots the embedding code's limit on runs at once, which this run queues for, or empty
  *     for no queue (see {@link RunSlots})
+ * @param workspaceFiles which of the workspace's files are copied in: the files git tracks plus
+ *     {@code .git} (the default), or every file; a bind mount always shows every file
+ * @param workspaceFilesSetting what the user calls that setting, for the messages about it
  */
 public record RunConfig(
     Path workspace,
@@ -95,7 +99,9 @@ public record RunConfig(
     String proxyImage,
     Optional<String> runtime,
     SubnetPool subnetPool,
-    Optional<RunSlots> runSlots) {
+    Optional<RunSlots> runSlots,
+    WorkspaceFiles workspaceFiles,
+    String workspaceFilesSetting) {
 
   /** The production runner image (see {@code runner-image/}), tagged with its Claude Code. */
   public static final String DEFAULT_IMAGE = "ghcr.io/zerocred/claude-runner:2.1.330";
@@ -148,6 +154,8 @@ public record RunConfig(
     Objects.requireNonNull(runtime, "runtime");
     Objects.requireNonNull(subnetPool, "subnetPool");
     Objects.requireNonNull(runSlots, "runSlots");
+    Objects.requireNonNull(workspaceFiles, "workspaceFiles");
+    Objects.requireNonNull(workspaceFilesSetting, "workspaceFilesSetting");
   }
 
   /**
@@ -221,6 +229,8 @@ public record RunConfig(
     private String runtime;
     private SubnetPool subnetPool;
     private RunSlots runSlots;
+    private WorkspaceFiles workspaceFiles = WorkspaceFiles.TRACKED;
+    private String workspaceFilesSetting = "workspaceFiles";
 
     private Builder() {}
 
@@ -451,6 +461,22 @@ public record RunConfig(
     }
 
     /**
+     * Which of the workspace's files are copied in; {@link WorkspaceFiles#TRACKED} by default.
+     *
+     * @param settingName what the user calls this setting, for the messages about it
+     */
+    public Builder workspaceFiles(WorkspaceFiles workspaceFiles, String settingName) {
+      this.workspaceFiles = Objects.requireNonNull(workspaceFiles, "workspaceFiles");
+      this.workspaceFilesSetting = Objects.requireNonNull(settingName, "settingName");
+      return this;
+    }
+
+    /** As {@link #workspaceFiles(WorkspaceFiles, String)}, the setting called workspaceFiles. */
+    public Builder workspaceFiles(WorkspaceFiles workspaceFiles) {
+      return workspaceFiles(workspaceFiles, "workspaceFiles");
+    }
+
+    /**
      * Checks the configuration as a whole.
      *
      * @throws InvalidConfigurationException naming the setting to fix
@@ -562,7 +588,9 @@ public record RunConfig(
           proxyImage.strip(),
           Optional.ofNullable(runtimeName),
           pool,
-          Optional.ofNullable(runSlots));
+          Optional.ofNullable(runSlots),
+          workspaceFiles,
+          workspaceFilesSetting);
     }
 
     private static boolean isJsonObject(String text) {

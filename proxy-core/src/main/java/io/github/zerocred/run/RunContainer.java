@@ -11,8 +11,6 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Volume;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -121,13 +119,13 @@ final class RunContainer implements AutoCloseable {
     return id;
   }
 
-  /** Unpacks a tar file at the container's root, then deletes the file (it may be large). */
-  void copyIn(Path tar) {
-    try (InputStream in = Files.newInputStream(tar)) {
-      docker.copyArchiveToContainerCmd(id).withRemotePath("/").withTarInputStream(in).exec();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /**
+   * Unpacks a tar file at the container's root, then deletes the file (it may be large). On the
+   * engine's local socket ({@code engineHost} {@code unix://...}) the file goes in as one request
+   * with its length ({@link EngineSocket}).
+   */
+  void copyIn(Path tar, String engineHost) {
+    EngineSocket.copyIn(docker, engineHost, id, tar);
     try {
       Files.delete(tar);
     } catch (IOException e) {

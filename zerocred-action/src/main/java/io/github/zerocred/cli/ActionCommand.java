@@ -137,6 +137,7 @@ final class ActionCommand implements Callable<Integer> {
             // The audit log is written outside the workspace while the run lasts.
             .stageAuditLog(true)
             .runtime(inputs.runtime().orElse(null))
+            .workspaceFiles(inputs.workspaceFiles().orElse(null))
             .build();
     try {
       return ReviewJob.run(request, stop.cancellation());
@@ -175,6 +176,7 @@ final class ActionCommand implements Callable<Integer> {
       case CLAUDE_CODE_VERSION -> "claude_code_version";
       case BASE_IMAGE -> "base_image";
       case NPM_REGISTRY -> "npm_registry";
+      case WORKSPACE_FILES -> "workspace_files";
     };
   }
 

@@ -241,6 +241,14 @@ final class ReviewCommand implements Callable<Integer> {
               + " (NPM_CONFIG_REGISTRY, ~/.npmrc, npm config get registry).")
   String npmRegistry;
 
+  @Option(
+      names = "--workspace-files",
+      paramLabel = "WHICH",
+      description =
+          "Which of the workspace's files are copied into the container: tracked (the files git"
+              + " tracks, as they are on disk, and .git) or all. Default: tracked.")
+  String workspaceFiles;
+
   private final Map<String, String> env;
   private final PrintWriter err;
   private final StopSignal stop;
@@ -292,6 +300,7 @@ final class ReviewCommand implements Callable<Integer> {
             .proxyPlacement(proxyPlacement)
             .proxyImage(proxyImage)
             .runtime(runtime)
+            .workspaceFiles(workspaceFiles)
             .build();
     ReviewOutcome outcome = ReviewJob.run(request, stop.cancellation());
     outcome.findings().warnings().forEach(w -> say("warning: " + w));
@@ -354,6 +363,7 @@ final class ReviewCommand implements Callable<Integer> {
       case CLAUDE_CODE_VERSION -> "--claude-code-version";
       case BASE_IMAGE -> "--base-image";
       case NPM_REGISTRY -> "--npm-registry";
+      case WORKSPACE_FILES -> "--workspace-files";
     };
   }
 

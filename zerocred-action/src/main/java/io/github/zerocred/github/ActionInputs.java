@@ -53,6 +53,8 @@ import java.util.Optional;
  *     zerocred builds, checked by the review step
  * @param baseImage {@code base_image}: that image's base
  * @param npmRegistry {@code npm_registry}: where Claude Code is fetched from
+ * @param workspaceFiles {@code workspace_files}: {@code tracked} or {@code all}, checked by the
+ *     review step
  */
 public record ActionInputs(
     Optional<String> prompt,
@@ -80,7 +82,8 @@ public record ActionInputs(
     Optional<String> runtime,
     Optional<String> claudeCodeVersion,
     Optional<String> baseImage,
-    Optional<String> npmRegistry) {
+    Optional<String> npmRegistry,
+    Optional<String> workspaceFiles) {
 
   /** What happens to the review on the pull request. */
   public enum CommentMode {
@@ -151,7 +154,8 @@ public record ActionInputs(
         input(env, "runtime"),
         input(env, "claude_code_version"),
         input(env, "base_image"),
-        input(env, "npm_registry"));
+        input(env, "npm_registry"),
+        input(env, "workspace_files"));
   }
 
   /**

@@ -212,6 +212,13 @@ public class ReviewMojo extends AbstractMojo {
   @Parameter(property = "zerocred.npmRegistry")
   String npmRegistry;
 
+  /**
+   * Which of the workspace's files are copied into the container: {@code tracked} (the files git
+   * tracks, as they are on disk, and {@code .git}) or {@code all}.
+   */
+  @Parameter(property = "zerocred.workspaceFiles", defaultValue = "tracked")
+  String workspaceFiles;
+
   /** The environment credentials are read from; tests replace it. */
   Map<String, String> environment = System.getenv();
 
@@ -313,6 +320,7 @@ public class ReviewMojo extends AbstractMojo {
             .proxyPlacement(proxyPlacement)
             .proxyImage(proxyImage)
             .runtime(runtime)
+            .workspaceFiles(workspaceFiles)
             .build();
     getLog()
         .info(
@@ -355,6 +363,7 @@ public class ReviewMojo extends AbstractMojo {
           case CLAUDE_CODE_VERSION -> "claudeCodeVersion";
           case BASE_IMAGE -> "baseImage";
           case NPM_REGISTRY -> "npmRegistry";
+          case WORKSPACE_FILES -> "workspaceFiles";
         };
     return switch (setting) {
       case OAUTH_TOKEN -> name + " (zerocred.serverId) or CLAUDE_CODE_OAUTH_TOKEN";
