@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class StreamingTest {
@@ -58,6 +59,38 @@ class StreamingTest {
 
       assertThat(r.length).isEqualTo(length);
       assertThat(r.sha256).isEqualTo(StandInResponse.expectedSha256(length, 42));
+    }
+  }
+
+  /**
+   * Hostile input: a client (the container) that asks for a large download and stops reading. The
+   * proxy must stop reading from upstream once its own buffer towards the client is full, so what
+   * it holds is bounded by the water mark and the sockets' buffers, not by the response.
+   */
+  @Test
+  void download_toAClientThatStopsReading_holdsTheUpstreamBack_insteadOfBufferingIt()
+      throws Exception {
+    long length = 1L << 30;
+    AtomicLong generated = new AtomicLong();
+    try (ProxyFixture f = ProxyFixture.start(r -> StandInResponse.large(length, 42, generated));
+        TunnelClient c = f.tunnel("api.anthropic.com")) {
+      c.write("GET /big HTTP/1.1\r\nHost: api.anthropic.com\r\n\r\n");
+      assertThat(c.readLine()).contains("200");
+
+      // Read nothing more; wait until the upstream gets no further (or long enough that an
+      // unbounded proxy would have read far past the bound).
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      long last = -1;
+      while (System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        long now = generated.get();
+        if (now == last) {
+          break;
+        }
+        last = now;
+      }
+      // Loopback socket buffers on both sides of the proxy hold a few MB each.
+      assertThat(generated.get()).isPositive().isLessThan(64L * 1024 * 1024);
     }
   }
 

@@ -2,6 +2,7 @@ package io.github.zerocred.testkit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Streams a {@link SeededBytes} body chunk by chunk, so a large response is never in memory. */
 final class SeededChunkedInput extends BoundedChunkedInput {
@@ -14,9 +15,13 @@ final class SeededChunkedInput extends BoundedChunkedInput {
   // stack trace, and one writeLong per 8 bytes made a 50 MB body take 20 s.
   private final byte[] scratch = new byte[CHUNK_SIZE];
 
-  SeededChunkedInput(long length, long seed) {
+  // Bytes handed to the connection so far: what a test reads to see how far the reader let it get.
+  private final AtomicLong generated;
+
+  SeededChunkedInput(long length, long seed, AtomicLong generated) {
     super(length, CHUNK_SIZE);
     this.bytes = new SeededBytes(length, seed);
+    this.generated = generated;
   }
 
   @Override
@@ -25,6 +30,7 @@ final class SeededChunkedInput extends BoundedChunkedInput {
     try {
       bytes.writeTo(scratch, count);
       chunk.writeBytes(scratch, 0, count);
+      generated.addAndGet(count);
       return chunk;
     } catch (RuntimeException e) {
       chunk.release();

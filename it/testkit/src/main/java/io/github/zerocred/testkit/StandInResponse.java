@@ -35,6 +35,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a {@link StandInServer} answers: an immutable status, headers and a body strategy. Bodies
@@ -115,10 +116,19 @@ public final class StandInResponse {
    * {@code seed} while it is written, at the pace the client reads.
    */
   public static StandInResponse large(long length, long seed) {
+    return large(length, seed, new AtomicLong());
+  }
+
+  /**
+   * Like {@link #large(long, long)}, and counts into {@code generated} the body bytes generated so
+   * far: since they are generated only while the connection is writable, how far a reader that
+   * stops reading lets the sender get.
+   */
+  public static StandInResponse large(long length, long seed, AtomicLong generated) {
     if (length < 0) {
       throw new IllegalArgumentException("length must not be negative: " + length);
     }
-    return of(200, new LargeBody(length, seed));
+    return of(200, new LargeBody(length, seed, generated));
   }
 
   /** Lower-case hex SHA-256 of the body {@link #large(long, long)} sends for these arguments. */
@@ -375,10 +385,12 @@ public final class StandInResponse {
   private static final class LargeBody implements Body {
     private final long length;
     private final long seed;
+    private final AtomicLong generated;
 
-    LargeBody(long length, long seed) {
+    LargeBody(long length, long seed, AtomicLong generated) {
       this.length = length;
       this.seed = seed;
+      this.generated = generated;
     }
 
     @Override
@@ -390,7 +402,8 @@ public final class StandInResponse {
       HttpUtil.setContentLength(head, length);
       ctx.write(head);
       // ChunkedWriteHandler pulls the next chunk only while the channel is writable.
-      return ctx.writeAndFlush(new HttpChunkedInput(new SeededChunkedInput(length, seed)));
+      return ctx.writeAndFlush(
+          new HttpChunkedInput(new SeededChunkedInput(length, seed, generated)));
     }
   }
 
