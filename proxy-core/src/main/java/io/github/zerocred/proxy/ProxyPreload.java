@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Nothing here is kept for the run or shared with it but what the JVM itself caches: classes,
  * Netty's one-time probe of the native library, the JDK's cache of the system trust store. A
- * failure is ignored; the proxy's own start meets and reports it. The thread is a daemon, so a
- * program that ends early (a usage error) does not wait for it.
+ * failure is ignored; the proxy's own start meets and reports it. The thread is a daemon; a program
+ * that ends early (a usage error) still {@link #await}s it before exiting, because the native
+ * library is unpacked into a temporary file that is deleted only once it is loaded.
  */
 public final class ProxyPreload {
   private final CountDownLatch done = new CountDownLatch(1);
@@ -56,7 +57,7 @@ public final class ProxyPreload {
     }
   }
 
-  /** Waits until the preload has finished (tests, and measurements of what it costs). */
+  /** Waits until the preload has finished: before the program exits, in tests, in measurements. */
   public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
     return done.await(timeout, unit);
   }

@@ -7,13 +7,13 @@ import io.github.zerocred.proxy.ZerocredException;
 import io.github.zerocred.proxy.tls.TlsImplementation;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.ref.Reference;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,7 +72,15 @@ public final class Main implements Callable<Integer> {
             new PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true),
             new PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true),
             stop);
-    Reference.reachabilityFence(preload);
+    if (preload != null) {
+      // Netty unpacks the native TLS library into a temporary file and deletes it once loaded: a
+      // program that ended mid-way (a usage error a few ms in) would leave that file behind.
+      try {
+        preload.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (code != ExitCodes.OK) {
       discardClassDataArchive(System.getProperty(CDS_TRAINING_PROPERTY));
     }
