@@ -81,7 +81,7 @@ trap 'rm -rf "$WORK"' EXIT
 # (-XX:+AutoCreateSharedArchive); this script makes it with one training start, which works on the
 # JDK 17 floor too. Workload 7 also starts the proxy without any of these, for the comparison.
 CDS_ARCHIVE=$WORK/zerocred.jsa
-LAUNCH_OPTIONS=(-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MaxDirectMemorySize=512m -Xss512k)
+LAUNCH_OPTIONS=(-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MaxDirectMemorySize=512m -Xss512k -Dio.netty.allocator.maxOrder=7)
 say "training start of zerocred proxy for the class-data-sharing archive"
 mkdir -p "$WORK/cds-training"
 (

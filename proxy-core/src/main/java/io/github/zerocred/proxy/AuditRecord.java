@@ -1,7 +1,5 @@
 package io.github.zerocred.proxy;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 
 /**
@@ -21,23 +19,8 @@ import java.time.Instant;
  * @param bytesIn body bytes from the client
  * @param bytesOut body bytes to the client
  * @param durationMs from the start of the request to the end of the response
+ * @see io.github.zerocred.proxy.audit.AuditLog the JSON Lines encoding, keys in this order
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({
-  "time",
-  "runId",
-  "method",
-  "host",
-  "port",
-  "path",
-  "decision",
-  "reason",
-  "credentialInjected",
-  "status",
-  "bytesIn",
-  "bytesOut",
-  "durationMs"
-})
 public record AuditRecord(
     Instant time,
     String runId,

@@ -48,7 +48,7 @@ public final class ProxyPreload {
       // The same context the proxy makes for its upstream connections, thrown away: it loads the
       // system trust store (which the JDK then caches) and the context's classes.
       UpstreamTls.create(List.of(), true, provider).close();
-      AuditLog.json();
+      AuditLog.preload();
       PriceTable.load();
     } catch (RuntimeException | LinkageError e) {
       // Only a preload: the proxy's own start does the same and reports what fails.

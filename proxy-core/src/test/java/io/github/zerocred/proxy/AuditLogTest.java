@@ -116,6 +116,64 @@ class AuditLogTest {
     assertThat(read(json, lines.get(n - 1)).get("path").asText()).isEqualTo("/" + (n - 1));
   }
 
+  /**
+   * The line format is a contract (readers parse audit.jsonl): keys in the record's order, no
+   * {@code null} texts. Hostile input: the host and path come from the client; quotes, newlines and
+   * control characters in them must stay inside their JSON string, one record per line.
+   */
+  @Test
+  void line_isTheRecordInOrder_nullTextsLeftOut_andHostileTextStaysOnItsLine(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("audit.jsonl");
+    String hostile = "/x\"}\n{\"decision\":\"allowed\"}\u0000\u2028\r";
+    try (AuditLog log = new AuditLog(Optional.of(file), e -> {}, "r1")) {
+      log.record(
+          new AuditRecord(
+              Instant.parse("2026-12-02T10:15:30.120Z"),
+              "r1",
+              "CONNECT",
+              "example.com",
+              443,
+              null,
+              "denied",
+              "host_not_allowed",
+              false,
+              403,
+              0,
+              0,
+              2));
+      log.record(
+          new AuditRecord(
+              Instant.parse("2026-12-02T10:15:31Z"),
+              "r1",
+              "POST",
+              "api.anthropic.com",
+              443,
+              hostile,
+              "allowed",
+              null,
+              true,
+              200,
+              12,
+              3456789012L,
+              40));
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0))
+        .isEqualTo(
+            "{\"time\":\"2026-12-02T10:15:30.120Z\",\"runId\":\"r1\",\"method\":\"CONNECT\","
+                + "\"host\":\"example.com\",\"port\":443,\"decision\":\"denied\","
+                + "\"reason\":\"host_not_allowed\",\"credentialInjected\":false,\"status\":403,"
+                + "\"bytesIn\":0,\"bytesOut\":0,\"durationMs\":2}");
+    JsonNode second = read(new ObjectMapper(), lines.get(1));
+    assertThat(second.get("path").asText()).isEqualTo(hostile);
+    assertThat(second.get("decision").asText()).isEqualTo("allowed");
+    assertThat(second.has("reason")).isFalse();
+    assertThat(second.get("bytesOut").asLong()).isEqualTo(3456789012L);
+    assertThat(second.get("time").asText()).isEqualTo("2026-12-02T10:15:31Z");
+  }
+
   private static JsonNode read(ObjectMapper json, String line) {
     try {
       return json.readTree(line);

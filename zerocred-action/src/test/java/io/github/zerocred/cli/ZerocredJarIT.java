@@ -9,9 +9,11 @@ import io.github.zerocred.testkit.StandInServer;
 import io.github.zerocred.testkit.TestPki;
 import io.github.zerocred.testkit.TunnelClient;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -45,20 +47,7 @@ class ZerocredJarIT {
                 .handler(request -> StandInResponse.text(200, "hello from the stand-in"))
                 .start();
         ZerocredProcess zerocred =
-            ZerocredProcess.start(
-                Map.of("CLAUDE_CODE_OAUTH_TOKEN", TOKEN),
-                childTmp,
-                "proxy",
-                "--listen",
-                "127.0.0.1:0",
-                "--route",
-                "api.anthropic.com=127.0.0.1:" + api.port(),
-                "--upstream-ca",
-                upstreamCa.toString(),
-                "--audit-log",
-                auditLog.toString(),
-                "--ready-file",
-                readyFile.toString())) {
+            startProxy(Map.of("CLAUDE_CODE_OAUTH_TOKEN", TOKEN), api, upstreamCa, readyFile)) {
 
       JsonNode ready = zerocred.awaitReadyFile(readyFile, READY);
       String proxyUrl = ready.get("proxyUrl").asText();
@@ -79,18 +68,7 @@ class ZerocredJarIT {
 
       URI proxy = URI.create(proxyUrl);
       TunnelClient.Response response;
-      try (TunnelClient client =
-          TunnelClient.connect(new InetSocketAddress(proxy.getHost(), proxy.getPort()))) {
-        String[] user = proxy.getUserInfo().split(":", 2);
-        assertThat(
-                client.connectTunnel("api.anthropic.com:443", TunnelClient.basic(user[0], user[1]))
-                    .status)
-            .isEqualTo(200);
-        client.startTls(
-            "api.anthropic.com",
-            (X509Certificate)
-                CertificateFactory.getInstance("X.509")
-                    .generateCertificate(Files.newInputStream(caFile)));
+      try (TunnelClient client = tunnel(proxy, caFile)) {
         response =
             client.get(
                 "api.anthropic.com",
@@ -123,6 +101,127 @@ class ZerocredJarIT {
           .doesNotContain(TOKEN)
           .doesNotContain(placeholder)
           .doesNotContain(proxyUrl);
+    }
+  }
+
+  /**
+   * The standalone proxy's request path (body policy, usage meter, audit log, its own API errors,
+   * the price table) uses Jackson's streaming API only: jackson-databind is about 540 classes, a
+   * tenth of what a proxy start loads, and a sixth of its start CPU (bench/RESULTS.md, "Issue 14").
+   * Checked on what the JVM actually loaded while serving a metered Messages request and refusing
+   * another.
+   */
+  @Test
+  void proxy_servingAndRefusingMessages_neverLoadsJacksonDatabind() throws Exception {
+    TestPki pki = TestPki.create();
+    Path upstreamCa = pki.writeCaPem(work.resolve("upstream-ca.pem"));
+    Path readyFile = work.resolve("ready.json");
+    Path classes = work.resolve("classes.txt");
+    String usage = "\"usage\":{\"input_tokens\":12,\"output_tokens\":1}";
+    try (StandInServer api =
+            StandInServer.builder()
+                .identity(pki.issue("api.anthropic.com"))
+                .handler(
+                    request ->
+                        StandInResponse.sse(
+                            List.of(
+                                "event: message_start\ndata: {\"type\":\"message_start\","
+                                    + "\"message\":{\"model\":\"claude-haiku-4-5\","
+                                    + usage
+                                    + "}}\n\n",
+                                "event: message_delta\ndata: {\"type\":\"message_delta\","
+                                    + usage
+                                    + "}\n\n"),
+                            Duration.ZERO))
+                .start();
+        ZerocredProcess zerocred =
+            startProxy(
+                Map.of(
+                    "CLAUDE_CODE_OAUTH_TOKEN",
+                    TOKEN,
+                    "JAVA_TOOL_OPTIONS",
+                    "-Xlog:class+load=info:file=" + classes),
+                api,
+                upstreamCa,
+                readyFile)) {
+      JsonNode ready = zerocred.awaitReadyFile(readyFile, READY);
+      URI proxy = URI.create(ready.get("proxyUrl").asText());
+      String placeholder = ready.get("placeholders").get("CLAUDE_CODE_OAUTH_TOKEN").asText();
+      Path ca = Path.of(ready.get("caCertFile").asText());
+      String tool = "{\"name\":\"Read\",\"input_schema\":{\"type\":\"object\"}}";
+      String serverTool = "{\"type\":\"web_fetch_20250910\",\"name\":\"f\"}";
+      TunnelClient.Response served = messages(proxy, ca, placeholder, tool);
+      TunnelClient.Response refused = messages(proxy, ca, placeholder, serverTool);
+
+      assertThat(served.status).isEqualTo(200);
+      assertThat(served.bodyText()).contains("message_delta");
+      assertThat(refused.status).isEqualTo(403);
+      assertThat(refused.bodyText())
+          .contains("\"type\":\"permission_error\"", "web_fetch_20250910");
+      zerocred.terminate();
+      assertThat(zerocred.awaitExit(EXIT)).isZero();
+      assertThat(Files.readString(work.resolve("audit.jsonl")))
+          .contains("\"path\":\"/v1/messages\"", "server_tool_not_allowed");
+    }
+    List<String> loaded = Files.readAllLines(classes);
+    assertThat(loaded).as("the JVM's class-load log").anyMatch(l -> l.contains("UsageMeter "));
+    assertThat(loaded)
+        .as("classes of jackson-databind or its modules loaded by the proxy")
+        .noneMatch(l -> l.contains(" com.fasterxml.jackson.databind."))
+        .noneMatch(l -> l.contains(" com.fasterxml.jackson.datatype."));
+  }
+
+  /** {@code zerocred proxy} routed to the stand-in API, its audit log in {@code work}. */
+  private ZerocredProcess startProxy(
+      Map<String, String> env, StandInServer api, Path upstreamCa, Path readyFile) {
+    return ZerocredProcess.start(
+        env,
+        childTmp,
+        "proxy",
+        "--listen",
+        "127.0.0.1:0",
+        "--route",
+        "api.anthropic.com=127.0.0.1:" + api.port(),
+        "--upstream-ca",
+        upstreamCa.toString(),
+        "--audit-log",
+        work.resolve("audit.jsonl").toString(),
+        "--ready-file",
+        readyFile.toString());
+  }
+
+  /** A TLS tunnel to the API through the proxy, trusting the proxy's CA in {@code caFile}. */
+  private static TunnelClient tunnel(URI proxy, Path caFile) throws Exception {
+    TunnelClient client =
+        TunnelClient.connect(new InetSocketAddress(proxy.getHost(), proxy.getPort()));
+    String[] user = proxy.getUserInfo().split(":", 2);
+    assertThat(
+            client.connectTunnel("api.anthropic.com:443", TunnelClient.basic(user[0], user[1]))
+                .status)
+        .isEqualTo(200);
+    try (InputStream in = Files.newInputStream(caFile)) {
+      client.startTls(
+          "api.anthropic.com",
+          (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    return client;
+  }
+
+  private static TunnelClient.Response messages(URI proxy, Path ca, String placeholder, String tool)
+      throws Exception {
+    try (TunnelClient client = tunnel(proxy, ca)) {
+      String body =
+          "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":64,\"stream\":true,\"tools\":["
+              + tool
+              + "],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+      return client.post(
+          "api.anthropic.com",
+          "/v1/messages?beta=true",
+          body.getBytes(StandardCharsets.UTF_8),
+          "Authorization: Bearer " + placeholder,
+          "Content-Type: application/json",
+          "anthropic-version: 2023-06-01",
+          "Connection: close");
     }
   }
 

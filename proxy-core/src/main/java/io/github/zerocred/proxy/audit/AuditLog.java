@@ -1,20 +1,20 @@
 package io.github.zerocred.proxy.audit;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.github.zerocred.proxy.AuditRecord;
 import io.github.zerocred.proxy.ProxyEvent;
 import io.github.zerocred.proxy.ProxyListener;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,11 +28,18 @@ import java.util.concurrent.TimeUnit;
  * of secrets; this class adds nothing but the encoding.
  */
 public final class AuditLog implements AutoCloseable {
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+  /**
+   * Lines are written with Jackson's streaming generator, not an object mapper: a standalone proxy
+   * then never loads jackson-databind and its Java-time module (about 540 classes, a tenth of what
+   * it loads, and 0.12-0.18 s of its start; bench/RESULTS.md, "Issue 14"). Straight into the
+   * buffered file writer: no String per record, no flush per record.
+   */
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
           .build();
+
   private static final Object STOP = new Object();
 
   /**
@@ -43,12 +50,6 @@ public final class AuditLog implements AutoCloseable {
    * every lone event still go out at once.
    */
   private static final long LINGER_MILLIS = 10;
-
-  /** Straight into the buffered file writer: no String per record, no flush per record. */
-  private static final ObjectWriter LINE =
-      JSON.writerFor(AuditRecord.class)
-          .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-          .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Optional<Path> file;
@@ -95,9 +96,13 @@ public final class AuditLog implements AutoCloseable {
     return file;
   }
 
-  /** The encoding used for each line, exposed so readers of the log parse it the same way. */
-  public static ObjectMapper json() {
-    return JSON;
+  /** Loads and initialises the line encoder's classes (a start calls this on a second thread). */
+  public static void preload() {
+    try (JsonGenerator g = JSON.createGenerator(Writer.nullWriter())) {
+      write(g, new AuditRecord(Instant.EPOCH, "", "", "", 0, "", "", "", false, 0, 0, 0, 0));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Writes out everything queued so far, then stops the thread. */
@@ -169,11 +174,41 @@ public final class AuditLog implements AutoCloseable {
       return;
     }
     try {
-      LINE.writeValue(writer, r);
+      try (JsonGenerator g = JSON.createGenerator(writer)) {
+        write(g, r);
+      }
       writer.write('\n');
     } catch (IOException e) {
       deliver(
           new ProxyEvent.Warning("cannot write the audit log " + file.orElseThrow() + ": " + e));
+    }
+  }
+
+  /**
+   * One record as one JSON object, keys in the order of {@link AuditRecord}'s components; a {@code
+   * null} text is left out. The time is ISO-8601 in UTC ({@link Instant#toString()}).
+   */
+  static void write(JsonGenerator g, AuditRecord r) throws IOException {
+    g.writeStartObject();
+    text(g, "time", r.time() == null ? null : r.time().toString());
+    text(g, "runId", r.runId());
+    text(g, "method", r.method());
+    text(g, "host", r.host());
+    g.writeNumberField("port", r.port());
+    text(g, "path", r.path());
+    text(g, "decision", r.decision());
+    text(g, "reason", r.reason());
+    g.writeBooleanField("credentialInjected", r.credentialInjected());
+    g.writeNumberField("status", r.status());
+    g.writeNumberField("bytesIn", r.bytesIn());
+    g.writeNumberField("bytesOut", r.bytesOut());
+    g.writeNumberField("durationMs", r.durationMs());
+    g.writeEndObject();
+  }
+
+  private static void text(JsonGenerator g, String name, String value) throws IOException {
+    if (value != null) {
+      g.writeStringField(name, value);
     }
   }
 

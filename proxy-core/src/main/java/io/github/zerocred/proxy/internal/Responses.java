@@ -1,8 +1,7 @@
 package io.github.zerocred.proxy.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.github.zerocred.proxy.policy.Refusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -15,11 +14,14 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** The proxy's own short answers: a status, a one-line plain-text reason, and usually a close. */
 final class Responses {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON = new JsonFactory();
 
   private Responses() {}
 
@@ -39,17 +41,19 @@ final class Responses {
    * {"type":"error","error":{"type":...,"message":"zerocred: ..."}}}) so Claude Code shows it.
    */
   static FullHttpResponse apiError(Refusal refusal) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("type", "error");
-    ObjectNode error = root.putObject("error");
-    error.put("type", refusal.errorType());
-    error.put("message", "zerocred: " + refusal.message());
-    byte[] bytes;
-    try {
-      bytes = JSON.writeValueAsBytes(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e); // a tree of strings always serialises
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("type", "error");
+      g.writeObjectFieldStart("error");
+      g.writeStringField("type", refusal.errorType());
+      g.writeStringField("message", "zerocred: " + refusal.message());
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // into memory: cannot fail
     }
+    byte[] bytes = out.toByteArray();
     FullHttpResponse r =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.zerocred.proxy.ApiPolicy;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,17 +26,17 @@ import java.util.Set;
  * copy upstream honours is not ours to guess), and optionally a model outside the pinned family or
  * a {@code max_tokens} above the cap.
  *
- * <p>Parsed as a stream: only {@code tools} entries become trees; {@code messages}, the bulk of a
- * large context, is skipped token by token without building strings.
+ * <p>Parsed as a stream, with Jackson's streaming parser only (the proxy never loads
+ * jackson-databind): {@code tools} entries are walked for the two keys that matter; {@code
+ * messages}, the bulk of a large context, is skipped token by token without building strings.
  */
 public final class MessagesBodyPolicy {
   private static final JsonFactory FACTORY =
       JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
-  // A tool naming "type" twice could be read one way here and the other way upstream: refused.
-  // Top-level keys are checked for duplicates below; the skipped bulk is not (it costs time).
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper(FACTORY).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
   private static final int MAX_TOOLS = 1024;
+
+  /** The key set of an array on the walk's stack: arrays have no keys. */
+  private static final Set<String> ARRAY = Set.of();
 
   private final ApiPolicy policy;
 
@@ -153,8 +152,7 @@ public final class MessagesBodyPolicy {
       if (t != JsonToken.START_OBJECT || ++n > MAX_TOOLS) {
         return Refusal.invalid("tool_not_allowed", "each tool must be an object");
       }
-      JsonNode tool = MAPPER.readTree(p);
-      Refusal r = checkTool(tool);
+      Refusal r = checkTool(p);
       if (r != null) {
         return r;
       }
@@ -162,11 +160,53 @@ public final class MessagesBodyPolicy {
     return null;
   }
 
-  private Refusal checkTool(JsonNode tool) {
-    JsonNode type = tool.get("type");
-    boolean client = type == null || type.isNull() || "custom".equals(type.asText());
+  /**
+   * One tool object, the parser on its {@code START_OBJECT}; returns with the parser on its end. A
+   * tool naming a key twice, at any depth, could be read one way here and the other way upstream:
+   * it fails the whole body as not valid JSON. Top-level keys are checked for duplicates in {@link
+   * #check}; the skipped bulk is not (it costs time).
+   */
+  private Refusal checkTool(JsonParser p) throws IOException {
+    JsonToken type = null; // absent
+    String typeText = null;
+    boolean inputSchema = false;
+    Deque<Set<String>> keys = new ArrayDeque<>();
+    keys.push(new HashSet<>());
+    while (!keys.isEmpty()) {
+      JsonToken t = p.nextToken();
+      if (t == null) {
+        throw new IOException("truncated");
+      }
+      switch (t) {
+        case FIELD_NAME -> {
+          String name = p.currentName();
+          if (!keys.peek().add(name)) {
+            throw new IOException("duplicate key");
+          }
+          if (keys.size() == 1) {
+            JsonToken value = p.nextToken();
+            if (name.equals("type")) {
+              type = value;
+              typeText = value == JsonToken.VALUE_STRING ? p.getText() : null;
+            } else if (name.equals("input_schema")) {
+              inputSchema = value == JsonToken.START_OBJECT;
+            }
+            if (value == JsonToken.START_OBJECT) {
+              keys.push(new HashSet<>());
+            } else if (value == JsonToken.START_ARRAY) {
+              keys.push(ARRAY);
+            }
+          }
+        }
+        case START_OBJECT -> keys.push(new HashSet<>());
+        case START_ARRAY -> keys.push(ARRAY);
+        case END_OBJECT, END_ARRAY -> keys.pop();
+        default -> {}
+      }
+    }
+    boolean client = type == null || type == JsonToken.VALUE_NULL || "custom".equals(typeText);
     if (client) {
-      if (tool.path("input_schema").isObject()) {
+      if (inputSchema) {
         return null;
       }
       return Refusal.permission(
@@ -174,7 +214,7 @@ public final class MessagesBodyPolicy {
           "a tool without a type must be a client tool with an input_schema; zerocred refuses"
               + " anything else the API might run on its own servers");
     }
-    String name = type.isTextual() ? type.asText() : "";
+    String name = typeText != null ? typeText : "";
     if (name.startsWith("web_search_") && policy.allowWebSearch()) {
       return null;
     }
@@ -191,8 +231,8 @@ public final class MessagesBodyPolicy {
     if (value == JsonToken.VALUE_NULL) {
       return null;
     }
-    JsonNode node = MAPPER.readTree(p);
-    if ((node.isArray() || node.isObject()) && node.isEmpty()) {
+    if ((value == JsonToken.START_ARRAY && p.nextToken() == JsonToken.END_ARRAY)
+        || (value == JsonToken.START_OBJECT && p.nextToken() == JsonToken.END_OBJECT)) {
       return null;
     }
     String key = reason.substring(0, reason.indexOf("_not_allowed"));

@@ -1,7 +1,8 @@
 package io.github.zerocred.proxy.policy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,29 +41,77 @@ public final class PriceTable {
       if (in == null) {
         throw new IllegalStateException("model-prices.json is missing from the build");
       }
-      JsonNode root = new ObjectMapper().readTree(in);
-      Map<String, Price> map = new LinkedHashMap<>();
-      root.get("models")
-          .fields()
-          .forEachRemaining(
-              e ->
-                  map.put(
-                      e.getKey(),
-                      new Price(
-                          nanos(e.getValue(), "input"),
-                          nanos(e.getValue(), "output"),
-                          nanos(e.getValue(), "cacheWrite5m"),
-                          nanos(e.getValue(), "cacheWrite1h"),
-                          nanos(e.getValue(), "cacheRead"))));
-      return new PriceTable(map, root.get("date").asText());
+      return parse(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Dollars per million tokens → nano-dollars per token. */
-  private static long nanos(JsonNode model, String field) {
-    return new BigDecimal(model.get(field).asText()).movePointRight(3).longValueExact();
+  /**
+   * Reads the table with Jackson's streaming parser (no object mapper: the standalone proxy does
+   * not load jackson-databind). Prices are taken from the number's text, so {@code 18.75} is
+   * exactly 18,750 nano-dollars per token; a price with more than three decimals is refused.
+   */
+  static PriceTable parse(InputStream in) throws IOException {
+    Map<String, Price> map = new LinkedHashMap<>();
+    String date = null;
+    try (JsonParser p = new JsonFactory().createParser(in)) {
+      expect(p.nextToken(), JsonToken.START_OBJECT);
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        JsonToken value = p.nextToken();
+        if (key.equals("date")) {
+          expect(value, JsonToken.VALUE_STRING);
+          date = p.getText();
+        } else if (key.equals("models")) {
+          expect(value, JsonToken.START_OBJECT);
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String model = p.currentName();
+            expect(p.nextToken(), JsonToken.START_OBJECT);
+            map.put(model, price(p));
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+    if (date == null || map.isEmpty()) {
+      throw new IOException("model-prices.json has no date or no models");
+    }
+    return new PriceTable(map, date);
+  }
+
+  /** One model's prices: dollars per million tokens → nano-dollars per token. */
+  private static Price price(JsonParser p) throws IOException {
+    Map<String, Long> fields = new LinkedHashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NUMBER_FLOAT) {
+        throw new IOException("the price " + field + " is not a number");
+      }
+      fields.put(field, new BigDecimal(p.getText()).movePointRight(3).longValueExact());
+    }
+    return new Price(
+        field(fields, "input"),
+        field(fields, "output"),
+        field(fields, "cacheWrite5m"),
+        field(fields, "cacheWrite1h"),
+        field(fields, "cacheRead"));
+  }
+
+  private static long field(Map<String, Long> fields, String name) throws IOException {
+    Long v = fields.get(name);
+    if (v == null) {
+      throw new IOException("a model has no " + name + " price");
+    }
+    return v;
+  }
+
+  private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+    if (actual != expected) {
+      throw new IOException("model-prices.json: expected " + expected + ", found " + actual);
+    }
   }
 
   /** The date the prices were taken. */

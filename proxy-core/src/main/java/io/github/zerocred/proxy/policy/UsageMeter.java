@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
@@ -20,8 +18,8 @@ import java.util.Locale;
  * values it needs. Usage figures are cumulative, so the last one seen wins.
  */
 public final class UsageMeter {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final JsonFactory FACTORY = JSON.getFactory();
+  // Streaming only: the proxy's request path never loads jackson-databind (see AuditLog).
+  private static final JsonFactory FACTORY = new JsonFactory();
 
   /** A usage event is a few hundred bytes; a longer line is not one, and is not kept. */
   static final int MAX_LINE = 64 * 1024;
@@ -149,19 +147,7 @@ public final class UsageMeter {
       event = text.substring(6).strip();
     } else if (text.startsWith("data:")) {
       try {
-        JsonNode data = JSON.readTree(text.substring(5));
-        if (data != null) {
-          String type = data.path("type").asText();
-          if (type.equals("message_start")) {
-            JsonNode message = data.path("message");
-            if (message.path("model").isTextual()) {
-              model = message.path("model").asText();
-            }
-            takeUsage(message.path("usage"));
-          } else if (type.equals("message_delta")) {
-            takeUsage(data.path("usage"));
-          }
-        }
+        usageEvent(text.substring(5));
       } catch (IOException e) {
         // Not the usage event it claimed to be: nothing to count from it.
       }
@@ -171,20 +157,119 @@ public final class UsageMeter {
     }
   }
 
-  private void takeUsage(JsonNode usage) {
-    if (!usage.isObject()) {
-      return;
+  /**
+   * Takes the model and usage of one {@code message_start} ({@code message.model}, {@code
+   * message.usage}) or {@code message_delta} ({@code usage}) event, whichever order its keys come
+   * in. Nothing is taken from an event that is not one JSON object to its end.
+   */
+  private void usageEvent(String json) throws IOException {
+    String type = null;
+    String eventModel = null;
+    // Usage figures found under message.usage (index 0) and under usage (index 1).
+    long[][] found = new long[2][];
+    String[] names = new String[5];
+    try (JsonParser p = FACTORY.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return;
+      }
+      int depth = 1;
+      while (depth > 0) {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+          throw new IOException("truncated");
+        }
+        switch (t) {
+          case START_OBJECT, START_ARRAY -> {
+            depth++;
+            if (depth < names.length) {
+              names[depth] = null;
+            }
+          }
+          case END_OBJECT, END_ARRAY -> depth--;
+          case FIELD_NAME -> {
+            if (depth < names.length) {
+              names[depth] = p.currentName();
+            }
+          }
+          case VALUE_STRING -> {
+            if (depth == 1 && "type".equals(names[1])) {
+              type = p.getText();
+            } else if (depth == 2 && "message".equals(names[1]) && "model".equals(names[2])) {
+              eventModel = p.getText();
+            }
+          }
+          case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+            long v = count(p);
+            if (v >= 0 && depth < names.length) {
+              if ("message".equals(names[1]) && "usage".equals(names[2])) {
+                usageField(found, 0, names, 3, depth, v);
+              } else if ("usage".equals(names[1])) {
+                usageField(found, 1, names, 2, depth, v);
+              }
+            }
+          }
+          default -> {}
+        }
+      }
     }
-    input = take(usage, "input_tokens", input);
-    output = take(usage, "output_tokens", output);
-    cacheWrite = take(usage, "cache_creation_input_tokens", cacheWrite);
-    cacheRead = take(usage, "cache_read_input_tokens", cacheRead);
-    cacheWrite1h = take(usage.path("cache_creation"), "ephemeral_1h_input_tokens", cacheWrite1h);
+    if ("message_start".equals(type)) {
+      if (eventModel != null) {
+        model = eventModel;
+      }
+      takeUsage(found[0]);
+    } else if ("message_delta".equals(type)) {
+      takeUsage(found[1]);
+    }
   }
 
-  private static long take(JsonNode node, String field, long previous) {
-    JsonNode v = node.get(field);
-    return v != null && v.canConvertToLong() && v.asLong() >= 0 ? v.asLong() : previous;
+  /** The five usage figures, in the order {@link #takeUsage} reads them; -1 where absent. */
+  private static void usageField(
+      long[][] found, int which, String[] names, int level, int depth, long v) {
+    int index = -1;
+    if (depth == level) {
+      index =
+          switch (names[level] == null ? "" : names[level]) {
+            case "input_tokens" -> 0;
+            case "output_tokens" -> 1;
+            case "cache_creation_input_tokens" -> 2;
+            case "cache_read_input_tokens" -> 3;
+            default -> -1;
+          };
+    } else if (depth == level + 1
+        && "cache_creation".equals(names[level])
+        && "ephemeral_1h_input_tokens".equals(names[level + 1])) {
+      index = 4;
+    }
+    if (index >= 0) {
+      if (found[which] == null) {
+        found[which] = new long[] {-1, -1, -1, -1, -1};
+      }
+      found[which][index] = v;
+    }
+  }
+
+  /** A whole number that fits a long (a fraction is cut, as before), else -1: not counted. */
+  private static long count(JsonParser p) throws IOException {
+    if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+        || p.getNumberType() == JsonParser.NumberType.BIG_DECIMAL) {
+      return -1;
+    }
+    if (p.currentToken() == JsonToken.VALUE_NUMBER_FLOAT) {
+      double d = p.getDoubleValue();
+      return d >= 0 && d < 0x1p63 ? (long) d : -1;
+    }
+    return p.getLongValue();
+  }
+
+  private void takeUsage(long[] usage) {
+    if (usage == null) {
+      return;
+    }
+    input = usage[0] >= 0 ? usage[0] : input;
+    output = usage[1] >= 0 ? usage[1] : output;
+    cacheWrite = usage[2] >= 0 ? usage[2] : cacheWrite;
+    cacheRead = usage[3] >= 0 ? usage[3] : cacheRead;
+    cacheWrite1h = usage[4] >= 0 ? usage[4] : cacheWrite1h;
   }
 
   // ------------------------------------------------------------------ JSON

@@ -1,10 +1,15 @@
 package io.github.zerocred.proxy.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Usage read from responses split at every possible place, as TLS records and reads split them. */
@@ -46,6 +51,61 @@ class UsageMeterTest {
       feed(meter, bytes, split, bytes.length);
       assertThat(meter.finish()).as("split at %d", split).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void sse_usageEvent_keysInAnyOrder_oddNumbersIgnored_brokenEventsCountNothing() {
+    String sse =
+        // usage before the type, the model last
+        "event: message_start\n"
+            + "data: {\"message\":{\"usage\":{\"input_tokens\":5,\"output_tokens\":1},"
+            + "\"model\":\"claude-opus-4-1\"},\"type\":\"message_start\"}\n\n"
+            // a fraction is cut; a negative, a huge and a text value are not counted
+            + "event: message_delta\n"
+            + "data: {\"usage\":{\"output_tokens\":9.7,\"input_tokens\":-3,"
+            + "\"cache_read_input_tokens\":123456789012345678901234567890,"
+            + "\"cache_creation_input_tokens\":\"50\"},\"type\":\"message_delta\"}\n\n"
+            // cut off: nothing from it
+            + "event: message_delta\n"
+            + "data: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":500\n\n"
+            // usage nested deeper, or under an array, is not the event's
+            + "event: message_delta\n"
+            + "data: {\"type\":\"message_delta\",\"delta\":{\"usage\":{\"output_tokens\":600}},"
+            + "\"usage\":[{\"output_tokens\":700}]}\n\n"
+            // a model that is not text is not taken
+            + "event: message_start\n"
+            + "data: {\"type\":\"message_start\",\"message\":{\"model\":{\"x\":1}}}\n\n";
+    assertEverySplitGives("text/event-stream", sse, new Usage("claude-opus-4-1", 5, 9, 0, 0, 0));
+  }
+
+  @Test
+  void priceTable_readsPricesExactly_andRefusesATableItCannotRead() throws Exception {
+    PriceTable t =
+        PriceTable.parse(
+            stream(
+                "{\"date\":\"2025-01-01\",\"note\":{\"x\":[1]},\"models\":{\"m\":{"
+                    + "\"input\":18.75,\"output\":75,\"cacheWrite5m\":0.30,"
+                    + "\"cacheWrite1h\":1e1,\"cacheRead\":0.001}}}"));
+    assertThat(t.priceOf("m")).isEqualTo(new PriceTable.Price(18750, 75000, 300, 10000, 1));
+    assertThat(t.date()).isEqualTo("2025-01-01");
+    for (String bad :
+        List.of(
+            "{\"date\":\"d\",\"models\":{}}",
+            "{\"models\":{\"m\":{\"input\":1,\"output\":1,\"cacheWrite5m\":1,"
+                + "\"cacheWrite1h\":1,\"cacheRead\":1}}}",
+            "{\"date\":\"d\",\"models\":{\"m\":{\"input\":\"1\"}}}",
+            "{\"date\":\"d\",\"models\":{\"m\":{\"input\":1}}}",
+            "{\"date\":\"d\",\"models\":{\"m\":{\"input\":0.0001,\"output\":1,"
+                + "\"cacheWrite5m\":1,\"cacheWrite1h\":1,\"cacheRead\":1}}}",
+            "[]")) {
+      assertThatThrownBy(() -> PriceTable.parse(stream(bad)))
+          .as(bad)
+          .isInstanceOfAny(IOException.class, ArithmeticException.class);
+    }
+  }
+
+  private static InputStream stream(String s) {
+    return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
