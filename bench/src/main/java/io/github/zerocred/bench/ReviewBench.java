@@ -1,6 +1,7 @@
 package io.github.zerocred.bench;
 
 import io.github.zerocred.proxy.Credentials;
+import io.github.zerocred.testkit.PluginRepository;
 import io.github.zerocred.testkit.Reply;
 import io.github.zerocred.testkit.RunnerJob;
 import io.github.zerocred.testkit.StandInAnthropicApi;
@@ -389,8 +390,8 @@ public final class ReviewBench {
     if (mvn == null) {
       throw new IllegalArgumentException("--maven needs --mvn (the Maven wrapper) and --repo-root");
     }
-    Path repository = work.resolve("m2");
-    String version = pluginRepository(repository);
+    String version = PluginRepository.version(repoRoot);
+    Path repository = PluginRepository.create(repoRoot, work.resolve("m2"), version);
     // The demo's sample project (a POM that names the plugin, one source file), copied so that
     // the review's files land in the work directory.
     Path sample = Files.createDirectories(work.resolve("maven-sample"));
@@ -413,7 +414,7 @@ public final class ReviewBench {
             "-f",
             sample.resolve("pom.xml").toString(),
             "-Dmaven.repo.local=" + repository,
-            "-Dmaven.repo.local.tail=" + userRepository(),
+            "-Dmaven.repo.local.tail=" + PluginRepository.userRepository(),
             "io.github.zerocred:zerocred-maven-plugin:" + version + ":review",
             "-Dzerocred.version=" + version,
             "-Dzerocred.image=" + image,
@@ -428,55 +429,6 @@ public final class ReviewBench {
     pb.environment().put(Credentials.OAUTH_VARIABLE, token);
     pb.environment().put("MAVEN_OPTS", String.join(" ", v.spec()));
     return timed(pb, null);
-  }
-
-  /** Lays out this build's parent POM, core and plugin in a private repository, as install does. */
-  private String pluginRepository(Path repository) throws IOException {
-    Path target = repoRoot.resolve("zerocred-maven-plugin/target");
-    String version;
-    try (var jars = Files.list(target)) {
-      version =
-          jars.map(p -> p.getFileName().toString())
-              .filter(n -> n.matches("zerocred-maven-plugin-\\d[^/]*\\.jar"))
-              .filter(n -> !n.endsWith("-sources.jar") && !n.endsWith("-javadoc.jar"))
-              .map(n -> n.substring("zerocred-maven-plugin-".length(), n.length() - 4))
-              .findFirst()
-              .orElseThrow(() -> new IOException("no plugin jar in " + target + ": build it"));
-    }
-    put(repository, "zerocred-parent", version, repoRoot.resolve("pom.xml"), null);
-    put(
-        repository,
-        "zerocred-proxy-core",
-        version,
-        repoRoot.resolve("proxy-core/pom.xml"),
-        repoRoot.resolve("proxy-core/target/zerocred-proxy-core-" + version + ".jar"));
-    put(
-        repository,
-        "zerocred-maven-plugin",
-        version,
-        repoRoot.resolve("zerocred-maven-plugin/pom.xml"),
-        target.resolve("zerocred-maven-plugin-" + version + ".jar"));
-    return version;
-  }
-
-  private static void put(Path repository, String artifact, String version, Path pom, Path jar)
-      throws IOException {
-    Path dir =
-        Files.createDirectories(
-            repository.resolve("io/github/zerocred").resolve(artifact).resolve(version));
-    Files.copy(
-        pom, dir.resolve(artifact + "-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
-    if (jar != null) {
-      Files.copy(
-          jar, dir.resolve(artifact + "-" + version + ".jar"), StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static Path userRepository() {
-    String configured = System.getProperty("maven.repo.local");
-    return configured != null && !configured.isBlank()
-        ? Path.of(configured)
-        : Path.of(System.getProperty("user.home"), ".m2", "repository");
   }
 
   // ---------------------------------------------------------------- (b) the action
@@ -554,15 +506,7 @@ public final class ReviewBench {
       String base = job.runner.commit("A.java", "class A {}\n", "base");
       String head =
           job.runner.commit("A.java", "class A {\n  int answer() { return 42; }\n}\n", "change");
-      job.runner.event(
-          """
-          {"action": "synchronize", "number": 7,
-           "pull_request": {"number": 7,
-             "base": {"sha": "%s", "ref": "main", "repo": {"full_name": "acme/widgets", "fork": false}},
-             "head": {"sha": "%s", "ref": "fix", "repo": {"full_name": "acme/widgets", "fork": false}}},
-           "repository": {"full_name": "acme/widgets"}}
-          """
-              .formatted(base, head));
+      job.runner.event(RunnerJob.pullRequestEvent(base, head, "acme/widgets"));
       return job;
     }
 

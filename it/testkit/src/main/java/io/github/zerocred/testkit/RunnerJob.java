@@ -66,6 +66,28 @@ public final class RunnerJob {
     Files.writeString(workflow.resolve("event.json"), json);
   }
 
+  /**
+   * The payload of a {@code pull_request} event ({@code synchronize}) for pull request 7 of {@code
+   * acme/widgets}, the repository {@link #step} names: base {@code main} at {@code baseSha}, head
+   * {@code fix} at {@code headSha} from {@code headRepository} (a fork unless it is {@code
+   * acme/widgets}).
+   */
+  public static String pullRequestEvent(String baseSha, String headSha, String headRepository) {
+    return """
+        {
+          "action": "synchronize",
+          "number": 7,
+          "pull_request": {
+            "number": 7,
+            "base": {"sha": "%s", "ref": "main", "repo": {"full_name": "acme/widgets", "fork": false}},
+            "head": {"sha": "%s", "ref": "fix", "repo": {"full_name": "%s", "fork": %s}}
+          },
+          "repository": {"full_name": "acme/widgets"}
+        }
+        """
+        .formatted(baseSha, headSha, headRepository, !headRepository.equals("acme/widgets"));
+  }
+
   /** Commits {@code file} with {@code content} in the workspace's repository; returns the SHA. */
   public String commit(String file, String content, String message) throws IOException {
     if (!Files.exists(workspace.resolve(".git"))) {
