@@ -1,7 +1,9 @@
 package io.github.zerocred.bench;
 
 import io.github.zerocred.proxy.Credentials;
+import io.github.zerocred.testkit.PluginRepository;
 import io.github.zerocred.testkit.Reply;
+import io.github.zerocred.testkit.RunnerJob;
 import io.github.zerocred.testkit.StandInAnthropicApi;
 import io.github.zerocred.testkit.StandInGitHubApi;
 import io.github.zerocred.testkit.TestPki;
@@ -388,8 +390,8 @@ public final class ReviewBench {
     if (mvn == null) {
       throw new IllegalArgumentException("--maven needs --mvn (the Maven wrapper) and --repo-root");
     }
-    Path repository = work.resolve("m2");
-    String version = pluginRepository(repository);
+    String version = PluginRepository.version(repoRoot);
+    Path repository = PluginRepository.create(repoRoot, work.resolve("m2"), version);
     // The demo's sample project (a POM that names the plugin, one source file), copied so that
     // the review's files land in the work directory.
     Path sample = Files.createDirectories(work.resolve("maven-sample"));
@@ -412,7 +414,7 @@ public final class ReviewBench {
             "-f",
             sample.resolve("pom.xml").toString(),
             "-Dmaven.repo.local=" + repository,
-            "-Dmaven.repo.local.tail=" + userRepository(),
+            "-Dmaven.repo.local.tail=" + PluginRepository.userRepository(),
             "io.github.zerocred:zerocred-maven-plugin:" + version + ":review",
             "-Dzerocred.version=" + version,
             "-Dzerocred.image=" + image,
@@ -429,61 +431,11 @@ public final class ReviewBench {
     return timed(pb, null);
   }
 
-  /** Lays out this build's parent POM, core and plugin in a private repository, as install does. */
-  private String pluginRepository(Path repository) throws IOException {
-    Path target = repoRoot.resolve("zerocred-maven-plugin/target");
-    String version;
-    try (var jars = Files.list(target)) {
-      version =
-          jars.map(p -> p.getFileName().toString())
-              .filter(n -> n.matches("zerocred-maven-plugin-\\d[^/]*\\.jar"))
-              .filter(n -> !n.endsWith("-sources.jar") && !n.endsWith("-javadoc.jar"))
-              .map(n -> n.substring("zerocred-maven-plugin-".length(), n.length() - 4))
-              .findFirst()
-              .orElseThrow(() -> new IOException("no plugin jar in " + target + ": build it"));
-    }
-    put(repository, "zerocred-parent", version, repoRoot.resolve("pom.xml"), null);
-    put(
-        repository,
-        "zerocred-proxy-core",
-        version,
-        repoRoot.resolve("proxy-core/pom.xml"),
-        repoRoot.resolve("proxy-core/target/zerocred-proxy-core-" + version + ".jar"));
-    put(
-        repository,
-        "zerocred-maven-plugin",
-        version,
-        repoRoot.resolve("zerocred-maven-plugin/pom.xml"),
-        target.resolve("zerocred-maven-plugin-" + version + ".jar"));
-    return version;
-  }
-
-  private static void put(Path repository, String artifact, String version, Path pom, Path jar)
-      throws IOException {
-    Path dir =
-        Files.createDirectories(
-            repository.resolve("io/github/zerocred").resolve(artifact).resolve(version));
-    Files.copy(
-        pom, dir.resolve(artifact + "-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
-    if (jar != null) {
-      Files.copy(
-          jar, dir.resolve(artifact + "-" + version + ".jar"), StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static Path userRepository() {
-    String configured = System.getProperty("maven.repo.local");
-    return configured != null && !configured.isBlank()
-        ? Path.of(configured)
-        : Path.of(System.getProperty("user.home"), ".m2", "repository");
-  }
-
   // ---------------------------------------------------------------- (b) the action
 
   /**
-   * {@code docker run} of the action image in the runner's shape (as {@code it/}'s {@code
-   * ActionJob}): {@code --workdir /github/workspace --rm}, variables by name, the engine's socket
-   * and the runner's directories mounted, on the job's bridge network; a pull request event.
+   * {@code docker run} of the action image in the runner's shape ({@link RunnerJob#step}, as {@code
+   * it/}'s {@code ActionJob}) on the job's bridge network; a pull request event.
    */
   private ReviewTimeline action(
       Variant v, Job job, StandInAnthropicApi api, StandInGitHubApi github)
@@ -491,69 +443,28 @@ public final class ReviewBench {
     if (v.spec().size() != 1) {
       throw new IllegalArgumentException("--action LABEL=ACTION-IMAGE");
     }
-    api.writeCaPem(job.home.resolve("stand-in-ca.pem"));
-    String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    Path output = Files.createFile(job.fileCommands.resolve("set_output_" + id));
-    Path summary = Files.createFile(job.fileCommands.resolve("step_summary_" + id));
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("INPUT_CLAUDE_CODE_OAUTH_TOKEN", token);
-    env.put("INPUT_GITHUB_TOKEN", githubToken);
-    env.put("INPUT_IMAGE", image);
-    env.put("INPUT_TIMEOUT_MINUTES", "3");
-    env.put("INPUT_COMMENT_MODE", "sticky");
-    env.put("HOME", "/github/home");
-    env.put("GITHUB_JOB", "review");
-    env.put("GITHUB_REF", "refs/pull/7/merge");
-    env.put("GITHUB_REPOSITORY", "acme/widgets");
-    env.put("GITHUB_REPOSITORY_OWNER", "acme");
-    env.put("GITHUB_RUN_ID", "4242");
-    env.put("GITHUB_RUN_NUMBER", "1");
-    env.put("GITHUB_ACTOR", "octocat");
-    env.put("GITHUB_WORKFLOW", "review");
-    env.put("GITHUB_EVENT_NAME", "pull_request");
-    env.put("GITHUB_EVENT_PATH", "/github/workflow/event.json");
-    env.put("GITHUB_WORKSPACE", "/github/workspace");
-    env.put("GITHUB_SERVER_URL", "https://github.example");
-    env.put("GITHUB_API_URL", github.url());
-    env.put("GITHUB_OUTPUT", "/github/file_commands/" + output.getFileName());
-    env.put("GITHUB_STEP_SUMMARY", "/github/file_commands/" + summary.getFileName());
-    env.put("GITHUB_ACTIONS", "true");
-    env.put("CI", "true");
-    env.put("ZEROCRED_ROUTES", StandInAnthropicApi.API_HOST + "=" + job.gateway + ":" + api.port());
-    env.put("ZEROCRED_UPSTREAM_CA", "/github/home/stand-in-ca.pem");
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "docker",
-                "run",
-                "--name",
-                "zerocred-bench-action-" + id,
-                "--label",
-                "zerocred.bench=action",
-                "--workdir",
-                "/github/workspace",
-                "--rm"));
-    for (String name : env.keySet()) {
-      cmd.add("-e");
-      cmd.add(name);
-    }
-    cmd.addAll(
-        List.of(
-            "-v",
-            "/var/run/docker.sock:/var/run/docker.sock",
-            "-v",
-            job.home + ":/github/home",
-            "-v",
-            job.workflow + ":/github/workflow",
-            "-v",
-            job.fileCommands + ":/github/file_commands",
-            "-v",
-            job.workspace + ":/github/workspace",
-            "--network",
-            job.network,
-            v.spec().get(0)));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(job.root.toFile());
-    pb.environment().putAll(env); // the docker CLI reads the -e NAME values from its environment
+    api.writeCaPem(job.runner.home().resolve("stand-in-ca.pem"));
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("claude_code_oauth_token", token);
+    inputs.put("github_token", githubToken);
+    inputs.put("image", image);
+    inputs.put("timeout_minutes", "3");
+    inputs.put("comment_mode", "sticky");
+    RunnerJob.Step step =
+        job.runner.step(
+            v.spec().get(0),
+            "zerocred-bench-action-",
+            "zerocred.bench=action",
+            github.url(),
+            inputs,
+            Map.of(
+                "ZEROCRED_ROUTES",
+                StandInAnthropicApi.API_HOST + "=" + job.gateway + ":" + api.port(),
+                "ZEROCRED_UPSTREAM_CA",
+                RunnerJob.HOME + "/stand-in-ca.pem"));
+    ProcessBuilder pb = new ProcessBuilder(step.command()).directory(job.root.toFile());
+    // The docker CLI reads the -e NAME values from its environment.
+    pb.environment().putAll(step.environment());
     // Writes only: the action reads (the pull request, its files, comments) before it posts.
     ReviewTimeline t =
         timed(
@@ -567,24 +478,18 @@ public final class ReviewBench {
     return t;
   }
 
-  /** The runner's job: a bridge network, its directories, a git checkout and an event. */
+  /** The runner's job: a bridge network of its own, its directories, a git checkout, an event. */
   private static final class Job implements AutoCloseable {
     final Path root;
     final String network;
     final String gateway;
-    final Path workspace;
-    final Path home;
-    final Path workflow;
-    final Path fileCommands;
+    final RunnerJob runner;
 
     private Job(Path root, String network, String gateway) throws IOException {
       this.root = root;
       this.network = network;
       this.gateway = gateway;
-      workspace = Files.createDirectories(root.resolve("workspace"));
-      home = Files.createDirectories(root.resolve("_github_home"));
-      workflow = Files.createDirectories(root.resolve("_github_workflow"));
-      fileCommands = Files.createDirectories(root.resolve("_runner_file_commands"));
+      runner = new RunnerJob(root, network);
     }
 
     static Job create(Path root) throws IOException, InterruptedException {
@@ -598,36 +503,11 @@ public final class ReviewBench {
               .strip()
               .split("\\s+")[0];
       Job job = new Job(Files.createDirectories(root), network, gateway);
-      String ws = job.workspace.toString();
-      shell("git -C " + ws + " init -q -b main");
-      Files.writeString(job.workspace.resolve("A.java"), "class A {}\n");
-      String base = commit(ws, "base");
-      Files.writeString(
-          job.workspace.resolve("A.java"), "class A {\n  int answer() { return 42; }\n}\n");
-      String head = commit(ws, "change");
-      Files.writeString(
-          job.workflow.resolve("event.json"),
-          """
-          {"action": "synchronize", "number": 7,
-           "pull_request": {"number": 7,
-             "base": {"sha": "%s", "ref": "main", "repo": {"full_name": "acme/widgets", "fork": false}},
-             "head": {"sha": "%s", "ref": "fix", "repo": {"full_name": "acme/widgets", "fork": false}}},
-           "repository": {"full_name": "acme/widgets"}}
-          """
-              .formatted(base, head));
+      String base = job.runner.commit("A.java", "class A {}\n", "base");
+      String head =
+          job.runner.commit("A.java", "class A {\n  int answer() { return 42; }\n}\n", "change");
+      job.runner.event(RunnerJob.pullRequestEvent(base, head, "acme/widgets"));
       return job;
-    }
-
-    private static String commit(String ws, String message)
-        throws IOException, InterruptedException {
-      shell(
-          "git -C "
-              + ws
-              + " add -A && git -C "
-              + ws
-              + " -c user.name=Bench -c user.email=bench@example.invalid commit -q -m "
-              + message);
-      return shell("git -C " + ws + " rev-parse HEAD").strip();
     }
 
     @Override

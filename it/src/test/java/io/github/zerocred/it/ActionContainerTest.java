@@ -7,6 +7,7 @@ import io.github.zerocred.findings.FindingsSchema;
 import io.github.zerocred.testkit.MessagesRequest;
 import io.github.zerocred.testkit.RecordedRequest;
 import io.github.zerocred.testkit.Reply;
+import io.github.zerocred.testkit.RunnerJob;
 import io.github.zerocred.testkit.RunnerLog;
 import io.github.zerocred.testkit.SarifSchema;
 import io.github.zerocred.testkit.StandInAnthropicApi;
@@ -649,19 +650,7 @@ class ActionContainerTest {
   }
 
   private String pullRequestEvent(String headRepository) {
-    return """
-        {
-          "action": "synchronize",
-          "number": 7,
-          "pull_request": {
-            "number": 7,
-            "base": {"sha": "%s", "ref": "main", "repo": {"full_name": "acme/widgets", "fork": false}},
-            "head": {"sha": "%s", "ref": "fix", "repo": {"full_name": "%s", "fork": %s}}
-          },
-          "repository": {"full_name": "acme/widgets"}
-        }
-        """
-        .formatted(baseSha, headSha, headRepository, !headRepository.equals("acme/widgets"));
+    return RunnerJob.pullRequestEvent(baseSha, headSha, headRepository);
   }
 
   private static String random(int length) {

@@ -2,8 +2,8 @@ package io.github.zerocred.it;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.github.zerocred.testkit.RunnerJob;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One GitHub Actions job as the runner sets it up for a Docker container action: a job network of
- * its own, the runner's directories ({@code /github/workspace}, {@code /github/home}, {@code
- * /github/workflow}, {@code /github/file_commands}) and a {@code docker run} of the action image in
- * exactly the runner's shape. Docker missing fails the test; it never skips.
+ * its own, the runner's directories and a {@code docker run} of the action image in exactly the
+ * runner's shape ({@link RunnerJob}). Docker missing fails the test; it never skips.
  */
 final class ActionJob implements AutoCloseable {
   static final String IMAGE_VARIABLE = "ZEROCRED_ACTION_IMAGE";
@@ -33,10 +32,12 @@ final class ActionJob implements AutoCloseable {
   /** {@code GITHUB_API_URL}; nothing listens at the default, so no test reaches the internet. */
   String githubApiUrl = "http://127.0.0.1:9";
 
+  /** The runner's directories and its {@code docker run} of the action. */
+  final RunnerJob runner;
+
   final Path workspace;
   final Path home;
   final Path workflow;
-  final Path fileCommands;
 
   /** What one {@code docker run} of the action printed and wrote. */
   record Result(
@@ -72,10 +73,10 @@ final class ActionJob implements AutoCloseable {
             .exec()
             .getId();
     gateway = docker.gatewayOf(networkId);
-    workspace = Files.createDirectories(root.resolve("workspace"));
-    home = Files.createDirectories(root.resolve("_github_home"));
-    workflow = Files.createDirectories(root.resolve("_github_workflow"));
-    fileCommands = Files.createDirectories(root.resolve("_runner_file_commands"));
+    runner = new RunnerJob(root, networkName);
+    workspace = runner.workspace();
+    home = runner.home();
+    workflow = runner.workflow();
   }
 
   /**
@@ -105,51 +106,17 @@ final class ActionJob implements AutoCloseable {
 
   /** Writes the event payload where the runner puts it. */
   void event(String json) throws IOException {
-    Files.writeString(workflow.resolve("event.json"), json);
+    runner.event(json);
   }
 
   /** Runs a commit in the workspace's git repository; returns its SHA. */
   String commit(String file, String content, String message) throws IOException {
-    if (!Files.exists(workspace.resolve(".git"))) {
-      git("init", "-q", "-b", "main");
-    }
-    Path f = workspace.resolve(file);
-    Files.createDirectories(f.getParent());
-    Files.writeString(f, content);
-    git("add", "-A");
-    git(
-        "-c",
-        "user.name=Test",
-        "-c",
-        "user.email=test@example.invalid",
-        "commit",
-        "-q",
-        "-m",
-        message);
-    return git("rev-parse", "HEAD").strip();
-  }
-
-  private String git(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("git", "-C", workspace.toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        fail("git " + String.join(" ", args) + " failed: " + out);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return out;
+    return runner.commit(file, content, message);
   }
 
   /**
-   * {@code docker run} of the action as the runner does it: {@code --workdir /github/workspace
-   * --rm}, every variable passed by name ({@code -e NAME}, values from the environment, never on
-   * the command line), the engine's socket and the runner's directories mounted, on the job
-   * network.
+   * {@code docker run} of the action as the runner does it ({@link RunnerJob#step}), {@code inputs}
+   * as {@code INPUT_*} variables and {@code extraEnv} after the runner's own.
    */
   Result run(Map<String, String> inputs, Map<String, String> extraEnv)
       throws IOException, InterruptedException {
@@ -195,76 +162,26 @@ final class ActionJob implements AutoCloseable {
 
   /** Starts {@code docker run} of the action as {@link #run} does, without waiting for it. */
   Running start(Map<String, String> inputs, Map<String, String> extraEnv) throws IOException {
-    String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    String containerName = "zerocred-test-action-" + id;
-    Path output = Files.createFile(fileCommands.resolve("set_output_" + id));
-    Path summary = Files.createFile(fileCommands.resolve("step_summary_" + id));
-
-    Map<String, String> env = new LinkedHashMap<>();
-    inputs.forEach((k, v) -> env.put("INPUT_" + k.toUpperCase(java.util.Locale.ROOT), v));
-    env.put("HOME", "/github/home");
-    env.put("GITHUB_JOB", "review");
-    env.put("GITHUB_REF", "refs/pull/7/merge");
-    env.put("GITHUB_REPOSITORY", "acme/widgets");
-    env.put("GITHUB_REPOSITORY_OWNER", "acme");
-    env.put("GITHUB_RUN_ID", "4242");
-    env.put("GITHUB_RUN_NUMBER", "1");
-    env.put("GITHUB_ACTOR", "octocat");
-    env.put("GITHUB_WORKFLOW", "review");
-    env.put("GITHUB_EVENT_NAME", "pull_request");
-    env.put("GITHUB_EVENT_PATH", "/github/workflow/event.json");
-    env.put("GITHUB_WORKSPACE", "/github/workspace");
-    env.put("GITHUB_SERVER_URL", "https://github.example");
-    env.put("GITHUB_API_URL", githubApiUrl);
-    env.put("GITHUB_OUTPUT", "/github/file_commands/" + output.getFileName());
-    env.put("GITHUB_STEP_SUMMARY", "/github/file_commands/" + summary.getFileName());
-    env.put("GITHUB_ACTIONS", "true");
-    env.put("CI", "true");
-    env.putAll(extraEnv);
-
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "docker",
-                "run",
-                "--name",
-                containerName,
-                "--label",
-                "zerocred.test=action",
-                "--workdir",
-                "/github/workspace",
-                "--rm"));
-    for (String name : env.keySet()) {
-      cmd.add("-e");
-      cmd.add(name);
-    }
-    cmd.addAll(
-        List.of(
-            "-v",
-            "/var/run/docker.sock:/var/run/docker.sock",
-            "-v",
-            home + ":/github/home",
-            "-v",
-            workflow + ":/github/workflow",
-            "-v",
-            fileCommands + ":/github/file_commands",
-            "-v",
-            workspace + ":/github/workspace",
-            "--network",
-            networkName,
-            image()));
+    RunnerJob.Step step =
+        runner.step(
+            image(),
+            "zerocred-test-action-",
+            "zerocred.test=action",
+            githubApiUrl,
+            inputs,
+            extraEnv);
     // The docker CLI reads the values of the -e NAME variables from its own environment.
-    Map<String, String> cliEnv = new LinkedHashMap<>(env);
+    Map<String, String> cliEnv = new LinkedHashMap<>(step.environment());
     for (String passed : List.of("DOCKER_HOST", "DOCKER_CONFIG")) {
       String value = System.getenv(passed);
       if (value != null && !cliEnv.containsKey(passed)) {
         cliEnv.put(passed, value);
       }
     }
+    Path logs = runner.fileCommands().getParent();
     SignalledProcess docker =
-        SignalledProcess.start(
-            "docker run (action)", cmd, cliEnv, fileCommands.getParent(), fileCommands.getParent());
-    return new Running(docker, containerName, output, summary);
+        SignalledProcess.start("docker run (action)", step.command(), cliEnv, logs, logs);
+    return new Running(docker, step.containerName(), step.output(), step.summary());
   }
 
   /** Parses {@code GITHUB_OUTPUT}: {@code name<<DELIMITER}, value lines, the delimiter. */

@@ -8,6 +8,7 @@ import io.github.zerocred.runnerimage.ClaudeCodeVersion;
 import io.github.zerocred.runnerimage.RunnerImageListener;
 import io.github.zerocred.runnerimage.RunnerImageSpec;
 import io.github.zerocred.testkit.Reply;
+import io.github.zerocred.testkit.RunnerJob;
 import io.github.zerocred.testkit.StandInAnthropicApi;
 import io.github.zerocred.testkit.StandInGitHubApi;
 import java.io.IOException;
@@ -51,15 +52,7 @@ class FirstActionJobTest {
     String baseSha = job.commit("src/Discount.java", "class Discount {}\n", "base");
     String headSha =
         job.commit("src/Discount.java", "class Discount { int a(int p) { return p / 0; } }\n", "x");
-    job.event(
-        """
-        {"action": "synchronize", "number": 7,
-         "pull_request": {"number": 7,
-           "base": {"sha": "%s", "ref": "main", "repo": {"full_name": "acme/widgets", "fork": false}},
-           "head": {"sha": "%s", "ref": "fix", "repo": {"full_name": "acme/widgets", "fork": false}}},
-         "repository": {"full_name": "acme/widgets"}}
-        """
-            .formatted(baseSha, headSha));
+    job.event(RunnerJob.pullRequestEvent(baseSha, headSha, "acme/widgets"));
     base = FreshBase.as(job.docker, RunnerImageSpec.DEFAULT_BASE_IMAGE);
   }
 

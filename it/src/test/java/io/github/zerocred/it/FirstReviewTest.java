@@ -10,6 +10,7 @@ import io.github.zerocred.run.Cancellation;
 import io.github.zerocred.runnerimage.RunnerImageRecipe;
 import io.github.zerocred.runnerimage.RunnerImageSpec;
 import io.github.zerocred.runnerimage.RunnerImages;
+import io.github.zerocred.testkit.PluginRepository;
 import io.github.zerocred.testkit.Reply;
 import io.github.zerocred.testkit.StandInAnthropicApi;
 import java.io.ByteArrayOutputStream;

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -24,6 +25,8 @@ import picocli.CommandLine.Spec;
     name = "image",
     description = "Build or describe the runner image zerocred builds when --image is not given.",
     mixinStandardHelpOptions = true,
+    // build and show inherit the help options and the footer: one text for all three.
+    scope = ScopeType.INHERIT,
     footerHeading = "%n",
     footer = {
       "Environment:",
@@ -91,20 +94,6 @@ final class ImageCommand implements Callable<Integer> {
   /** Builds the image unless it is there; prints its tag on stdout, progress on stderr. */
   @Command(
       name = "build",
-      mixinStandardHelpOptions = true,
-      footerHeading = "%n",
-      footer = {
-        "Environment:",
-        "  NPM_CONFIG_REGISTRY  the npm registry, unless --npm-registry (also ~/.npmrc)",
-        "  ZEROCRED_CACHE_DIR   the verified binary's cache (default ~/.cache/zerocred)",
-        "  DOCKER_HOST          the Docker engine (default: the local socket)",
-        "",
-        "Exit codes:",
-        "  0  the image is there (built now or before), or was described",
-        "  1  the base image, the npm registry or the build failed (the message says)",
-        "  2  usage error (a bad option, such as an inexact --claude-code-version)",
-        "  3  credential missing: never (the image needs no Anthropic credential)"
-      },
       description = {
         "Build the runner image unless the engine has it; print its tag on stdout.",
         "Save it for an air-gapped runner with `docker save TAG | gzip > runner.tar.gz`."
@@ -129,20 +118,6 @@ final class ImageCommand implements Callable<Integer> {
   /** Prints the derived tag, whether the engine has it, and what went into it. */
   @Command(
       name = "show",
-      mixinStandardHelpOptions = true,
-      footerHeading = "%n",
-      footer = {
-        "Environment:",
-        "  NPM_CONFIG_REGISTRY  the npm registry, unless --npm-registry (also ~/.npmrc)",
-        "  ZEROCRED_CACHE_DIR   the verified binary's cache (default ~/.cache/zerocred)",
-        "  DOCKER_HOST          the Docker engine (default: the local socket)",
-        "",
-        "Exit codes:",
-        "  0  the image is there (built now or before), or was described",
-        "  1  the base image, the npm registry or the build failed (the message says)",
-        "  2  usage error (a bad option, such as an inexact --claude-code-version)",
-        "  3  credential missing: never (the image needs no Anthropic credential)"
-      },
       description = "Print the runner image's tag, whether the engine has it, and its inputs.")
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -158,11 +159,14 @@ class SettingsParityTest {
     return names;
   }
 
+  /** The goal's {@code @Parameter} properties: its own and its superclass's. */
   private static Set<String> mavenProperties() throws IOException {
-    Matcher m = MOJO_PROPERTY.matcher(source("zerocred-maven-plugin", "maven/ReviewMojo.java"));
     Set<String> properties = new TreeSet<>();
-    while (m.find()) {
-      properties.add(m.group(1));
+    for (String mojo : List.of("ReviewMojo", "AbstractRunnerImageMojo")) {
+      Matcher m = MOJO_PROPERTY.matcher(source("zerocred-maven-plugin", "maven/" + mojo + ".java"));
+      while (m.find()) {
+        properties.add(m.group(1));
+      }
     }
     return properties;
   }

@@ -1,13 +1,10 @@
 package io.github.zerocred.maven;
 
 import io.github.zerocred.proxy.InvalidConfigurationException;
-import io.github.zerocred.review.ReviewRequest;
 import io.github.zerocred.run.Cancellation;
 import io.github.zerocred.runnerimage.RunnerImageSpec;
 import io.github.zerocred.runnerimage.RunnerImages;
 import java.io.IOException;
-import java.util.Map;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -25,27 +22,10 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
     threadSafe = true,
     requiresProject = false,
     requiresDependencyResolution = ResolutionScope.NONE)
-public class ImageMojo extends AbstractMojo {
-  /** The exact Claude Code version of the runner image. */
-  @Parameter(
-      property = "zerocred.claudeCodeVersion",
-      defaultValue = ReviewRequest.DEFAULT_CLAUDE_CODE_VERSION)
-  String claudeCodeVersion;
-
-  /** The base of the runner image. */
-  @Parameter(property = "zerocred.baseImage", defaultValue = ReviewRequest.DEFAULT_BASE_IMAGE)
-  String baseImage;
-
-  /** The npm registry Claude Code is fetched from. Default: npm's own configuration. */
-  @Parameter(property = "zerocred.npmRegistry")
-  String npmRegistry;
-
+public class ImageMojo extends AbstractRunnerImageMojo {
   /** Skip, saying so. */
   @Parameter(property = "zerocred.skip", defaultValue = "false")
   boolean skip;
-
-  /** The environment npm's configuration is read from; tests replace it. */
-  Map<String, String> environment = System.getenv();
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {

@@ -12,11 +12,9 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.AbstractMojoExecutionException;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -40,7 +38,7 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
     threadSafe = true,
     defaultPhase = LifecyclePhase.VERIFY,
     requiresDependencyResolution = ResolutionScope.NONE)
-public class ReviewMojo extends AbstractMojo {
+public class ReviewMojo extends AbstractRunnerImageMojo {
   /** The checkout to review. It is copied into the container; the original is never changed. */
   @Parameter(property = "zerocred.workspace", defaultValue = "${project.basedir}")
   File workspace;
@@ -193,34 +191,11 @@ public class ReviewMojo extends AbstractMojo {
   private final SettingsDecrypter decrypter;
 
   /**
-   * The exact Claude Code version of the runner image zerocred builds when {@code image} is not
-   * set.
-   */
-  @Parameter(
-      property = "zerocred.claudeCodeVersion",
-      defaultValue = ReviewRequest.DEFAULT_CLAUDE_CODE_VERSION)
-  String claudeCodeVersion;
-
-  /** The base of the runner image zerocred builds when {@code image} is not set. */
-  @Parameter(property = "zerocred.baseImage", defaultValue = ReviewRequest.DEFAULT_BASE_IMAGE)
-  String baseImage;
-
-  /**
-   * The npm registry Claude Code is fetched from. Default: npm's own configuration ({@code
-   * NPM_CONFIG_REGISTRY}, {@code ~/.npmrc}, {@code npm config get registry}).
-   */
-  @Parameter(property = "zerocred.npmRegistry")
-  String npmRegistry;
-
-  /**
    * Which of the workspace's files are copied into the container: {@code tracked} (the files git
    * tracks, as they are on disk, and {@code .git}) or {@code all}.
    */
   @Parameter(property = "zerocred.workspaceFiles", defaultValue = "tracked")
   String workspaceFiles;
-
-  /** The environment credentials are read from; tests replace it. */
-  Map<String, String> environment = System.getenv();
 
   @Inject
   public ReviewMojo(SettingsDecrypter decrypter) {
