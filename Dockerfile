@@ -29,23 +29,34 @@ LABEL zerocred.image="action" \
       org.opencontainers.image.title="zerocred GitHub Action" \
       org.opencontainers.image.description="Claude Code PR reviews without giving the agent a real credential"
 COPY --from=build /zerocred.jar /opt/zerocred/zerocred.jar
+COPY zerocred-action/src/main/cds/action.classlist /opt/zerocred/action.classlist
 # The npm registry the runner image's Claude Code is fetched from (the action has no npm of its
 # own): a release build passes --build-arg NPM_CONFIG_REGISTRY="$(npm config get registry)";
 # left empty, the action asks for its npm_registry input when it must build the runner image.
 ARG NPM_CONFIG_REGISTRY=
 ENV NPM_CONFIG_REGISTRY=${NPM_CONFIG_REGISTRY}
-# A class-data-sharing archive of the classes a start loads (picocli, Netty, Bouncy Castle, Jackson,
-# the proxy), made by one training start of `zerocred proxy` at build time with this image's own
-# JVM and jar: a start then maps them instead of parsing and verifying them again (bench/RESULTS.md,
-# workload 7). The token is a format-valid dummy; the proxy only listens on loopback and is stopped.
-RUN cd /tmp \
-    && CLAUDE_CODE_OAUTH_TOKEN="sk-ant-oat01-cds-training-$(printf 'x%.0s' $(seq 60))" \
-       sh -c 'java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit=/opt/zerocred/zerocred.jsa \
-                -jar /opt/zerocred/zerocred.jar proxy --listen 127.0.0.1:0 --ready-file /tmp/cds-ready.json & \
-              pid=$!; i=0; \
-              while [ ! -e /tmp/cds-ready.json ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; \
-              kill -TERM $pid; wait $pid; test -s /opt/zerocred/zerocred.jsa' \
-    && rm -f /tmp/cds-ready.json
+# A class-data-sharing archive of the classes a real action run loads (the JDK's, picocli, Netty,
+# Bouncy Castle, Jackson, docker-java, httpclient5, the review): a static dump from the committed
+# class list zerocred-action/src/main/cds/action.classlist, which two real action reviews made
+# (regenerate it with `bash it/testbed/action-classlist.sh`; ActionClassDataTest fails when it no
+# longer covers what a run loads). A run then maps these classes instead of parsing and verifying
+# them (bench/RESULTS.md, workload 12). Dumped with the entrypoint's JVM options and its class path
+# (exactly the -jar path), or the archive would not map; the JVM's heap objects are not archived
+# for the serial collector on JDK 17, so nothing is lost against the JDK's default archive, which
+# this one replaces. The check start with -Xshare:on fails the build if the archive does not map.
+# Hostile input: none. The list is build input from this repository, never from a workspace; the
+# archive is made here, root-owned and read-only; the workspace is mounted elsewhere
+# (/github/workspace) and the agent's container is a sibling that never sees /opt/zerocred.
+RUN java -Xshare:dump -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+        -XX:SharedClassListFile=/opt/zerocred/action.classlist \
+        -XX:SharedArchiveFile=/opt/zerocred/zerocred.jsa -cp /opt/zerocred/zerocred.jar \
+        >/tmp/cds-dump.log 2>&1 \
+      || { cat /tmp/cds-dump.log; echo "the CDS archive dump failed" >&2; exit 1; } \
+    && test -s /opt/zerocred/zerocred.jsa \
+    && chmod 0444 /opt/zerocred/zerocred.jsa \
+    && java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:on \
+        -XX:SharedArchiveFile=/opt/zerocred/zerocred.jsa -jar /opt/zerocred/zerocred.jar --version \
+    && rm -f /tmp/cds-dump.log
 # Runs as root, as GitHub runs container actions: it needs the engine's socket and writes into
 # the workspace the runner mounted.
 # Keep in step with it/testbed/action-image.Dockerfile: ActionImageTest compares the two.

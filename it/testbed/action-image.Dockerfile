@@ -1,7 +1,8 @@
 # The test action image: the offline twin of the repository root's Dockerfile (the image a
 # `uses: …/zerocred-action@v1` step runs). Built by it/testbed/action-image.sh on top of a
 # debootstrap'ed Debian root filesystem with a headless JRE, `docker import`ed as BASE_IMAGE; the
-# build context holds only zerocred.jar. Same layout and entrypoint as the production image.
+# build context holds zerocred.jar and the committed class list (action.classlist) its CDS archive is
+# dumped from. Same layout, archive and entrypoint as the production image.
 ARG BASE_IMAGE
 FROM ${BASE_IMAGE}
 
@@ -15,18 +16,29 @@ ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     LANG=C.UTF-8
 
 COPY zerocred.jar /opt/zerocred/zerocred.jar
-# A class-data-sharing archive of the classes a start loads (picocli, Netty, Bouncy Castle, Jackson,
-# the proxy), made by one training start of `zerocred proxy` at build time with this image's own
-# JVM and jar: a start then maps them instead of parsing and verifying them again (bench/RESULTS.md,
-# workload 7). The token is a format-valid dummy; the proxy only listens on loopback and is stopped.
-RUN cd /tmp \
-    && CLAUDE_CODE_OAUTH_TOKEN="sk-ant-oat01-cds-training-$(printf 'x%.0s' $(seq 60))" \
-       sh -c 'java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit=/opt/zerocred/zerocred.jsa \
-                -jar /opt/zerocred/zerocred.jar proxy --listen 127.0.0.1:0 --ready-file /tmp/cds-ready.json & \
-              pid=$!; i=0; \
-              while [ ! -e /tmp/cds-ready.json ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; \
-              kill -TERM $pid; wait $pid; test -s /opt/zerocred/zerocred.jsa' \
-    && rm -f /tmp/cds-ready.json
+COPY action.classlist /opt/zerocred/action.classlist
+# A class-data-sharing archive of the classes a real action run loads (the JDK's, picocli, Netty,
+# Bouncy Castle, Jackson, docker-java, httpclient5, the review): a static dump from the committed
+# class list zerocred-action/src/main/cds/action.classlist, which two real action reviews made
+# (regenerate it with `bash it/testbed/action-classlist.sh`; ActionClassDataTest fails when it no
+# longer covers what a run loads). A run then maps these classes instead of parsing and verifying
+# them (bench/RESULTS.md, workload 12). Dumped with the entrypoint's JVM options and its class path
+# (exactly the -jar path), or the archive would not map; the JVM's heap objects are not archived
+# for the serial collector on JDK 17, so nothing is lost against the JDK's default archive, which
+# this one replaces. The check start with -Xshare:on fails the build if the archive does not map.
+# Hostile input: none. The list is build input from this repository, never from a workspace; the
+# archive is made here, root-owned and read-only; the workspace is mounted elsewhere
+# (/github/workspace) and the agent's container is a sibling that never sees /opt/zerocred.
+RUN java -Xshare:dump -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+        -XX:SharedClassListFile=/opt/zerocred/action.classlist \
+        -XX:SharedArchiveFile=/opt/zerocred/zerocred.jsa -cp /opt/zerocred/zerocred.jar \
+        >/tmp/cds-dump.log 2>&1 \
+      || { cat /tmp/cds-dump.log; echo "the CDS archive dump failed" >&2; exit 1; } \
+    && test -s /opt/zerocred/zerocred.jsa \
+    && chmod 0444 /opt/zerocred/zerocred.jsa \
+    && java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:on \
+        -XX:SharedArchiveFile=/opt/zerocred/zerocred.jsa -jar /opt/zerocred/zerocred.jar --version \
+    && rm -f /tmp/cds-dump.log
 
 # Keep in step with the production Dockerfile: ActionImageTest compares the two.
 ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:SharedArchiveFile=/opt/zerocred/zerocred.jsa", "-jar", "/opt/zerocred/zerocred.jar", "action"]

@@ -4,13 +4,16 @@
 #
 #   1. a Debian minimal root filesystem with a headless JRE, made with debootstrap (from the Debian
 #      mirror this machine's apt already uses) and imported with `docker import` as the base image;
-#   2. action-image.Dockerfile on top: zerocred.jar at /opt/zerocred/ and the production entrypoint.
+#   2. action-image.Dockerfile on top: zerocred.jar at /opt/zerocred/, the CDS archive dumped from the
+#      committed class list (zerocred-action/src/main/cds/action.classlist) and the production
+#      entrypoint.
 #
 #   bash it/testbed/action-image.sh --base-only          # prepare the base (slow part) only
 #   ZEROCRED_ACTION_IMAGE=$(bash it/testbed/action-image.sh zerocred-action/target/zerocred.jar)
 #
 # Prints ONLY the image tag on stdout (progress goes to stderr). The tag is
-# zerocred-action-test:<hash of the inputs, the jar included>; unchanged inputs reuse the image.
+# zerocred-action-test:<hash of the inputs, the jar and the class list included>; unchanged inputs
+# reuse the image.
 #
 # Environment: ZEROCRED_CACHE_DIR, ZEROCRED_DEBIAN_SUITE, ZEROCRED_DEBIAN_MIRROR as for
 # claude-image.sh. Needs a running Docker engine and, only when the root filesystem is not cached
@@ -29,6 +32,7 @@ readonly BASE_IMAGE_KIND=action-base
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly SCRIPT_DIR
 readonly DOCKERFILE="$SCRIPT_DIR/action-image.Dockerfile"
+readonly CLASS_LIST="$SCRIPT_DIR/../../zerocred-action/src/main/cds/action.classlist"
 
 SUITE=${ZEROCRED_DEBIAN_SUITE:-bookworm}
 CACHE_DIR=${ZEROCRED_CACHE_DIR:-$SCRIPT_DIR/.cache}
@@ -51,6 +55,7 @@ case "${1:-}" in
   *) JAR=$1 ;;
 esac
 if ! $BASE_ONLY; then
+  [ -s "$CLASS_LIST" ] || die "$CLASS_LIST is missing: it is committed; regenerate it with bash it/testbed/action-classlist.sh"
   [ -s "$JAR" ] || die "$JAR does not exist: build it first (./mvnw -B -pl zerocred-action -am package -DskipTests)"
 fi
 [[ $SUITE =~ ^[a-z]+$ ]] || die "ZEROCRED_DEBIAN_SUITE must be a Debian suite name like bookworm, not '$SUITE'"
@@ -86,6 +91,7 @@ INPUTS_HASH=$({
   printf '%s\n' "$ROOTFS_SPEC"
   cat "${BASH_SOURCE[0]}" "$SCRIPT_DIR/debian-rootfs.sh" "$DOCKERFILE"
   sha256sum <"$JAR"
+  sha256sum <"$CLASS_LIST"
 } | sha256)
 IMAGE_TAG="$IMAGE_REPO:${INPUTS_HASH:0:12}"
 
@@ -99,6 +105,7 @@ fi
 CONTEXT=$(mktemp -d "$CACHE_DIR/tmp/action-context.XXXXXX")
 WORK_DIRS+=("$CONTEXT")
 cp "$JAR" "$CONTEXT/zerocred.jar"
+cp "$CLASS_LIST" "$CONTEXT/action.classlist"
 log "docker build $IMAGE_TAG"
 DOCKER_BUILDKIT=0 docker build \
   --file "$DOCKERFILE" \

@@ -36,6 +36,40 @@ class ActionImageTest {
   }
 
   @Test
+  void bothImages_dumpTheArchiveFromTheCommittedList_withTheEntrypointsOptionsAndClassPath()
+      throws IOException {
+    String production = Files.readString(root.resolve("Dockerfile"));
+    String twin = Files.readString(root.resolve("it/testbed/action-image.Dockerfile"));
+
+    // The same dump step in both (the twin's build context has the list beside the jar).
+    assertThat(cdsDump(twin)).isEqualTo(cdsDump(production));
+    assertThat(production)
+        .contains(
+            "COPY zerocred-action/src/main/cds/action.classlist /opt/zerocred/action.classlist");
+    assertThat(twin).contains("COPY action.classlist /opt/zerocred/action.classlist");
+    assertThat(root.resolve(ActionClassDataTest.CLASS_LIST)).isNotEmptyFile();
+    // An archive maps only for the JVM options and class path it was dumped with: the
+    // entrypoint's options (all but -Xshare:auto) and exactly the jar that -jar names.
+    String dump = cdsDump(production);
+    List<String> entrypoint =
+        List.of(entrypoint(production).replaceAll("[\\[\\]\"]", "").split(",\\s*"));
+    int jar = entrypoint.indexOf("-jar");
+    assertThat(jar).as("-jar in the entrypoint").isPositive();
+    assertThat(entrypoint.subList(1, jar))
+        .contains("-Xshare:auto", "-XX:SharedArchiveFile=" + ActionClassDataTest.ARCHIVE);
+    for (String option : entrypoint.subList(1, jar)) {
+      if (!option.equals("-Xshare:auto")) {
+        assertThat(dump).as("the dump step has the entrypoint's " + option).contains(option);
+      }
+    }
+    assertThat(dump)
+        .contains("-Xshare:dump", "-XX:SharedClassListFile=/opt/zerocred/action.classlist")
+        .contains("-cp " + entrypoint.get(jar + 1) + " ")
+        // The build fails if the archive is not made or does not map.
+        .contains("test -s " + ActionClassDataTest.ARCHIVE, "-Xshare:on");
+  }
+
+  @Test
   void productionImage_shipsTheJarThatTheTwinRuns_builtWithoutTests() throws IOException {
     String production = Files.readString(root.resolve("Dockerfile"));
 
@@ -101,6 +135,13 @@ class ActionImageTest {
       assertThat(yml).as("output " + output).containsPattern("(?m)^  " + output + ":$");
     }
     assertThat(yml).contains("default: ${{ github.token }}");
+  }
+
+  /** The {@code RUN java -Xshare:dump …} step, its continuation lines joined. */
+  private static String cdsDump(String dockerfile) {
+    Matcher m = Pattern.compile("(?m)^RUN java -Xshare:dump(?:.*\\\\\\n)+.*$").matcher(dockerfile);
+    assertThat(m.find()).as("a RUN java -Xshare:dump step").isTrue();
+    return m.group().replaceAll("\\\\\\n\\s*", " ");
   }
 
   private static String entrypoint(String dockerfile) {
