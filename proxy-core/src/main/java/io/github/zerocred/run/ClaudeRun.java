@@ -41,14 +41,17 @@ import java.util.function.Consumer;
  *     .build());
  * }</pre>
  *
- * <p>Order of work: reach the engine and check the image; sweep what dead runs left; create an
- * {@code --internal} network; start the proxy on that network's gateway (or on this JVM's own
- * address there, when it runs in a container; in a container of its own on the engine, {@link
- * ProxyContainer}, when the engine is remote); create the container (non-root, no capabilities, no
- * new privileges, limits, labels) and copy the workspace, the CA and the prompt in; run; collect
- * stream-json. Each thing the run makes on the engine or the host is a handle ({@link RunNetwork}
- * with its firewall rules, the proxy, {@link RunContainer}, {@link TempDirectory}, the final label
- * sweep) opened in try-with-resources, so it is closed in reverse order however the run ends.
+ * <p>Order of work: reach the engine and check the image; sweep what dead runs left and write the
+ * workspace's archive, each on a thread of its own ({@link SideStep}: the archive is done before
+ * the network is made, the sweep before the container starts); create an {@code --internal}
+ * network; start the proxy on that network's gateway (or on this JVM's own address there, when it
+ * runs in a container; in a container of its own on the engine, {@link ProxyContainer}, when the
+ * engine is remote); create the container (non-root, no capabilities, no new privileges, limits,
+ * labels) and copy the workspace, the CA and the prompt in; run; collect stream-json; stop the
+ * proxy and hand the result over ({@link #executeHandingOver}). Each thing the run makes on the
+ * engine or the host is a handle ({@link RunNetwork} with its firewall rules, the proxy, {@link
+ * RunContainer}, {@link TempDirectory}, the final label sweep) opened in try-with-resources, so it
+ * is closed in reverse order however the run ends.
  *
  * <p>Stopping early: a {@link Cancellation} passed to {@link #execute(RunConfig, Cancellation)}
  * stops the run between any two of these steps (nothing more is created) or, while Claude Code
@@ -760,7 +763,7 @@ public final class ClaudeRun {
       }
       again.flush();
     }
-    return Results.from(runId, config, complete, container.state(), timedOut, start);
+    return Results.from(runId, config, complete, container.exit(), timedOut, start);
   }
 
   /** Waits until the container exits or the deadline passes; true if it exited. */
