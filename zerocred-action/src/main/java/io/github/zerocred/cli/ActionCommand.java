@@ -81,6 +81,7 @@ final class ActionCommand implements Callable<Integer> {
     try {
       ActionContext context = ActionContext.read(env, ActionCommand::input);
       wf.line("[zerocred] reviewing " + context.event().describe());
+      report.prepareDelivery(context);
       // Posted while the run's sandbox is torn down; closing waits for that, on every path.
       try (HandedOverReview review = review(wf, context)) {
         report.reviewed(context, review.outcome());
