@@ -16,8 +16,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,10 +86,20 @@ class SandboxedRunTest {
           .contains("Read");
       assertThat(fixture.events(RunEvent.Turn.class)).hasSizeGreaterThanOrEqualTo(2);
       assertThat(fixture.events(RunEvent.Finished.class)).hasSize(1);
-      // Every step is timed once, in the order the steps run; the front ends print them.
-      assertThat(fixture.events(RunEvent.Timed.class))
-          .extracting(RunEvent.Timed::phase)
-          .containsExactly(RunEvent.Phase.values());
+      // Every step is timed once; the front ends print them. The sweep and the workspace archive
+      // run beside the others (the archive done before the network, the sweep before the start),
+      // the rest in order.
+      List<RunEvent.Phase> timed =
+          fixture.events(RunEvent.Timed.class).stream().map(RunEvent.Timed::phase).toList();
+      assertThat(timed).containsExactlyInAnyOrder(RunEvent.Phase.values());
+      List<RunEvent.Phase> beside = List.of(RunEvent.Phase.SWEEP, RunEvent.Phase.WORKSPACE);
+      assertThat(timed.stream().filter(p -> !beside.contains(p)))
+          .containsExactlyElementsOf(
+              Stream.of(RunEvent.Phase.values()).filter(p -> !beside.contains(p)).toList());
+      assertThat(timed.indexOf(RunEvent.Phase.WORKSPACE))
+          .isLessThan(timed.indexOf(RunEvent.Phase.NETWORK));
+      assertThat(timed.indexOf(RunEvent.Phase.SWEEP))
+          .isLessThan(timed.indexOf(RunEvent.Phase.START));
       assertThat(fixture.events(RunEvent.Timed.class))
           .allSatisfy(t -> assertThat(t.took()).isPositive());
       assertThat(engine.docker().labelledWithRun(result.runId())).isEmpty();
