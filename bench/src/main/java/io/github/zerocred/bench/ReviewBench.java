@@ -481,8 +481,7 @@ public final class ReviewBench {
    */
   private static Map<String, String> actionEnvironment(Job job, StandInAnthropicApi api) {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put(
-        "ZEROCRED_ROUTES", StandInAnthropicApi.API_HOST + "=" + job.gateway + ":" + api.port());
+    env.put("ZEROCRED_ROUTES", StandInAnthropicApi.API_HOST + "=" + job.gateway + ":" + api.port());
     env.put("ZEROCRED_UPSTREAM_CA", RunnerJob.HOME + "/stand-in-ca.pem");
     String tool = System.getenv("BENCH_ACTION_JAVA_TOOL_OPTIONS");
     if (tool != null && !tool.isBlank()) {
