@@ -457,11 +457,7 @@ public final class ReviewBench {
             "zerocred.bench=action",
             github.url(),
             inputs,
-            Map.of(
-                "ZEROCRED_ROUTES",
-                StandInAnthropicApi.API_HOST + "=" + job.gateway + ":" + api.port(),
-                "ZEROCRED_UPSTREAM_CA",
-                RunnerJob.HOME + "/stand-in-ca.pem"));
+            actionEnvironment(job, api));
     ProcessBuilder pb = new ProcessBuilder(step.command()).directory(job.root.toFile());
     // The docker CLI reads the -e NAME values from its environment.
     pb.environment().putAll(step.environment());
@@ -476,6 +472,22 @@ public final class ReviewBench {
                         .count());
     t.startedCpuMs = -1; // the docker CLI's, not the action's: its JVM runs in the container
     return t;
+  }
+
+  /**
+   * The action's own environment: the route to the stand-in API; with {@code
+   * BENCH_ACTION_JAVA_TOOL_OPTIONS} set, also {@code JAVA_TOOL_OPTIONS} for the action's JVM (a
+   * diagnostic, such as a flight recording into {@code /github/home}, the runner's home mount).
+   */
+  private static Map<String, String> actionEnvironment(Job job, StandInAnthropicApi api) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("ZEROCRED_ROUTES", StandInAnthropicApi.API_HOST + "=" + job.gateway + ":" + api.port());
+    env.put("ZEROCRED_UPSTREAM_CA", RunnerJob.HOME + "/stand-in-ca.pem");
+    String tool = System.getenv("BENCH_ACTION_JAVA_TOOL_OPTIONS");
+    if (tool != null && !tool.isBlank()) {
+      env.put("JAVA_TOOL_OPTIONS", tool);
+    }
+    return env;
   }
 
   /** The runner's job: a bridge network of its own, its directories, a git checkout, an event. */

@@ -2,9 +2,12 @@ package io.github.zerocred.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.zerocred.run.Cancellation;
 import io.github.zerocred.run.ClaudeRun;
+import io.github.zerocred.run.RunConfig;
 import io.github.zerocred.run.RunEvent;
 import io.github.zerocred.run.RunResult;
+import io.github.zerocred.run.TeardownPending;
 import io.github.zerocred.testkit.MessagesRequest;
 import io.github.zerocred.testkit.RecordedRequest;
 import io.github.zerocred.testkit.Reply;
@@ -13,6 +16,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,10 +86,20 @@ class SandboxedRunTest {
           .contains("Read");
       assertThat(fixture.events(RunEvent.Turn.class)).hasSizeGreaterThanOrEqualTo(2);
       assertThat(fixture.events(RunEvent.Finished.class)).hasSize(1);
-      // Every step is timed once, in the order the steps run; the front ends print them.
-      assertThat(fixture.events(RunEvent.Timed.class))
-          .extracting(RunEvent.Timed::phase)
-          .containsExactly(RunEvent.Phase.values());
+      // Every step is timed once; the front ends print them. The sweep and the workspace archive
+      // run beside the others (the archive done before the network, the sweep before the start),
+      // the rest in order.
+      List<RunEvent.Phase> timed =
+          fixture.events(RunEvent.Timed.class).stream().map(RunEvent.Timed::phase).toList();
+      assertThat(timed).containsExactlyInAnyOrder(RunEvent.Phase.values());
+      List<RunEvent.Phase> beside = List.of(RunEvent.Phase.SWEEP, RunEvent.Phase.WORKSPACE);
+      assertThat(timed.stream().filter(p -> !beside.contains(p)))
+          .containsExactlyElementsOf(
+              Stream.of(RunEvent.Phase.values()).filter(p -> !beside.contains(p)).toList());
+      assertThat(timed.indexOf(RunEvent.Phase.WORKSPACE))
+          .isLessThan(timed.indexOf(RunEvent.Phase.NETWORK));
+      assertThat(timed.indexOf(RunEvent.Phase.SWEEP))
+          .isLessThan(timed.indexOf(RunEvent.Phase.START));
       assertThat(fixture.events(RunEvent.Timed.class))
           .allSatisfy(t -> assertThat(t.took()).isPositive());
       assertThat(engine.docker().labelledWithRun(result.runId())).isEmpty();
@@ -119,6 +136,57 @@ class SandboxedRunTest {
           .contains("Read-only file system");
       assertThat(workspace.resolve("new")).doesNotExist();
       assertThat(engine.docker().labelledWithRun(result.runId())).isEmpty();
+    }
+  }
+
+  @Test
+  void handingOver_givesTheResultBeforeTheTeardownEnds_andClosingLeavesNothingBehind()
+      throws Exception {
+    Files.writeString(workspace.resolve("A.java"), "class A {}\n");
+    CountDownLatch teardownMayEnd = new CountDownLatch(1);
+    try (StandInAnthropicApi standIn =
+        StandInAnthropicApi.builder()
+            .expectToken(fixture.realToken)
+            .defaultReply(Reply.text("Looks fine."))
+            .start()) {
+      RunConfig config =
+          fixture
+              .config(standIn, workspace)
+              .listener(
+                  event -> {
+                    fixture.events.add(event);
+                    // The run's thread reports the teardown's time when it is done: hold it there.
+                    if (event instanceof RunEvent.Timed t && t.phase() == RunEvent.Phase.TEARDOWN) {
+                      awaitQuietly(teardownMayEnd);
+                    }
+                  })
+              .build();
+
+      TeardownPending pending = ClaudeRun.executeHandingOver(config, Cancellation.create());
+      RunResult result;
+      try {
+        result = pending.result();
+        // The result is here while the run's thread has not finished its teardown.
+        assertThat(result.outcome()).as(result.toString()).isEqualTo(RunResult.Outcome.SUCCESS);
+        assertThat(result.resultText()).contains("Looks fine.");
+        assertThat(result.proxyUsage()).isPresent();
+        assertThat(pending.isDone()).isFalse();
+      } finally {
+        teardownMayEnd.countDown();
+        pending.close();
+      }
+
+      assertThat(pending.isDone()).isTrue();
+      assertThat(engine.docker().labelledWithRun(result.runId())).isEmpty();
+      assertThat(fixture.events(RunEvent.Finished.class)).hasSize(1);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -11,6 +11,7 @@ import io.github.zerocred.run.ClaudeRun;
 import io.github.zerocred.run.ContainerRuntime;
 import io.github.zerocred.run.RunConfig;
 import io.github.zerocred.run.RunResult;
+import io.github.zerocred.run.TeardownPending;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,13 +46,33 @@ public final class ReviewJob {
    */
   public static ReviewOutcome run(ReviewRequest request, Cancellation cancellation)
       throws IOException {
-    SettingNames names = request.names();
+    // The files are written while the sandbox goes away; everything is gone when this returns.
+    try (HandedOverReview review = runHandingOver(request, cancellation)) {
+      return review.outcome();
+    }
+  }
+
+  /**
+   * Runs the review as {@link #run(ReviewRequest, Cancellation)} does, but returns its outcome (the
+   * files written) as soon as Claude Code's container has exited and the proxy has stopped, while
+   * the run's thread still removes the container, the network and the rest: a front end that
+   * delivers the review (the action posts it) does that meanwhile, then closes the returned review,
+   * which waits for the teardown. Close it on every path (try-with-resources), also when the
+   * delivery fails.
+   *
+   * @throws ReviewSettingException as {@link #run(ReviewRequest, Cancellation)}
+   * @throws IOException as {@link #run(ReviewRequest, Cancellation)}; the teardown has finished
+   *     when anything is thrown
+   */
+  public static HandedOverReview runHandingOver(ReviewRequest request, Cancellation cancellation)
+      throws IOException {
     check(request);
     boolean structured = request.structured();
     String prompt = prompt(request, structured);
     ReviewFiles files = request.files().open();
     Path stage = request.stageAuditLog() ? temporaryDirectory() : null;
     Path audit = stage == null ? files.auditLog() : stage.resolve(ReviewFiles.AUDIT_JSONL);
+    TeardownPending teardown = null;
     RunResult result;
     try {
       RunConfig.Builder run = configure(request, prompt, structured, audit);
@@ -64,7 +85,8 @@ public final class ReviewJob {
               : RunnerImageStep.prepare(request, cancellation));
       request.listener().runStarting();
       try {
-        result = ClaudeRun.execute(run.build(), cancellation);
+        teardown = ClaudeRun.executeHandingOver(run.build(), cancellation);
+        result = teardown.result();
       } finally {
         request.listener().runEnded();
       }
@@ -72,10 +94,24 @@ public final class ReviewJob {
       result = e.result();
     } finally {
       if (stage != null) {
+        // The proxy has stopped when the run hands its result over: the audit log is whole.
         copyAuditLog(audit, files);
         deleteTree(stage);
       }
     }
+    try {
+      return new HandedOverReview(outcome(request, structured, files, result), teardown);
+    } catch (IOException | RuntimeException | Error e) {
+      if (teardown != null) {
+        teardown.close();
+      }
+      throw e;
+    }
+  }
+
+  private static ReviewOutcome outcome(
+      ReviewRequest request, boolean structured, ReviewFiles files, RunResult result)
+      throws IOException {
     ReviewFindings findings = FindingsParser.forRun(result, structured);
     try {
       files.write(result, findings, request.toolVersion());
@@ -91,7 +127,7 @@ public final class ReviewJob {
         findings.atOrAbove(request.failOnSeverity()),
         result.isSuccess()
             ? Optional.empty()
-            : Optional.of(ReviewFailure.of(result, request.credential().kind(), names)));
+            : Optional.of(ReviewFailure.of(result, request.credential().kind(), request.names())));
   }
 
   /**

@@ -15,7 +15,10 @@ public interface ReviewListener {
   /** The sandboxed run is about to start (the prompt and the settings were accepted). */
   default void runStarting() {}
 
-  /** The sandboxed run has ended, whatever its outcome, and its container is gone. */
+  /**
+   * The sandboxed run has ended, whatever its outcome: Claude Code's container has exited. Its
+   * teardown may still be under way ({@link ReviewJob#runHandingOver}); its line follows.
+   */
   default void runEnded() {}
 
   /**

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Runs Claude Code once, in print mode, in a locked-down container against a workspace, and tears
@@ -40,14 +41,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     .build());
  * }</pre>
  *
- * <p>Order of work: reach the engine and check the image; sweep what dead runs left; create an
- * {@code --internal} network; start the proxy on that network's gateway (or on this JVM's own
- * address there, when it runs in a container; in a container of its own on the engine, {@link
- * ProxyContainer}, when the engine is remote); create the container (non-root, no capabilities, no
- * new privileges, limits, labels) and copy the workspace, the CA and the prompt in; run; collect
- * stream-json. Each thing the run makes on the engine or the host is a handle ({@link RunNetwork}
- * with its firewall rules, the proxy, {@link RunContainer}, {@link TempDirectory}, the final label
- * sweep) opened in try-with-resources, so it is closed in reverse order however the run ends.
+ * <p>Order of work: reach the engine and check the image; sweep what dead runs left and write the
+ * workspace's archive, each on a thread of its own ({@link SideStep}: the archive is done before
+ * the network is made, the sweep before the container starts); create an {@code --internal}
+ * network; start the proxy on that network's gateway (or on this JVM's own address there, when it
+ * runs in a container; in a container of its own on the engine, {@link ProxyContainer}, when the
+ * engine is remote); create the container (non-root, no capabilities, no new privileges, limits,
+ * labels) and copy the workspace, the CA and the prompt in; run; collect stream-json; stop the
+ * proxy and hand the result over ({@link #executeHandingOver}). Each thing the run makes on the
+ * engine or the host is a handle ({@link RunNetwork} with its firewall rules, the proxy, {@link
+ * RunContainer}, {@link TempDirectory}, the final label sweep) opened in try-with-resources, so it
+ * is closed in reverse order however the run ends.
  *
  * <p>Stopping early: a {@link Cancellation} passed to {@link #execute(RunConfig, Cancellation)}
  * stops the run between any two of these steps (nothing more is created) or, while Claude Code
@@ -99,6 +103,9 @@ public final class ClaudeRun {
   private long teardownStart;
   // How the engine is reached: the copy-in takes the local socket itself (EngineSocket).
   private String engineHost;
+  // Takes the result as soon as it is known, before the teardown (executeHandingOver).
+  private Consumer<RunResult> handOver = r -> {};
+  private Instant begin;
 
   private ClaudeRun(RunConfig config, String runId, Cancellation cancellation) {
     this.config = config;
@@ -128,8 +135,30 @@ public final class ClaudeRun {
     return new ClaudeRun(config, UUID.randomUUID().toString(), cancellation).run();
   }
 
+  /**
+   * Runs Claude Code as {@link #execute(RunConfig, Cancellation)} does, on a thread of its own, and
+   * returns as soon as the result is known: once Claude Code's container has exited and the proxy
+   * has stopped (its usage and audit log are final then), while that thread still removes the
+   * container, the network, the firewall rules and the temporary files. A front end delivers the
+   * review meanwhile, then closes the returned handle, which waits for the teardown: so the review
+   * is out one teardown sooner, and everything is still gone before the process ends. A run that
+   * fails before it has a result hands it over after its teardown, as {@code execute} returns it.
+   *
+   * @throws InvalidConfigurationException as {@code execute}, after the teardown
+   */
+  public static TeardownPending executeHandingOver(RunConfig config, Cancellation cancellation) {
+    ClaudeRun run = new ClaudeRun(config, UUID.randomUUID().toString(), cancellation);
+    return TeardownPending.start(
+        "zerocred-run-" + run.runId,
+        handOver -> {
+          run.handOver = handOver;
+          return run.run();
+        });
+  }
+
   private RunResult run() {
     Instant start = Instant.now();
+    begin = start;
     Thread hook = new Thread(this::onShutdown, "zerocred-teardown-" + runId);
     Runtime.getRuntime().addShutdownHook(hook);
     RunResult outcome;
@@ -157,12 +186,15 @@ public final class ClaudeRun {
       timer.since(Phase.TEARDOWN, teardownStart);
     }
     removeHook(hook);
-    RunResult result = outcome.withWallTime(Duration.between(start, Instant.now()));
-    if (proxy != null) {
-      result = result.withProxyUsage(proxy.usage());
-    }
+    RunResult result = measured(outcome);
     listener.onEvent(new RunEvent.Finished(runId, result));
     return result;
+  }
+
+  /** {@code outcome} with the wall time so far and what the proxy measured (final once stopped). */
+  private RunResult measured(RunResult outcome) {
+    RunResult result = outcome.withWallTime(Duration.between(begin, Instant.now()));
+    return proxy == null ? result : result.withProxyUsage(proxy.usage());
   }
 
   /**
@@ -217,7 +249,7 @@ public final class ClaudeRun {
     }
   }
 
-  @SuppressWarnings("try") // the leftover sweep and the proxy are closed, never referenced
+  @SuppressWarnings("try") // the leftover sweep is closed, never referenced
   private RunResult runContained(Instant start) {
     checkCancelled();
     try (Step slot = awaitSlot();
@@ -243,27 +275,33 @@ public final class ClaudeRun {
       checkRuntime(engine);
       timer.since(Phase.IMAGE, imageStart);
       checkCancelled();
-      long sweepStart = System.nanoTime();
-      // A remote engine does not run this JVM's container, whatever it holds of the same name.
-      selfContainerId = proxyInContainer ? null : SelfContainer.find(docker).orElse(null);
       Sweeper sweeper = new Sweeper(docker, this::warn);
-      Sweeper.Swept swept = sweeper.sweepAbandoned(owner);
-      if (swept.containers() + swept.networks() > 0) {
-        listener.onEvent(new RunEvent.Swept(runId, swept.containers(), swept.networks()));
-      }
-      HostFirewall.find().ifPresent(f -> sweepFirewall(f, sweeper));
-      timer.since(Phase.SWEEP, sweepStart);
       try (Step leftovers = once(() -> sweepLeftovers(sweeper));
-          TempDirectory temp = opened(TempDirectory.create("zerocred-run-", this::warn))) {
+          TempDirectory temp = opened(TempDirectory.create("zerocred-run-", this::warn));
+          // The sweep waits on the engine and the archive on the disk: each runs beside the run's
+          // own steps (the sweep until the container starts), which do not need their results yet.
+          // Neither creates anything on the engine; closing waits for them.
+          SideStep<Sweeper.Swept> sweep =
+              opened(
+                  SideStep.start(
+                      "zerocred-sweep-" + runId,
+                      () -> timer.timed(Phase.SWEEP, () -> sweepAbandoned(sweeper))));
+          SideStep<Path> archive =
+              opened(
+                  SideStep.start(
+                      "zerocred-archive-" + runId,
+                      () -> timer.timed(Phase.WORKSPACE, () -> workspaceArchive(temp.path()))))) {
         // Before anything exists on the engine: a secret in the workspace refuses the run here.
-        Path workspaceArchive = timer.timed(Phase.WORKSPACE, () -> workspaceArchive(temp.path()));
-        try (RunNetwork network = timer.timed(Phase.NETWORK, () -> createNetwork(docker));
+        Path workspaceArchive = archive.join();
+        try (RunNetwork network = timer.timed(Phase.NETWORK, () -> createNetwork(docker, sweep));
             Step proxyStopped = startProxy(docker, network);
             RunContainer container =
                 timer.timed(
                     Phase.CONTAINER, () -> createContainer(engine, network, workspaceArchive))) {
           timer.timed(Phase.COPY_IN, () -> copyFilesIn(container, temp.path(), workspaceArchive));
           StreamJsonCollector collector = new StreamJsonCollector(runId, listener);
+          // What dead runs left is gone before this run's container starts, as it always was.
+          sweep.join();
           checkCancelled();
           timer.timed(Phase.START, container::start);
           containerStarted = true;
@@ -272,19 +310,53 @@ public final class ClaudeRun {
           listener.onEvent(
               new RunEvent.Started(
                   runId, config.image(), container.id(), network.name(), proxy.address()));
+          RunResult outcome;
           try {
-            return follow(container, collector, begun);
+            outcome = follow(container, collector, begun);
           } finally {
             timer.since(Phase.CLAUDE, claudeStart);
             teardownStart = System.nanoTime();
           }
+          // Claude Code's container has exited (or was killed): stopping the proxy first makes its
+          // usage and audit log final, so the result can be handed over before the engine work.
+          proxyStopped.close();
+          handOver.accept(measured(outcome));
+          return outcome;
         }
       }
     }
   }
 
-  private RunNetwork createNetwork(DockerClient docker) {
+  /**
+   * Creates the run's network while the sweep may still be removing dead runs' networks: should the
+   * subnet pool be full of them (a small pool), the network is made again once the sweep has freed
+   * some.
+   */
+  private RunNetwork createNetwork(DockerClient docker, SideStep<Sweeper.Swept> sweep) {
     checkCancelled();
+    // A remote engine does not run this JVM's container, whatever it holds of the same name.
+    selfContainerId = proxyInContainer ? null : SelfContainer.find(docker).orElse(null);
+    try {
+      return createNetwork(docker);
+    } catch (ZerocredException e) {
+      if (sweep.join().networks() == 0) {
+        throw e;
+      }
+      return createNetwork(docker);
+    }
+  }
+
+  /** Removes what runs whose owner is gone left behind, their firewall rules included. */
+  private Sweeper.Swept sweepAbandoned(Sweeper sweeper) {
+    Sweeper.Swept swept = sweeper.sweepAbandoned(owner);
+    if (swept.containers() + swept.networks() > 0) {
+      listener.onEvent(new RunEvent.Swept(runId, swept.containers(), swept.networks()));
+    }
+    HostFirewall.find().ifPresent(f -> sweepFirewall(f, sweeper));
+    return swept;
+  }
+
+  private RunNetwork createNetwork(DockerClient docker) {
     if (proxyInContainer) {
       return opened(
           RunNetwork.createWithoutHost(docker, runId, labels(), config.subnetPool(), this::warn));
@@ -691,7 +763,7 @@ public final class ClaudeRun {
       }
       again.flush();
     }
-    return Results.from(runId, config, complete, container.state(), timedOut, start);
+    return Results.from(runId, config, complete, container.exit(), timedOut, start);
   }
 
   /** Waits until the container exits or the deadline passes; true if it exited. */

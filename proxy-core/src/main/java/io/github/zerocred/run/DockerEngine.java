@@ -1,7 +1,6 @@
 package io.github.zerocred.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Version;
@@ -133,21 +132,9 @@ public final class DockerEngine implements AutoCloseable {
    * ContainerLimits} needs), read as a tree: the client library's {@code Info} model is large.
    */
   Info storageInfo() {
-    DockerHttpClient.Request request =
-        DockerHttpClient.Request.builder()
-            .method(DockerHttpClient.Request.Method.GET)
-            .path("/info")
-            .build();
-    JsonNode info;
-    try (DockerHttpClient.Response response = http.execute(request)) {
-      if (response.getStatusCode() != 200) {
-        throw new IllegalStateException(
-            "the engine answered " + response.getStatusCode() + " to docker info");
-      }
-      info = TREES.readTree(response.getBody());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the engine's docker info: " + e.getMessage(), e);
-    }
+    JsonNode info =
+        EngineJson.get(http, "/info")
+            .orElseThrow(() -> new IllegalStateException("the engine answered 404 to docker info"));
     List<List<String>> statuses = new ArrayList<>();
     for (JsonNode pair : info.path("DriverStatus")) {
       List<String> line = new ArrayList<>();
@@ -159,8 +146,6 @@ public final class DockerEngine implements AutoCloseable {
         .withDriver(driver.isTextual() ? driver.asText() : null)
         .withDriverStatuses(statuses);
   }
-
-  private static final ObjectMapper TREES = new ObjectMapper();
 
   /** {@code value} as one path segment: an image name keeps its {@code / : @}, as the CLI sends. */
   static String pathSegment(String value) {

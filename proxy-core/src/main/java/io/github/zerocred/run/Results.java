@@ -1,7 +1,6 @@
 package io.github.zerocred.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -91,12 +90,11 @@ final class Results {
       String runId,
       RunConfig config,
       StreamJsonCollector collector,
-      InspectContainerResponse.ContainerState state,
+      RunContainer.Exit state,
       boolean timedOut,
       Instant start) {
-    Optional<Integer> exit =
-        timedOut || state == null ? Optional.empty() : Optional.ofNullable(state.getExitCode());
-    boolean oom = state != null && Boolean.TRUE.equals(state.getOOMKilled());
+    Optional<Integer> exit = timedOut || state == null ? Optional.empty() : state.code();
+    boolean oom = state != null && state.oomKilled();
     Optional<JsonNode> result = collector.result();
     String stderr = collector.stderrTail();
     String other = collector.otherStdoutTail();

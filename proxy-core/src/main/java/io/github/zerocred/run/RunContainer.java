@@ -1,8 +1,9 @@
 package io.github.zerocred.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
@@ -156,13 +157,25 @@ final class RunContainer implements AutoCloseable {
         .exec(callback);
   }
 
-  InspectContainerResponse.ContainerState state() {
-    return docker.inspectContainerCmd(id).exec().getState();
+  /** How the container ended: its exit code (none while it runs) and whether it was OOM-killed. */
+  record Exit(Optional<Integer> code, boolean oomKilled) {}
+
+  /** How the container ended, read without the whole inspection's model. */
+  Exit exit() {
+    JsonNode state = inspect().path("State");
+    JsonNode code = state.path("ExitCode");
+    return new Exit(
+        code.isInt() ? Optional.of(code.intValue()) : Optional.empty(),
+        state.path("OOMKilled").asBoolean(false));
   }
 
   boolean isRunning() {
-    InspectContainerResponse.ContainerState state = state();
-    return state != null && Boolean.TRUE.equals(state.getRunning());
+    return EngineJson.isRunning(inspect());
+  }
+
+  private JsonNode inspect() {
+    return EngineJson.container(docker, id)
+        .orElseThrow(() -> new NotFoundException("the run's container " + id + " is gone"));
   }
 
   /** Force-removes the container with its volumes; once, never throws. */

@@ -1,8 +1,8 @@
 package io.github.zerocred.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Network;
 import io.github.zerocred.proxy.ZerocredException;
 import java.io.IOException;
@@ -157,25 +157,29 @@ final class RunNetwork implements AutoCloseable {
   }
 
   private InetAddress findListenAddress() {
-    Network network = docker.inspectNetworkCmd().withNetworkId(id).exec();
-    String gateway = null;
-    if (network.getIpam() != null && network.getIpam().getConfig() != null) {
-      gateway =
-          network.getIpam().getConfig().stream()
-              .map(Network.Ipam.Config::getGateway)
-              .filter(g -> g != null && !g.isBlank() && !g.contains(":"))
-              .findFirst()
-              .orElse(null);
-    }
     if (selfContainerId != null) {
       // In a container the gateway is the engine host's address, not ours: join the network.
       docker.connectToNetworkCmd().withNetworkId(id).withContainerId(selfContainerId).exec();
-      InspectContainerResponse me = docker.inspectContainerCmd(selfContainerId).exec();
-      ContainerNetwork mine = me.getNetworkSettings().getNetworks().get(name);
-      if (mine == null || mine.getIpAddress() == null || mine.getIpAddress().isBlank()) {
+      String mine =
+          EngineJson.container(docker, selfContainerId)
+              .map(me -> me.path("NetworkSettings").path("Networks").path(name).path("IPAddress"))
+              .map(a -> a.asText(""))
+              .orElse("");
+      if (mine.isBlank()) {
         throw new ZerocredException("Joined the run network " + name + " but got no address on it");
       }
-      return ip(mine.getIpAddress());
+      return ip(mine);
+    }
+    String gateway = null;
+    for (JsonNode config :
+        EngineJson.network(docker, id)
+            .map(n -> n.path("IPAM").path("Config"))
+            .orElse(MissingNode.getInstance())) {
+      String g = config.path("Gateway").asText("");
+      if (!g.isBlank() && !g.contains(":")) {
+        gateway = g;
+        break;
+      }
     }
     if (gateway == null) {
       // IPAM may leave the gateway out (an engine started for the first time does so for its

@@ -13,6 +13,7 @@ final class RunTimer {
   private final String runId;
   private final RunListener listener;
   // When the first timed step began (System.nanoTime()); 0 before: the set-up counts from it.
+  // Steps run on the run's thread and beside it (SideStep): guarded by this.
   private long firstStart;
 
   RunTimer(String runId, RunListener listener) {
@@ -36,11 +37,11 @@ final class RunTimer {
   }
 
   /** When the first timed step began, for {@link Phase#SET_UP}; now if none has yet. */
-  long firstStart() {
+  synchronized long firstStart() {
     return firstStart == 0 ? System.nanoTime() : firstStart;
   }
 
-  private long begin() {
+  private synchronized long begin() {
     long now = System.nanoTime();
     if (firstStart == 0) {
       firstStart = now;

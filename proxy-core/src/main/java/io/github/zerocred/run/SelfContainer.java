@@ -1,7 +1,7 @@
 package io.github.zerocred.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,13 +31,13 @@ final class SelfContainer {
     String hostname = read("/proc/sys/kernel/hostname").strip();
     for (String candidate : candidates(hostname)) {
       try {
-        InspectContainerResponse c = docker.inspectContainerCmd(candidate).exec();
+        Optional<JsonNode> c = EngineJson.container(docker, candidate);
         // Only a running container with our own host name is us, not a namesake.
-        if (c.getState() != null
-            && Boolean.TRUE.equals(c.getState().getRunning())
-            && c.getConfig() != null
-            && hostname.equals(c.getConfig().getHostName())) {
-          return Optional.of(c.getId());
+        if (c.isPresent()
+            && EngineJson.isRunning(c.get())
+            && hostname.equals(c.get().path("Config").path("Hostname").asText(null))
+            && c.get().path("Id").isTextual()) {
+          return Optional.of(c.get().path("Id").asText());
         }
       } catch (RuntimeException e) {
         // Not this one (or another engine's container): try the next candidate.

@@ -1,7 +1,7 @@
 package io.github.zerocred.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Network;
 import io.github.zerocred.proxy.ZerocredException;
 import io.github.zerocred.run.SubnetPool.Subnet;
 import java.net.Inet4Address;
@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -105,11 +106,9 @@ final class SubnetAllocator {
   /** Every IPv4 subnet the engine's networks and this host's interfaces use. */
   private List<Subnet> taken() {
     List<Subnet> taken = new ArrayList<>();
-    for (Network n : docker.listNetworksCmd().exec()) {
-      if (n.getIpam() != null && n.getIpam().getConfig() != null) {
-        for (Network.Ipam.Config c : n.getIpam().getConfig()) {
-          Subnet.parse(c.getSubnet()).ifPresent(taken::add);
-        }
+    for (JsonNode n : EngineJson.networks(docker, Map.of())) {
+      for (JsonNode c : n.path("IPAM").path("Config")) {
+        Subnet.parse(c.path("Subnet").asText(null)).ifPresent(taken::add);
       }
     }
     taken.addAll(hostSubnets());

@@ -1,12 +1,13 @@
 package io.github.zerocred.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Network;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -36,22 +37,17 @@ final class Sweeper {
   Swept sweepAbandoned(Owner self) {
     int containers = 0;
     int networks = 0;
-    List<Container> list =
-        docker
-            .listContainersCmd()
-            .withShowAll(true)
-            .withLabelFilter(Map.of(Owner.MANAGED, "true"))
-            .exec();
-    for (Container c : list) {
-      if (isAbandoned(c.getLabels(), self)) {
-        if (removeContainer(c.getId())) {
+    Map<String, String> managed = Map.of(Owner.MANAGED, "true");
+    for (JsonNode c : EngineJson.containers(docker, managed)) {
+      if (isAbandoned(EngineJson.labels(c), self)) {
+        if (removeContainer(c.path("Id").asText())) {
           containers++;
         }
       }
     }
-    for (Network n : managedNetworks(Map.of(Owner.MANAGED, "true"))) {
-      if (isAbandoned(n.getLabels(), self)) {
-        if (removeNetwork(n.getId())) {
+    for (JsonNode n : EngineJson.networks(docker, managed)) {
+      if (isAbandoned(EngineJson.labels(n), self)) {
+        if (removeNetwork(n.path("Id").asText())) {
           networks++;
         }
       }
@@ -60,14 +56,11 @@ final class Sweeper {
   }
 
   private boolean isAbandoned(Map<String, String> labels, Owner self) {
-    String container = labels == null ? null : labels.get(OWNER_CONTAINER);
+    String container = labels.get(OWNER_CONTAINER);
     if (container != null && !container.isBlank()) {
-      try {
-        InspectContainerResponse owner = docker.inspectContainerCmd(container).exec();
-        return owner.getState() == null || !Boolean.TRUE.equals(owner.getState().getRunning());
-      } catch (NotFoundException e) {
-        return true;
-      }
+      return EngineJson.container(docker, container)
+          .map(c -> !EngineJson.isRunning(c))
+          .orElse(true);
     }
     return Owner.fromLabels(labels).map(o -> o.isGoneSeenFrom(self)).orElse(false);
   }
@@ -77,14 +70,13 @@ final class Sweeper {
     Map<String, String> filter = Map.of(Owner.MANAGED, "true", Owner.RUN, runId);
     int containers = 0;
     int networks = 0;
-    for (Container c :
-        docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec()) {
-      if (removeContainer(c.getId())) {
+    for (JsonNode c : EngineJson.containers(docker, filter)) {
+      if (removeContainer(c.path("Id").asText())) {
         containers++;
       }
     }
-    for (Network n : managedNetworks(filter)) {
-      if (removeNetwork(n.getId())) {
+    for (JsonNode n : EngineJson.networks(docker, filter)) {
+      if (removeNetwork(n.path("Id").asText())) {
         networks++;
       }
     }
@@ -92,20 +84,15 @@ final class Sweeper {
   }
 
   /** The run ids of every zerocred network still on the engine. */
-  java.util.Set<String> liveRuns() {
-    java.util.Set<String> runs = new java.util.HashSet<>();
-    for (Network n : managedNetworks(Map.of(Owner.MANAGED, "true"))) {
-      if (n.getLabels() != null && n.getLabels().get(Owner.RUN) != null) {
-        runs.add(n.getLabels().get(Owner.RUN));
+  Set<String> liveRuns() {
+    Set<String> runs = new HashSet<>();
+    for (JsonNode n : EngineJson.networks(docker, Map.of(Owner.MANAGED, "true"))) {
+      String run = EngineJson.labels(n).get(Owner.RUN);
+      if (run != null) {
+        runs.add(run);
       }
     }
     return runs;
-  }
-
-  private List<Network> managedNetworks(Map<String, String> labels) {
-    List<String> filters =
-        labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-    return docker.listNetworksCmd().withFilter("label", filters).exec();
   }
 
   /** Force-removes a container; true if it was there. */
@@ -129,19 +116,22 @@ final class Sweeper {
    */
   boolean removeNetwork(String id) {
     try {
-      Network network = docker.inspectNetworkCmd().withNetworkId(id).exec();
-      if (network.getContainers() != null) {
-        for (String container : network.getContainers().keySet()) {
-          try {
-            docker
-                .disconnectFromNetworkCmd()
-                .withNetworkId(id)
-                .withContainerId(container)
-                .withForce(true)
-                .exec();
-          } catch (NotFoundException e) {
-            // Gone meanwhile.
-          }
+      Optional<JsonNode> network = EngineJson.network(docker, id);
+      if (network.isEmpty()) {
+        return false;
+      }
+      for (Iterator<String> attached = network.get().path("Containers").fieldNames();
+          attached.hasNext(); ) {
+        String container = attached.next();
+        try {
+          docker
+              .disconnectFromNetworkCmd()
+              .withNetworkId(id)
+              .withContainerId(container)
+              .withForce(true)
+              .exec();
+        } catch (NotFoundException e) {
+          // Gone meanwhile.
         }
       }
       docker.removeNetworkCmd(id).exec();

@@ -9,8 +9,8 @@ import io.github.zerocred.github.ReviewProgress;
 import io.github.zerocred.github.SecretScrubber;
 import io.github.zerocred.github.WorkflowCommands;
 import io.github.zerocred.proxy.InvalidConfigurationException;
+import io.github.zerocred.review.HandedOverReview;
 import io.github.zerocred.review.ReviewJob;
-import io.github.zerocred.review.ReviewOutcome;
 import io.github.zerocred.review.ReviewRequest;
 import io.github.zerocred.review.ReviewSetting;
 import java.io.IOException;
@@ -81,7 +81,11 @@ final class ActionCommand implements Callable<Integer> {
     try {
       ActionContext context = ActionContext.read(env, ActionCommand::input);
       wf.line("[zerocred] reviewing " + context.event().describe());
-      report.reviewed(context, review(wf, context));
+      report.prepareDelivery(context);
+      // Posted while the run's sandbox is torn down; closing waits for that, on every path.
+      try (HandedOverReview review = review(wf, context)) {
+        report.reviewed(context, review.outcome());
+      }
       report.succeeded();
       return ExitCodes.OK;
     } catch (ActionFailure f) {
@@ -96,7 +100,7 @@ final class ActionCommand implements Callable<Integer> {
     }
   }
 
-  private ReviewOutcome review(WorkflowCommands wf, ActionContext context) {
+  private HandedOverReview review(WorkflowCommands wf, ActionContext context) {
     ActionInputs inputs = context.inputs();
     GitHubEvent event = context.event();
     Path workspace = context.workspace();
@@ -140,7 +144,7 @@ final class ActionCommand implements Callable<Integer> {
             .workspaceFiles(inputs.workspaceFiles().orElse(null))
             .build();
     try {
-      return ReviewJob.run(request, stop.cancellation());
+      return ReviewJob.runHandingOver(request, stop.cancellation());
     } catch (InvalidConfigurationException | IOException e) {
       throw ActionFailure.notRun(e);
     }

@@ -23,6 +23,8 @@ public final class ActionReport {
   private final Map<String, String> env;
   private final WorkflowCommands.Outputs outputs = new WorkflowCommands.Outputs();
   private final StringBuilder summary = new StringBuilder("### zerocred — Claude Code review\n\n");
+  // Made by prepareDelivery, before the review runs; null when there is nothing to post.
+  private PullRequestPublisher publisher;
 
   /**
    * @param env the runner's environment: where the outputs and the summary go, and the job's name
@@ -32,6 +34,17 @@ public final class ActionReport {
     this.wf = Objects.requireNonNull(wf, "wf");
     this.scrubber = Objects.requireNonNull(scrubber, "scrubber");
     this.env = Map.copyOf(env);
+  }
+
+  /**
+   * Starts what delivering the review can do before it exists (see {@link
+   * PullRequestPublisher#prepare}), beside the review; call before it runs.
+   */
+  public void prepareDelivery(ActionContext context) {
+    if (context.event().pullRequest().isPresent() && context.posting()) {
+      publisher =
+          new PullRequestPublisher(context.github().get(), wf, context.inputs(), env).prepare();
+    }
   }
 
   /**
@@ -89,9 +102,11 @@ public final class ActionReport {
     } else if (context.posting()) {
       String url;
       try {
-        url =
-            new PullRequestPublisher(context.github().get(), wf, context.inputs(), env)
-                .publish(event, result, findings);
+        PullRequestPublisher p =
+            publisher != null
+                ? publisher
+                : new PullRequestPublisher(context.github().get(), wf, context.inputs(), env);
+        url = p.publish(event, result, findings);
       } catch (GitHubApi.GitHubException e) {
         throw ActionFailure.notPosted(event.pullRequest().get(), e);
       }

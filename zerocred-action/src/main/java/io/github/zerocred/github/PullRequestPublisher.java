@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Delivers a review to its pull request from the action's own process (the GitHub token never
@@ -18,6 +20,8 @@ public final class PullRequestPublisher {
   private final WorkflowCommands wf;
   private final ActionInputs inputs;
   private final Map<String, String> env;
+  // Who the token acts as, learnt beside the review (prepare()); null until asked.
+  private CompletableFuture<Optional<String>> identity;
 
   /**
    * @param env the runner's environment, for the job's name and the link to the workflow run
@@ -28,6 +32,31 @@ public final class PullRequestPublisher {
     this.wf = wf;
     this.inputs = inputs;
     this.env = env;
+  }
+
+  /**
+   * Starts learning, on a thread of its own, what the delivery can know before the review exists:
+   * who the token acts as (sticky mode). Called before the review runs, it takes that round trip
+   * (and the HTTP client's first connection) off the way from the review to its post; optional.
+   */
+  public PullRequestPublisher prepare() {
+    if (sticky() && identity == null) {
+      CompletableFuture<Optional<String>> learning = new CompletableFuture<>();
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  learning.complete(identity());
+                } catch (Throwable e) {
+                  learning.completeExceptionally(e);
+                }
+              },
+              "zerocred-github-identity");
+      thread.setDaemon(true); // publish() waits for it; nothing else does
+      identity = learning;
+      thread.start();
+    }
+    return this;
   }
 
   /**
@@ -45,7 +74,7 @@ public final class PullRequestPublisher {
     String body = commentBody(marker, result);
     String repository = event.repository();
     int number = event.pullRequest().get();
-    Optional<String> me = sticky() ? identity() : Optional.empty();
+    Optional<String> me = me();
     if (me.isPresent()) {
       Optional<GitHubApi.Comment> earlier =
           github.comments(repository, number).stream()
@@ -71,7 +100,7 @@ public final class PullRequestPublisher {
     String repository = event.repository();
     int number = event.pullRequest().get();
     String head = event.headSha().orElse("");
-    Optional<String> me = sticky() ? identity() : Optional.empty();
+    Optional<String> me = me();
     boolean sticky = me.isPresent();
     DiffLines diff = DiffLines.of(github.pullRequestFiles(repository, number));
     // Only the token's own comments are ever edited or resolved: anyone can copy a marker.
@@ -85,6 +114,24 @@ public final class PullRequestPublisher {
         PullRequestReview.plan(findings, diff, earlier, sticky, head, inputs.maxInlineComments());
     return new PullRequestReview(marker(), me.orElse(null))
         .post(github, repository, number, head, findings, plan, sticky, footer(result));
+  }
+
+  /** Who the token acts as in sticky mode (as prepare() learnt it, or asked now); else empty. */
+  private Optional<String> me() {
+    if (!sticky()) {
+      return Optional.empty();
+    }
+    if (identity == null) {
+      return identity();
+    }
+    try {
+      return identity.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
   }
 
   private boolean sticky() {

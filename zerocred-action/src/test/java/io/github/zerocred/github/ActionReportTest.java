@@ -13,12 +13,17 @@ import io.github.zerocred.review.ReviewFiles;
 import io.github.zerocred.review.ReviewOutcome;
 import io.github.zerocred.run.RunResult;
 import io.github.zerocred.run.TokenUsage;
+import io.github.zerocred.testkit.RunnerJob;
+import io.github.zerocred.testkit.StandInGitHubApi;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,6 +105,45 @@ class ActionReportTest {
     report.failed(f);
     report.writeStepFiles();
     return f;
+  }
+
+  @Test
+  void aStickyPost_learnsWhoTheTokenIsBeforeTheReviewExists_andDoesNotAskAgain() throws Exception {
+    String githubToken = "ghs_" + "b".repeat(36);
+    try (StandInGitHubApi github =
+        new StandInGitHubApi(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), githubToken)) {
+      Path event = dir.resolve("event.json");
+      Files.writeString(
+          event, RunnerJob.pullRequestEvent("a".repeat(40), "b".repeat(40), "acme/widgets"));
+      Map<String, String> env = new HashMap<>(env());
+      env.put("GITHUB_EVENT_NAME", "pull_request");
+      env.put("GITHUB_EVENT_PATH", event.toString());
+      env.put("GITHUB_REPOSITORY", "acme/widgets");
+      env.put("GITHUB_API_URL", github.url());
+      env.put("INPUT_GITHUB_TOKEN", githubToken);
+      env.put("INPUT_COMMENT_MODE", "sticky");
+      ActionReport report = new ActionReport(wf, SecretScrubber.forSecrets(List.of(TOKEN)), env);
+      ActionContext context = context(env);
+
+      report.prepareDelivery(context);
+      // Beside the review, before it exists: the post then waits only for its own calls.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (graphqlCalls(github) == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(graphqlCalls(github)).isEqualTo(1);
+      assertThat(github.reviews()).isEmpty();
+
+      report.reviewed(context, outcome(RunResult.Outcome.SUCCESS, Optional.empty()));
+
+      assertThat(github.reviews()).hasSize(1);
+      assertThat(graphqlCalls(github)).isEqualTo(1);
+    }
+  }
+
+  private static long graphqlCalls(StandInGitHubApi github) {
+    return github.requests().stream().filter(r -> r.path().endsWith("/graphql")).count();
   }
 
   private Map<String, String> env() throws IOException {
