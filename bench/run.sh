@@ -76,17 +76,18 @@ fi
 WORK=$(mktemp -d -t zerocred-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-# How the README says to launch the standalone proxy: a heap and collector sized for a proxy, and
-# a class-data-sharing archive of the classes a start loads. JDK 19+ makes the archive on first use
-# (-XX:+AutoCreateSharedArchive); this script makes it with one training start, which works on the
-# JDK 17 floor too. Workload 7 also starts the proxy without any of these, for the comparison.
+# How the launcher (zerocred-action/target/zerocred) runs the standalone proxy: a heap and
+# collector sized for a proxy, and a class-data-sharing archive of the classes a start loads, dumped
+# (-Xshare:dump) from the class list of one training start, as the launcher does on its second
+# start. Workload 7 also starts the proxy without any of these, for the comparison.
 CDS_ARCHIVE=$WORK/zerocred.jsa
+CDS_CLASSLIST=$WORK/zerocred.classlist
 LAUNCH_OPTIONS=(-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MaxDirectMemorySize=512m -Xss512k -Dio.netty.allocator.maxOrder=7)
 say "training start of zerocred proxy for the class-data-sharing archive"
 mkdir -p "$WORK/cds-training"
 (
   export CLAUDE_CODE_OAUTH_TOKEN="sk-ant-oat01-training$(printf 'x%.0s' {1..80})"
-  java "${LAUNCH_OPTIONS[@]}" -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -jar "$ZEROCRED_JAR" proxy \
+  java "${LAUNCH_OPTIONS[@]}" -XX:DumpLoadedClassList="$CDS_CLASSLIST" -jar "$ZEROCRED_JAR" proxy \
     --listen 127.0.0.1:0 --ready-file "$WORK/cds-training/ready.json" \
     >"$WORK/cds-training/stdout.log" 2>"$WORK/cds-training/stderr.log" &
   pid=$!
@@ -97,7 +98,11 @@ mkdir -p "$WORK/cds-training"
   kill -TERM "$pid"
   wait "$pid" || true
 )
-[ -s "$CDS_ARCHIVE" ] || die "the training start made no archive: $(cat "$WORK/cds-training/stderr.log")"
+[ -s "$CDS_CLASSLIST" ] || die "the training start made no class list: $(cat "$WORK/cds-training/stderr.log")"
+java "${LAUNCH_OPTIONS[@]}" -Xshare:dump -XX:SharedClassListFile="$CDS_CLASSLIST" \
+  -XX:SharedArchiveFile="$CDS_ARCHIVE" -cp "$ZEROCRED_JAR" >"$WORK/cds-training/dump.log" 2>&1 ||
+  die "the archive dump failed: $(tail -5 "$WORK/cds-training/dump.log")"
+[ -s "$CDS_ARCHIVE" ] || die "the archive dump made no archive: $(tail -5 "$WORK/cds-training/dump.log")"
 
 args=(--zerocred-jar "$ZEROCRED_JAR" --work "$WORK" --commit "$COMMIT" --compare-jdk-tls)
 for option in "${LAUNCH_OPTIONS[@]}" -XX:SharedArchiveFile="$CDS_ARCHIVE"; do

@@ -181,15 +181,15 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * The launcher's property naming the class-data-sharing archive this JVM writes when it exits
-   * (its first run of a command, see {@code bin/zerocred}).
+   * The launcher's property naming the class list this JVM writes, from which a later start dumps
+   * the class-data-sharing archive (its first run of a command, see {@code bin/zerocred}).
    */
   static final String CDS_TRAINING_PROPERTY = "zerocred.cds.training";
 
   /**
-   * Marks the archive this JVM is about to write as one not to keep: a run that failed early (a
-   * usage error, a missing credential) loaded a fraction of the classes a real run does. The
-   * launcher deletes an archive with this marker instead of using it.
+   * Marks the class list this JVM writes as one not to keep: a run that failed early (a usage
+   * error, a missing credential) loaded a fraction of the classes a real run does. The launcher
+   * deletes a class list with this marker instead of dumping an archive from it.
    */
   static void discardClassDataArchive(String archive) {
     if (archive == null || archive.isEmpty()) {
