@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Closes the hole an {@code --internal} network leaves: the container has no route out of the
@@ -176,8 +177,29 @@ final class HostFirewall {
         "ACCEPT");
   }
 
+  /**
+   * {@code setsid --wait}, where installed: iptables then runs in a session of its own. Ctrl-C in a
+   * terminal signals the whole foreground process group, and iptables would be in the JVM's: an
+   * impatient second Ctrl-C during the teardown killed {@code iptables -D} and left the run's rules
+   * behind (the JVM itself catches the signal and finishes the teardown; see the CLI's StopSignal).
+   * Fixed paths only, like iptables itself: never looked up on the {@code PATH}.
+   */
+  private static final List<String> OWN_SESSION =
+      Stream.of("/usr/bin/setsid", "/bin/setsid")
+          .filter(candidate -> Files.isExecutable(Path.of(candidate)))
+          .findFirst()
+          .map(setsid -> List.of(setsid, "--wait"))
+          .orElse(List.of());
+
+  /** {@code command} as it is started: in a session of its own where {@code setsid} exists. */
+  static List<String> inOwnSession(List<String> command) {
+    List<String> full = new ArrayList<>(OWN_SESSION);
+    full.addAll(command);
+    return full;
+  }
+
   private static String run(List<String> command) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(inOwnSession(command)).redirectErrorStream(true).start();
     try {
       p.getOutputStream().close();
       byte[] out = p.getInputStream().readAllBytes();
