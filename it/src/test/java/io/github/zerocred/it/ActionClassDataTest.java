@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.github.zerocred.testkit.Reply;
+import io.github.zerocred.testkit.RunnerJob;
 import io.github.zerocred.testkit.StandInAnthropicApi;
 import io.github.zerocred.testkit.StandInGitHubApi;
 import java.io.IOException;
@@ -83,15 +84,7 @@ class ActionClassDataTest {
     String baseSha = job.commit("src/Discount.java", "class Discount {}\n", "base");
     String headSha =
         job.commit("src/Discount.java", "class Discount { int a(int p) { return p / 0; } }\n", "x");
-    job.event(
-        """
-        {"action": "synchronize", "number": 7,
-         "pull_request": {"number": 7,
-           "base": {"sha": "%s", "ref": "main", "repo": {"full_name": "acme/widgets", "fork": false}},
-           "head": {"sha": "%s", "ref": "fix", "repo": {"full_name": "acme/widgets", "fork": false}}},
-         "repository": {"full_name": "acme/widgets"}}
-        """
-            .formatted(baseSha, headSha));
+    job.event(RunnerJob.pullRequestEvent(baseSha, headSha, "acme/widgets"));
     github.pullRequestFiles(
         List.of(
             new StandInGitHubApi.PullFile(
@@ -261,26 +254,7 @@ class ActionClassDataTest {
   }
 
   private Map<String, String> inputs() {
-    Map<String, String> inputs = new HashMap<>();
-    inputs.put("claude_code_oauth_token", oauthToken);
-    inputs.put("github_token", githubToken);
-    inputs.put("image", TestDocker.image());
-    inputs.put("timeout_minutes", "3");
-    inputs.put("comment_mode", "sticky");
-    inputs.put("fail_on_error", "true");
-    for (String empty :
-        List.of(
-            "prompt",
-            "prompt_file",
-            "anthropic_api_key",
-            "model",
-            "max_turns",
-            "max_budget_usd",
-            "allowed_tools",
-            "allow_hosts")) {
-      inputs.put(empty, "");
-    }
-    return inputs;
+    return ActionJob.stickyReviewInputs(oauthToken, githubToken);
   }
 
   /**

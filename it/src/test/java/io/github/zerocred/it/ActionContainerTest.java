@@ -17,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -602,27 +601,7 @@ class ActionContainerTest {
   }
 
   private Map<String, String> inputs() {
-    Map<String, String> inputs = new HashMap<>();
-    inputs.put("claude_code_oauth_token", oauthToken);
-    inputs.put("github_token", githubToken);
-    inputs.put("image", TestDocker.image());
-    inputs.put("timeout_minutes", "3");
-    inputs.put("comment_mode", "sticky");
-    inputs.put("fail_on_error", "true");
-    // Left empty, as the runner passes inputs the workflow does not set.
-    for (String empty :
-        List.of(
-            "prompt",
-            "prompt_file",
-            "anthropic_api_key",
-            "model",
-            "max_turns",
-            "max_budget_usd",
-            "allowed_tools",
-            "allow_hosts")) {
-      inputs.put(empty, "");
-    }
-    return inputs;
+    return ActionJob.stickyReviewInputs(oauthToken, githubToken);
   }
 
   private StandInAnthropicApi anthropic(Reply first) {

@@ -104,6 +104,33 @@ final class ActionJob implements AutoCloseable {
     return image;
   }
 
+  /**
+   * The inputs of a sticky-comment review of the test image with both tokens; every other input the
+   * action declares is left empty, as the runner passes inputs the workflow does not set.
+   */
+  static Map<String, String> stickyReviewInputs(String oauthToken, String githubToken) {
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("claude_code_oauth_token", oauthToken);
+    inputs.put("github_token", githubToken);
+    inputs.put("image", TestDocker.image());
+    inputs.put("timeout_minutes", "3");
+    inputs.put("comment_mode", "sticky");
+    inputs.put("fail_on_error", "true");
+    for (String empty :
+        List.of(
+            "prompt",
+            "prompt_file",
+            "anthropic_api_key",
+            "model",
+            "max_turns",
+            "max_budget_usd",
+            "allowed_tools",
+            "allow_hosts")) {
+      inputs.put(empty, "");
+    }
+    return inputs;
+  }
+
   /** Writes the event payload where the runner puts it. */
   void event(String json) throws IOException {
     runner.event(json);
